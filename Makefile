@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hyperv-lis: Hyper-V / Azure guest drivers, built out of tree.
+#
+#   make                 modules for KDIR (default: the running kernel) + user space
+#   make check           install test dependencies, then run every test
+#   make check-quick     a subset for the inner loop (< 5 minutes)
+#   make run             boot a VM on hvsim with the drivers loaded
+#   make matrix          build all modules for Debian 5.10, 6.1 and 6.12, W=1, zero warnings
+#   make dkms-install    register, build and install the modules with DKMS
+#   make kernels         fetch and unpack the Debian test kernels into the cache
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+VERSION := $(shell cat VERSION)
+DKMS_NAME := hyperv-lis
+
+all: modules user
+
+modules:
+	$(MAKE) -C src KDIR=$(KDIR)
+
+user:
+	$(MAKE) -C src/daemons
+	$(MAKE) -C tests/hvsim
+
+kernels:
+	tests/kernels/fetch.sh
+
+matrix: kernels
+	tests/matrix.sh
+
+check:
+	tests/check.sh full
+
+check-quick:
+	tests/check.sh quick
+
+run:
+	tests/run-vm.sh
+
+dkms-install:
+	tests/packaging/dkms.sh install
+
+dkms-remove:
+	tests/packaging/dkms.sh remove
+
+clean:
+	-$(MAKE) -C src clean KDIR=$(KDIR)
+	-$(MAKE) -C src/daemons clean
+	-$(MAKE) -C tests/hvsim clean
+	rm -rf build
+
+.PHONY: all modules user kernels matrix check check-quick run dkms-install \
+	dkms-remove clean

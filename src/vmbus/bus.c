@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vmbus bus type: matching drivers to offered devices by class GUID,
+ * modalias uevents (so udev loads class drivers), and the device attributes
+ * that tools such as lsvmbus read.  Names follow the in-tree hv_vmbus.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "hyperv_vmbus.h"
+
+static const struct hv_vmbus_device_id *
+hv_vmbus_id_match(const struct hv_vmbus_device_id *id, const guid_t *guid)
+{
+	if (!id)
+		return NULL;
+	for (; !guid_is_null(&id->guid); id++)
+		if (guid_equal(&id->guid, guid))
+			return id;
+	return NULL;
+}
+
+static int vmbus_match(struct device *dev, COMPAT_BUS_MATCH_DRV *drv)
+{
+	struct hv_driver *hdrv = drv_to_hv_drv(drv);
+	struct hv_device *hdev = device_to_hv_device(dev);
+
+	return hv_vmbus_id_match(hdrv->id_table, &hdev->dev_type) != NULL;
+}
+
+/* MODALIAS=vmbus:<class GUID as 32 hex digits>, as file2alias expects. */
+static int vmbus_uevent(COMPAT_BUS_UEVENT_DEV *dev, struct kobj_uevent_env *env)
+{
+	const struct hv_device *hdev =
+		container_of(dev, struct hv_device, device);
+
+	return add_uevent_var(env, "MODALIAS=vmbus:%*phN",
+			      (int)sizeof(hdev->dev_type), &hdev->dev_type);
+}
+
+static int vmbus_probe(struct device *dev)
+{
+	struct hv_driver *drv = drv_to_hv_drv(dev->driver);
+	struct hv_device *hdev = device_to_hv_device(dev);
+	const struct hv_vmbus_device_id *id;
+
+	id = hv_vmbus_id_match(drv->id_table, &hdev->dev_type);
+	if (!id || !drv->probe)
+		return -ENODEV;
+	return drv->probe(hdev, id);
+}
+
+static void vmbus_remove(struct device *dev)
+{
+	struct hv_driver *drv = drv_to_hv_drv(dev->driver);
+
+	if (drv->remove)
+		drv->remove(device_to_hv_device(dev));
+}
+COMPAT_BUS_REMOVE(vmbus_remove)
+
+static void vmbus_shutdown(struct device *dev)
+{
+	struct hv_driver *drv;
+
+	if (!dev->driver)
+		return;
+	drv = drv_to_hv_drv(dev->driver);
+	if (drv->shutdown)
+		drv->shutdown(device_to_hv_device(dev));
+}
+
+static ssize_t class_id_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n", &device_to_hv_device(dev)->dev_type);
+}
+static DEVICE_ATTR_RO(class_id);
+
+static ssize_t device_id_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n",
+			  &device_to_hv_device(dev)->dev_instance);
+}
+static DEVICE_ATTR_RO(device_id);
+
+static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct hv_device *hdev = device_to_hv_device(dev);
+
+	return sysfs_emit(buf, "vmbus:%*phN\n", (int)sizeof(hdev->dev_type),
+			  &hdev->dev_type);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static struct attribute *vmbus_dev_attrs[] = {
+	&dev_attr_class_id.attr,
+	&dev_attr_device_id.attr,
+	&dev_attr_modalias.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vmbus_dev);
+
+struct bus_type hv_bus = {
+	.name = "vmbus",
+	.match = vmbus_match,
+	.uevent = vmbus_uevent,
+	.probe = vmbus_probe,
+	.remove = vmbus_remove_compat,
+	.shutdown = vmbus_shutdown,
+	.dev_groups = vmbus_dev_groups,
+};
+
+int __vmbus_driver_register(struct hv_driver *drv, struct module *owner,
+			    const char *mod_name)
+{
+	drv->driver.name = drv->name;
+	drv->driver.owner = owner;
+	drv->driver.mod_name = mod_name;
+	drv->driver.bus = &hv_bus;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(__vmbus_driver_register);
+
+void vmbus_driver_unregister(struct hv_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(vmbus_driver_unregister);
+
+int vmbus_bus_init(void)
+{
+	return bus_register(&hv_bus);
+}
+
+void vmbus_bus_exit(void)
+{
+	bus_unregister(&hv_bus);
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install what building and testing need, from Debian's archive.  Idempotent:
+# installs only what is missing.  Needs root.
+set -euo pipefail
+
+pkgs=(
+	# build: kernel modules, compat probes, user space
+	gcc make libc6-dev linux-libc-dev bc flex bison libelf-dev libssl-dev
+	kmod cpio xz-utils zstd dwarves
+	# style: sparse, checkpatch (from the kernel source package)
+	sparse perl linux-source-6.12
+	# guests: QEMU (TCG), busybox for the initramfs, kernel fetches
+	qemu-system-x86 busybox-static apt dpkg-dev
+	# tools the guest scenarios run (through the host's root over 9p)
+	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
+	# packaging: DKMS against an installed Debian kernel's headers
+	dkms linux-headers-amd64
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -gt 0 ] || exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "make check needs these Debian packages and must run as root to install them: ${missing[*]}" >&2
+	exit 1
+fi
+echo "# installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Helpers for guest scenarios (sourced by tests/qemu/guest.sh before each
+# scenario).  A scenario is a bash script that exits 0 on success; whatever
+# it prints becomes TAP comments.  Exit 77 means "skipped".
+#
+# Environment: HVLIS_TOP (the source tree), HVLIS_BUILD (modules built for
+# the running kernel), HVLIS_SERIES (5.10/6.1/6.12).
+
+set -eu
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+note() {
+	echo "$*"
+}
+
+# Path of one of our built modules, by module name.
+hv_module_path() {
+	local m
+	m=$(find "$HVLIS_BUILD" -name "$1.ko" | head -n 1)
+	[ -n "$m" ] || fail "module $1 was not built for $(uname -r)"
+	echo "$m"
+}
+
+# insmod our build of each named module (never the distribution's).
+hv_load() {
+	local m
+	for m in "$@"; do
+		[ -d "/sys/module/$m" ] && continue
+		insmod "$(hv_module_path "$m")" || fail "insmod $m failed"
+	done
+}
+
+# Wait up to $1 seconds for a shell condition.
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		if eval "$@"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# dmesg must not show a kernel warning, oops or BUG since boot.
+check_dmesg_clean() {
+	if dmesg | grep -E -e 'WARNING:|BUG:|Oops|general protection|UBSAN|KASAN|refcount_t'; then
+		fail "kernel log shows a warning or oops"
+	fi
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvsim internal API.  hvsim is the simulated Hyper-V host: a single
+ * threaded epoll server that plays the root partition for one QEMU guest
+ * over an ivshmem-doorbell device (src/include/hvlis/hvsim_abi.h).
+ *
+ * Module map:
+ *   main.c       command line, start-up, shutdown
+ *   loop.c       epoll loop (struct watch)
+ *   log.c        logging, rate limited for guest-triggered lines
+ *   guestmem.c   guest physical address -> host pointer (q35 layout, BAR2)
+ *   ivshmem.c    the ivshmem server side: shm region, peers, eventfds
+ *   mailbox.c    the "hypercalls" the guest makes through BAR2 slots
+ *   synic.c      SynIC message slots and event flags on guest pages
+ *   irq.c        raising per-CPU MSI-X vectors (drop/delay for tests)
+ *   ctl.c        control socket: text protocol and command table
+ *   ctl_client.c `hvsim ctl ...`, the client of that socket
+ *
+ * Everything the guest writes is untrusted.  Guest memory is only reached
+ * through gm_ptr()/gm_read()/gm_write(), which bounds-check every access.
+ */
+#ifndef HVSIM_H
+#define HVSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hvlis/hv_types.h>
+#include <hvlis/synic.h>
+#include <hvlis/hvsim_abi.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PAGE_SIZE	4096ull
+#define MiB		(1024ull * 1024)
+#define GiB		(1024ull * MiB)
+
+struct hvsim;
+
+/* log.c */
+enum { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+int log_init(const char *path, bool verbose);
+void log_close(void);
+void hv_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* for anything a guest can provoke: rate limited */
+void log_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t now_ns(void);
+#define log_err(...)	hv_log(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	hv_log(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	hv_log(LOG_INFO, __VA_ARGS__)
+#define log_dbg(...)	hv_log(LOG_DEBUG, __VA_ARGS__)
+
+/* loop.c */
+struct watch {
+	int fd;
+	void (*cb)(struct watch *w, uint32_t events);
+	void *priv;
+};
+int loop_init(void);
+void loop_exit(void);
+int loop_add(struct watch *w, uint32_t events);
+int loop_mod(struct watch *w, uint32_t events);
+/* also safe while the loop is dispatching a batch that includes @w */
+void loop_del(struct watch *w);
+int loop_run(struct hvsim *hs);
+
+/* guestmem.c */
+struct guestmem {
+	const char *ram_path;
+	uint64_t ram_size;
+	uint64_t below_4g;	/* RAM at GPA [0, below_4g) */
+	uint64_t above_4g;	/* RAM at GPA [4 GiB, 4 GiB + above_4g) */
+	uint8_t *ram;		/* the --ram file, NULL until mapped */
+	bool ram_borrowed;	/* tests: caller's buffer, don't munmap */
+
+	uint8_t *shm;		/* BAR2 contents (hvsim's own mapping) */
+	uint64_t shm_size;
+	uint64_t mmio_offset;	/* BAR2 offset of the MMIO window */
+	uint64_t mmio_size;
+	uint64_t bar2_gpa;	/* from HELLO; valid if bar2_valid */
+	bool bar2_valid;
+};
+
+#define GM_4G		(4 * GiB)
+/* x86_64 guests cannot address more (MAXPHYADDR 52) */
+#define GM_MAX_GPA	(1ull << 52)
+
+void gm_init(struct guestmem *gm, const char *ram_path, uint64_t ram_size);
+/* map the --ram file if not yet done: 0, or -1 if it is not there (yet) */
+int gm_map_ram(struct guestmem *gm);
+/* tests: use @buf as guest RAM instead of the file */
+void gm_set_ram_buffer(struct guestmem *gm, void *buf);
+void gm_unmap_ram(struct guestmem *gm);
+/* RAM file offset of [gpa, gpa + len), or -1 if not all inside one RAM block */
+int gm_ram_offset(const struct guestmem *gm, uint64_t gpa, uint64_t len,
+		  uint64_t *off);
+bool gm_overlaps_ram(const struct guestmem *gm, uint64_t gpa, uint64_t len);
+/* host pointer for [gpa, gpa + len) in RAM or the BAR2 MMIO window, or NULL */
+void *gm_ptr(const struct guestmem *gm, uint64_t gpa, uint64_t len);
+/* as gm_ptr() but RAM only, for pages the host owns a protocol on */
+void *gm_ram_ptr(const struct guestmem *gm, uint64_t gpa, uint64_t len);
+int gm_read(const struct guestmem *gm, uint64_t gpa, void *buf, uint64_t len);
+int gm_write(const struct guestmem *gm, uint64_t gpa, const void *buf,
+	     uint64_t len);
+
+/* ivshmem.c */
+#define HVSIM_HOST_PEER_ID	0	/* hvsim's own ivshmem peer id */
+#define HVSIM_GUEST_PEER_ID	1	/* the (single) QEMU's peer id */
+
+struct ivshmem {
+	struct watch listen;
+	struct watch client;		/* fd -1 when no guest */
+	struct watch host_ev[HVSIM_MAX_CPUS];	/* doorbells to hvsim */
+	int guest_efd[HVSIM_MAX_CPUS];	/* -1, or MSI-X vector k of the guest */
+	int shm_fd;
+	const char *sock_path;
+};
+
+int shm_create(struct hvsim *hs);
+void shm_reset(struct hvsim *hs);
+int ivshmem_init(struct hvsim *hs, const char *path);
+void ivshmem_exit(struct hvsim *hs);
+bool ivshmem_connected(const struct hvsim *hs);
+
+/* mailbox.c */
+/* scan all slots and execute submitted operations */
+void mailbox_process(struct hvsim *hs);
+/* execute one request (already copied out of shared memory) */
+uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
+		      const struct hvsim_mailbox *req);
+const char *mailbox_op_name(uint32_t op);
+
+/* synic.c */
+#define SYNIC_QUEUE_LEN	256	/* per CPU and SINT; overflow drops */
+
+struct synic_qmsg {
+	uint32_t type;
+	uint32_t len;
+	uint8_t payload[HV_MESSAGE_PAYLOAD_BYTE_COUNT];
+};
+
+struct synic_queue {
+	struct synic_qmsg *ring;	/* allocated on first use */
+	unsigned int head, count;
+};
+
+struct synic_cpu {
+	uint64_t msg_page;	/* GPA, 0 = none */
+	uint64_t evt_page;	/* GPA, 0 = none */
+	struct synic_queue q[HV_SYNIC_SINT_COUNT];
+};
+
+int synic_setup(struct hvsim *hs, unsigned int cpu, uint64_t msg_page,
+		uint64_t evt_page);
+void synic_reset(struct hvsim *hs);
+/* 0, or -errno: -EINVAL bad arguments, -ENOSPC queue full (dropped) */
+int synic_post(struct hvsim *hs, unsigned int cpu, unsigned int sint,
+	       uint32_t message_type, const void *payload, uint32_t len);
+int synic_signal(struct hvsim *hs, unsigned int cpu, unsigned int sint,
+		 unsigned int bit);
+/* EOM from the guest: deliver what was queued for @cpu */
+void synic_eom(struct hvsim *hs, unsigned int cpu);
+unsigned int synic_queued(const struct hvsim *hs, unsigned int cpu);
+
+/* irq.c */
+struct irq_cpu {
+	bool drop;
+	unsigned int delay_ms;
+	uint64_t due_ns;	/* delayed interrupt pending, 0 = none */
+};
+
+int irq_init(struct hvsim *hs);
+void irq_exit(struct hvsim *hs);
+/* raise MSI-X vector @cpu, subject to the test knobs */
+void irq_raise(struct hvsim *hs, unsigned int cpu);
+void irq_reset(struct hvsim *hs);
+
+/* ctl.c */
+struct ctl_conn;
+
+struct ctl_cmd {
+	const char *name;	/* first word of the command line */
+	const char *usage;	/* shown by "help" */
+	/* argv[0] is the name; return 0 for "ok", or ctl_fail(...) */
+	int (*fn)(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv);
+};
+
+#define CTL_MAX_LINE	4096
+#define CTL_MAX_ARGS	64
+
+/* device classes add their command tables at start-up */
+int ctl_register(const struct ctl_cmd *cmds, size_t n);
+void ctl_printf(struct ctl_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ctl_fail(struct ctl_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* split @line in place; handles "double quotes" and \ escapes */
+int ctl_split(char *line, char **argv, int max);
+/* run one command line; the response, ending in ok/error, goes to @c */
+void ctl_exec_line(struct hvsim *hs, struct ctl_conn *c, char *line);
+/* unit tests: a connection that only collects output */
+struct ctl_conn *ctl_conn_new_buffer(void);
+const char *ctl_conn_output(struct ctl_conn *c);
+void ctl_conn_free(struct ctl_conn *c);
+int ctl_init(struct hvsim *hs, const char *path);
+void ctl_exit(struct hvsim *hs);
+bool ctl_parse_u64(const char *s, uint64_t *v);
+int ctl_client_main(int argc, char **argv);
+
+/*
+ * The VMBus host layer (and anything else that owns connection ids) plugs
+ * in here.  Each hook returns an HV_STATUS_* value; with no layer
+ * registered every connection id is unknown.
+ */
+struct hvsim_host_ops {
+	/* HVCALL_POST_MESSAGE from @cpu; payload already validated */
+	uint16_t (*post_message)(struct hvsim *hs, unsigned int cpu,
+				 uint32_t connection_id, const void *payload,
+				 uint32_t size);
+	/* HVCALL_SIGNAL_EVENT from @cpu */
+	uint16_t (*signal_event)(struct hvsim *hs, unsigned int cpu,
+				 uint32_t connection_id);
+	/* the guest reset its bus or went away: forget all state */
+	void (*reset)(struct hvsim *hs);
+};
+
+void hvsim_set_host_ops(struct hvsim *hs, const struct hvsim_host_ops *ops,
+			void *priv);
+uint16_t vmbus_host_post_message(struct hvsim *hs, unsigned int cpu,
+				 uint32_t connection_id, const void *payload,
+				 uint32_t size);
+uint16_t vmbus_host_signal_event(struct hvsim *hs, unsigned int cpu,
+				 uint32_t connection_id);
+
+/* counters shown by "status" */
+struct hvsim_stats {
+	uint64_t doorbells;
+	uint64_t hypercalls[HVSIM_OP_RESET + 1];
+	uint64_t hypercalls_unknown;
+	uint64_t hypercalls_failed;
+	uint64_t synic_posted;		/* synic_post() calls accepted */
+	uint64_t synic_delivered;	/* written into a SINT slot */
+	uint64_t synic_queued;		/* had to wait for EOM */
+	uint64_t synic_dropped;		/* queue full or bad target */
+	uint64_t synic_signaled;	/* event flag bits set */
+	uint64_t irqs_raised;
+	uint64_t irqs_dropped;		/* "irq drop" */
+	uint64_t irqs_delayed;		/* "irq delay" */
+	uint64_t irqs_lost;		/* no guest to deliver to */
+	uint64_t connects;
+};
+
+struct hvsim_config {
+	const char *socket_path;
+	const char *ram_path;
+	const char *ctl_path;
+	const char *log_path;
+	uint64_t ram_size;
+	uint64_t shm_size;
+	uint64_t mmio_size;
+	unsigned int nr_cpus;
+	bool verbose;
+};
+
+struct hvsim {
+	struct hvsim_config cfg;
+	struct guestmem gm;
+	struct ivshmem iv;
+	struct hvsim_shared_header *hdr;	/* == gm.shm */
+	struct hvsim_mailbox *slots;		/* cfg.nr_cpus of them */
+
+	/* guest state, dropped on RESET, a new HELLO and disconnect */
+	bool hello;
+	unsigned int guest_cpus;	/* from HELLO */
+	struct synic_cpu synic[HVSIM_MAX_CPUS];
+
+	struct irq_cpu irq[HVSIM_MAX_CPUS];
+	struct watch irq_timer;
+
+	const struct hvsim_host_ops *host_ops;
+	void *host_priv;
+
+	struct hvsim_stats stats;
+	bool quit;
+};
+
+/* main.c helpers shared with the tests */
+int hvsim_init_state(struct hvsim *hs, const struct hvsim_config *cfg);
+void hvsim_guest_reset(struct hvsim *hs);
+bool parse_size(const char *s, uint64_t *v);
+
+#endif /* HVSIM_H */

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The event loop: one epoll instance, one thread.  Every fd hvsim waits on
+ * is a struct watch whose callback runs when it is ready, so each module
+ * owns its fds and nothing else needs to know about them.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "hvsim.h"
+
+static int epfd = -1;
+
+int loop_init(void)
+{
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0) {
+		log_err("epoll_create1: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void loop_exit(void)
+{
+	if (epfd >= 0)
+		close(epfd);
+	epfd = -1;
+}
+
+int loop_add(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
+		log_err("epoll add fd %d: %s", w->fd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int loop_mod(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0) {
+		log_err("epoll mod fd %d: %s", w->fd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A callback may close and free other watches (a guest disconnect drops
+ * the eventfd watches), so events of the current epoll_wait batch that
+ * point at a watch deleted meanwhile must not be dispatched.
+ */
+static struct epoll_event *cur_events;
+static int cur_n;
+
+void loop_del(struct watch *w)
+{
+	/* harmless when the fd was never added (unit tests) */
+	if (epfd >= 0 && w->fd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	for (int i = 0; i < cur_n; i++)
+		if (cur_events[i].data.ptr == w)
+			cur_events[i].data.ptr = NULL;
+}
+
+int loop_run(struct hvsim *hs)
+{
+	struct epoll_event events[32];
+
+	while (!hs->quit) {
+		int n = epoll_wait(epfd, events, 32, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("epoll_wait: %s", strerror(errno));
+			return -1;
+		}
+		cur_events = events;
+		cur_n = n;
+		for (int i = 0; i < n && !hs->quit; i++) {
+			struct watch *w = events[i].data.ptr;
+
+			if (w)
+				w->cb(w, events[i].events);
+		}
+		cur_events = NULL;
+		cur_n = 0;
+	}
+	return 0;
+}

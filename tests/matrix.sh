@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build every module for each cached Debian kernel with W=1, then run sparse
+# (C=2) over them.  One TAP line per kernel and tool; any compiler or sparse
+# warning fails that line.
+#
+# Usage: matrix.sh [SERIES ...]   (default: 5.10 6.1 6.12)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+series_list=("$@")
+[ ${#series_list[@]} -gt 0 ] || series_list=(5.10 6.1 6.12)
+rc=0
+
+report() {	# report NAME LOG BUILD_STATUS
+	local warnings
+	warnings=$(grep -cE '(warning|error):' "$2")
+	if [ "$3" -eq 0 ] && [ "$warnings" -eq 0 ]; then
+		echo "ok - $1: 0 warnings"
+	else
+		echo "not ok - $1: build status $3, $warnings warnings"
+		grep -E -A3 '(warning|error):' "$2" | head -n 40 | sed 's/^/# /'
+		[ "$3" -eq 0 ] || tail -n 20 "$2" | sed 's/^/# /'
+		rc=1
+	fi
+}
+
+for s in "${series_list[@]}"; do
+	log=$(mktemp)
+	rel=$(cat "${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}/kernels/$s/RELEASE" 2>/dev/null)
+	# W=1 over a clean tree so every file is compiled and judged.
+	rm -rf "$top/build/$s"
+	"$top/tests/kernels/build.sh" "$s" W=1 >"$log" 2>&1
+	report "matrix $s ($rel) W=1" "$log" $?
+	# C=2: sparse over every file (the objects above stay in place).
+	"$top/tests/kernels/build.sh" "$s" C=2 >"$log" 2>&1
+	report "sparse $s ($rel)" "$log" $?
+	rm -f "$log"
+done
+exit $rc

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a cached Debian kernel under QEMU (TCG) on hvsim, the simulated
+# Hyper-V host, and run one guest scenario, a shell or the demo.
+#
+#   boot.sh --series 6.1 --scenario tests/guest/NAME.sh   one scenario; prints
+#                                                         its TAP line(s)
+#   boot.sh --series 6.1 --shell                          interactive shell
+#   boot.sh --series 6.1 --demo                           short demo, no terminal
+# Options: --smp N --mem SIZE --timeout SECONDS --hvsim-args "..." --keep
+#          --no-hvsim (boot without the simulated host, for harness checks)
+# A scenario can set defaults in its header: "# smp: 2", "# mem: 1G",
+# "# timeout: 120", "# hvsim: <hvsim arguments>".
+#
+# Exit status: 0 when the scenario passed.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+series=6.1
+mode=scenario
+scenario=
+smp=
+mem=
+timeout=
+hvsim_args=
+keep=0
+use_hvsim=1
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--series) series=$2; shift ;;
+	--scenario) scenario=$2; shift ;;
+	--shell) mode=shell ;;
+	--demo) mode=demo ;;
+	--smp) smp=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--hvsim-args) hvsim_args=$2; shift ;;
+	--keep) keep=1 ;;
+	--no-hvsim) use_hvsim=0 ;;
+	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+[ $mode != demo ] || scenario=tests/guest/demo.sh
+if [ $mode != shell ]; then
+	[ -f "$top/$scenario" ] || { echo "boot.sh: no scenario '$scenario'" >&2; exit 2; }
+	header() { sed -n "s/^# $1: *//p" "$top/$scenario" | head -n 1; }
+	smp=${smp:-$(header smp)}
+	mem=${mem:-$(header mem)}
+	timeout=${timeout:-$(header timeout)}
+	hvsim_args=${hvsim_args:-$(header hvsim)}
+fi
+smp=${smp:-2}
+mem=${mem:-1G}
+timeout=${timeout:-180}
+name=$(basename "${scenario:-shell}" .sh)
+
+kd=$cache/kernels/$series
+[ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
+[ -f "$top/build/$series/vmbus/hv_vmbus.ko" ] ||
+	{ echo "boot.sh: modules for $series not built (tests/kernels/build.sh $series)" >&2; exit 2; }
+
+run=$(mktemp -d /dev/shm/hvlis-run.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	if [ $keep = 1 ]; then echo "# run directory kept: $run" >&2; else rm -rf "$run"; fi
+}
+trap cleanup EXIT
+
+"$top/tests/qemu/mkinitramfs.sh" "$series" "$cache/kernels/$series/initramfs.cpio.gz"
+memb=$(numfmt --from=iec "$mem")
+
+start_hvsim() {
+	# shellcheck disable=SC2086 # hvsim_args is a list of words
+	"$top/tests/hvsim/hvsim" --socket "$run/hvsim.sock" --ram "$run/guest.ram" \
+		--ram-size "$memb" --cpus "$smp" --ctl "$run/ctl" \
+		--log "$run/hvsim.log" $hvsim_args >"$run/hvsim.out" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		grep -q '^hvsim: ready' "$run/hvsim.out" 2>/dev/null && return 0
+		kill -0 "${pids[0]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "not ok - $series $name # hvsim did not start"
+	sed 's/^/# /' "$run/hvsim.out"
+	exit 1
+}
+
+# hvsim first: it serves the ivshmem socket QEMU connects to.
+hvsim_dev=()
+if [ $use_hvsim = 1 ]; then
+	start_hvsim
+	export HVSIM_CTL=$run/ctl
+	hvsim_dev=(-chardev "socket,id=hv,path=$run/hvsim.sock"
+		-device "ivshmem-doorbell,chardev=hv,vectors=$smp")
+fi
+
+append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
+append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
+append+=" hvlis.mode=$mode hvlis.scenario=$scenario"
+qemu=(qemu-system-x86_64 -M q35,memory-backend=ram -cpu max -m "$mem" -smp "$smp"
+	-object "memory-backend-file,id=ram,size=$mem,mem-path=$run/guest.ram,share=on"
+	-nodefaults -display none -no-reboot
+	-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	"${hvsim_dev[@]}")
+
+if [ $mode = shell ]; then
+	"${qemu[@]}" -serial mon:stdio -serial "file:$run/results"
+	exit 0
+fi
+
+start=$(date +%s.%N)
+set +e
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" \
+	-serial "file:$run/console.log" -serial "file:$run/results" </dev/null
+qrc=$?
+set -e
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+
+tr -d '\r' <"$run/results" >"$run/results.txt"
+cat "$run/results.txt"
+if grep -q '^ok - ' "$run/results.txt"; then
+	printf '# %s %s: %.1f s\n' "$series" "$name" "$secs"
+	exit 0
+fi
+if ! grep -q '^not ok' "$run/results.txt"; then
+	why="no result"
+	[ $qrc -ne 124 ] || why="timed out after ${timeout}s"
+	echo "not ok - $series $name # $why"
+fi
+echo "# console (last 40 lines):"
+tail -n 40 "$run/console.log" | sed 's/^/# /'
+echo "# hvsim (last 20 lines):"
+tail -n 20 "$run/hvsim.out" "$run/hvsim.log" 2>/dev/null | sed 's/^/# /'
+exit 1

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the guest, in the host's root (overlay over 9p).  Runs one
+# scenario (hvlis.mode=scenario), a shell (shell) or the demo (demo), sends
+# results to the second serial port (ttyS1) and powers the VM off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+export HVLIS_BUILD=$HVLIS_TOP/build/$HVLIS_SERIES
+results=/dev/ttyS1
+stty -F $results raw -echo 2>/dev/null
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+
+case $HVLIS_MODE in
+shell)
+	cd "$HVLIS_TOP" || exit
+	# shellcheck source=tests/guest/lib.sh
+	. "$HVLIS_TOP/tests/guest/lib.sh"
+	echo "hyperv-lis guest ($(uname -r)); our modules: $HVLIS_BUILD"
+	echo "Leave with 'exit' (or Ctrl-A X)."
+	setsid -c /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+	;;
+esac
+
+name=${HVLIS_SCENARIO##*/}
+name=${name%.sh}
+cd "$HVLIS_TOP" || exit
+# Every line the scenario prints reaches the host as a TAP comment; its exit
+# status becomes the scenario's one TAP line.
+(
+	set -o pipefail
+	bash -c ". tests/guest/lib.sh; . $HVLIS_SCENARIO" 2>&1 |
+		sed -u 's/^/# /' >$results
+)
+rc=$?
+if [ $rc -eq 0 ]; then
+	echo "ok - $HVLIS_SERIES $name" >$results
+elif [ $rc -eq 77 ]; then
+	echo "ok - $HVLIS_SERIES $name # SKIP" >$results
+else
+	dmesg | tail -n 40 | sed 's/^/# dmesg: /' >$results
+	echo "not ok - $HVLIS_SERIES $name (exit $rc)" >$results
+fi
+poweroff_now
