@@ -2,6 +2,7 @@
 /*
  * Hypervisor backends.  Exactly one backend (real Hyper-V or hvsim) carries
  * the bus at a time; everything above this file is backend-independent.
+ * Registering a backend connects the bus; unregistering disconnects it.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -9,24 +10,23 @@
 #include "hyperv_vmbus.h"
 
 static DEFINE_MUTEX(backend_lock);
-static struct hv_backend *hv_backend;
 
 int hv_backend_register(struct hv_backend *backend)
 {
-	int ret = 0;
+	int ret;
 
 	if (!backend->post_message || !backend->signal_event ||
 	    !backend->synic_setup || !backend->eom || !backend->nr_cpus)
 		return -EINVAL;
 
 	mutex_lock(&backend_lock);
-	if (hv_backend) {
+	if (vmbus_connection.backend) {
 		ret = -EBUSY;
 		goto out;
 	}
-	hv_backend = backend;
-	pr_info("hv_vmbus: %s backend registered, %u CPUs\n", backend->name,
-		backend->nr_cpus);
+	pr_info("hv_vmbus: connecting through the %s backend, %u CPUs\n",
+		backend->name, backend->nr_cpus);
+	ret = vmbus_connect(backend);
 out:
 	mutex_unlock(&backend_lock);
 	return ret;
@@ -36,13 +36,8 @@ EXPORT_SYMBOL_GPL(hv_backend_register);
 void hv_backend_unregister(struct hv_backend *backend)
 {
 	mutex_lock(&backend_lock);
-	if (hv_backend == backend)
-		hv_backend = NULL;
+	if (vmbus_connection.backend == backend)
+		vmbus_disconnect();
 	mutex_unlock(&backend_lock);
 }
 EXPORT_SYMBOL_GPL(hv_backend_unregister);
-
-void hv_backend_interrupt(unsigned int cpu)
-{
-}
-EXPORT_SYMBOL_GPL(hv_backend_interrupt);

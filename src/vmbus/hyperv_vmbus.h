@@ -3,11 +3,87 @@
 #ifndef HYPERV_VMBUS_INTERNAL_H
 #define HYPERV_VMBUS_INTERNAL_H
 
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+
 #include <hvlis/vmbus.h>
 
+/*
+ * Relids index the 2048 event-flag bits of SINT 2 (WIN8+ signalling), so
+ * an offer with a larger relid could never be signalled: refuse it.
+ */
+#define VMBUS_MAX_RELIDS	2048
+/* monitor ids index 4 trigger groups of 32 bits (struct hv_monitor_page) */
+#define VMBUS_MAX_MONITOR_ID	128
+
+enum vmbus_connect_state {
+	VMBUS_DISCONNECTED,
+	VMBUS_CONNECTING,
+	VMBUS_CONNECTED,
+};
+
+struct vmbus_connection {
+	struct hv_backend *backend;
+	enum vmbus_connect_state state;
+	u32 version;			/* negotiated VMBus version */
+	u32 msg_conn_id;		/* where our messages go */
+	u32 connect_vp;			/* VP that receives host messages */
+	void *int_page;			/* pre-5.0 interrupt page */
+	void *monitor_pages[2];		/* [0] host->guest, [1] guest->host */
+	struct list_head msglist;	/* requests waiting for a response */
+	spinlock_t msglist_lock;
+	struct workqueue_struct *work_queue;	/* offers, rescinds: in order */
+};
+
+extern struct vmbus_connection vmbus_connection;
 extern struct bus_type hv_bus;
 
+/* A request waiting for one host message (connection.c). */
+struct vmbus_msginfo {
+	struct list_head entry;
+	u32 resp_type;
+	u32 key;
+	struct completion done;
+	u32 resp_len;
+	u8 resp[240];		/* HV_MESSAGE_PAYLOAD_BYTE_COUNT */
+};
+
+/* bus.c */
 int vmbus_bus_init(void);
 void vmbus_bus_exit(void);
+
+/* connection.c */
+struct hv_backend *vmbus_backend(void);
+int vmbus_connection_init(void);
+void vmbus_connection_exit(void);
+int vmbus_connect(struct hv_backend *backend);
+void vmbus_disconnect(void);
+void vmbus_unload(void);
+int vmbus_post_msg(void *buf, u32 size, bool can_sleep);
+void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key);
+void vmbus_msginfo_add(struct vmbus_msginfo *info);
+void vmbus_msginfo_del(struct vmbus_msginfo *info);
+int vmbus_msginfo_wait(struct vmbus_msginfo *info);
+bool vmbus_complete_response(u32 type, u32 key, const void *msg, u32 len);
+
+/* synic.c */
+struct hv_message;
+int hv_synic_init(struct hv_backend *backend);
+void hv_synic_exit(struct hv_backend *backend);
+
+/* channel_mgmt.c */
+int vmbus_channels_init(void);
+void vmbus_channels_exit(void);
+void vmbus_on_message(const struct hv_message *msg);
+int vmbus_request_offers(void);
+void vmbus_remove_all_channels(void);
+void vmbus_channel_event(u32 relid);
+struct vmbus_channel *relid2channel(u32 relid);
+
+/* channel.c */
+void vmbus_channel_isr(struct vmbus_channel *chan);
+void vmbus_subchannel_offered(struct vmbus_channel *sc);
+void vmbus_channel_rescinded(struct vmbus_channel *chan);
 
 #endif

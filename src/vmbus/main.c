@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hv_vmbus: the Hyper-V VMBus core of hyperv-lis.
+ * hv_vmbus: the Hyper-V VMBus core of hyperv-lis.  The bus comes up here;
+ * it connects to the host when a hypervisor backend registers.
  */
 #include <linux/module.h>
 
@@ -8,12 +9,21 @@
 
 static int __init hv_vmbus_init(void)
 {
-	return vmbus_bus_init();
+	int ret;
+
+	ret = vmbus_connection_init();
+	if (ret)
+		return ret;
+	ret = vmbus_bus_init();
+	if (ret)
+		vmbus_connection_exit();
+	return ret;
 }
 
 static void __exit hv_vmbus_exit(void)
 {
 	vmbus_bus_exit();
+	vmbus_connection_exit();
 }
 
 module_init(hv_vmbus_init);

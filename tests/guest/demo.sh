@@ -5,7 +5,7 @@
 # timeout: 120
 
 note "kernel: $(uname -r)"
-hv_load hv_vmbus hv_vmbus_sim
+hv_load_stack
 note "loaded: $(lsmod | awk '/^hv_/ {print $1}' | tr '\n' ' ')"
 dmesg | grep -E 'hv_vmbus|hvsim' || true
 if command -v "$HVLIS_TOP/src/daemons/lsvmbus" >/dev/null; then

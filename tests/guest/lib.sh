@@ -6,9 +6,8 @@
 # it prints becomes TAP comments.  Exit 77 means "skipped".
 #
 # Environment: HVLIS_TOP (the source tree), HVLIS_BUILD (modules built for
-# the running kernel), HVLIS_SERIES (5.10/6.1/6.12).
-
-set -eu
+# the running kernel), HVLIS_SERIES (5.10/6.1/6.12).  Scenarios run with
+# "set -eu": a failing command fails the scenario.
 
 fail() {
 	echo "FAIL: $*"
@@ -34,6 +33,11 @@ hv_load() {
 		[ -d "/sys/module/$m" ] && continue
 		insmod "$(hv_module_path "$m")" || fail "insmod $m failed"
 	done
+}
+
+# The whole stack as "make run" shows it: the bus on the hvsim transport.
+hv_load_stack() {
+	hv_load hv_vmbus hv_vmbus_sim
 }
 
 # Wait up to $1 seconds for a shell condition.

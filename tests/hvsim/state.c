@@ -25,19 +25,26 @@ void hvsim_init_state(struct hvsim *hs, const struct hvsim_config *cfg)
 }
 
 /*
- * Forget everything the guest told us.  The test knobs ("irq drop",
- * "irq delay") are the administrator's and survive.
+ * HVSIM_OP_RESET: the guest's bus is going away; drop SynIC pages, queued
+ * messages, owed interrupts and whatever the VMBus host layer holds.  The
+ * test knobs ("irq drop", "irq delay") are the administrator's and stay.
  */
-void hvsim_guest_reset(struct hvsim *hs)
+void hvsim_bus_reset(struct hvsim *hs)
 {
-	hs->hello = false;
-	hs->guest_cpus = 0;
-	hs->gm.bar2_valid = false;
-	hs->gm.bar2_gpa = 0;
 	synic_reset(hs);
 	irq_reset(hs);
 	if (hs->host_ops && hs->host_ops->reset)
 		hs->host_ops->reset(hs);
+}
+
+/* a new HELLO or a disconnect: forget the guest entirely */
+void hvsim_guest_reset(struct hvsim *hs)
+{
+	hvsim_bus_reset(hs);
+	hs->hello = false;
+	hs->guest_cpus = 0;
+	hs->gm.bar2_valid = false;
+	hs->gm.bar2_gpa = 0;
 }
 
 void hvsim_set_host_ops(struct hvsim *hs, const struct hvsim_host_ops *ops,

@@ -21,9 +21,12 @@ shell)
 	cd "$HVLIS_TOP" || exit
 	# shellcheck source=tests/guest/lib.sh
 	. "$HVLIS_TOP/tests/guest/lib.sh"
+	(hv_load_stack) || echo "the drivers did not load; see dmesg"
 	echo "hyperv-lis guest ($(uname -r)); our modules: $HVLIS_BUILD"
 	echo "Leave with 'exit' (or Ctrl-A X)."
-	setsid -c /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	printf '. %s/tests/guest/lib.sh\nPS1="hvlis-guest:\\w# "\n' \
+		"$HVLIS_TOP" >/tmp/hvlis.rc
+	setsid -c /bin/bash --rcfile /tmp/hvlis.rc -i </dev/ttyS0 >/dev/ttyS0 2>&1
 	poweroff_now
 	;;
 esac
@@ -35,7 +38,7 @@ cd "$HVLIS_TOP" || exit
 # status becomes the scenario's one TAP line.
 (
 	set -o pipefail
-	bash -c ". tests/guest/lib.sh; . $HVLIS_SCENARIO" 2>&1 |
+	bash -c "set -eu; . tests/guest/lib.sh; . $HVLIS_SCENARIO" 2>&1 |
 		sed -u 's/^/# /' >$results
 )
 rc=$?

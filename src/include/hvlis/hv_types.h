@@ -38,31 +38,33 @@
 
 /*
  * linux-libc-dev up to 6.x still ships the uapi <linux/uuid.h> with guid_t
- * and GUID_INIT; use it when present so that the two never collide.
+ * and GUID_INIT; use it when present so that the two never collide.  (The
+ * quoted __has_include spelling finds the same file: there is no
+ * linux/uuid.h next to this header.)
  */
 #ifdef __has_include
-#if __has_include(<linux/uuid.h>)
+#if __has_include("linux/uuid.h")
 #include <linux/uuid.h>
 #endif
 #endif
 
 #ifndef GUID_INIT
-typedef struct {
-	__u8 b[16];
-} guid_t;
+typedef struct { __u8 b[16]; } guid_t;
 
 /*
  * Mixed-endian GUID layout, as the kernel's GUID_INIT: the first three
  * fields are stored little-endian, the last eight bytes as written.
  */
 #define GUID_INIT(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)		\
-((guid_t)								\
-{{ (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff, \
-   (b) & 0xff, ((b) >> 8) & 0xff,					\
-   (c) & 0xff, ((c) >> 8) & 0xff,					\
-   (d0), (d1), (d2), (d3), (d4), (d5), (d6), (d7) }})
+	((guid_t){ {							\
+		(a) & 0xff, ((a) >> 8) & 0xff,				\
+		((a) >> 16) & 0xff, ((a) >> 24) & 0xff,			\
+		(b) & 0xff, ((b) >> 8) & 0xff,				\
+		(c) & 0xff, ((c) >> 8) & 0xff,				\
+		(d0), (d1), (d2), (d3), (d4), (d5), (d6), (d7) } })
 #endif /* GUID_INIT */
 
+/* The kernel's spelling, so the structs below read the same on both sides */
 #ifndef __packed
 #define __packed __attribute__((__packed__))
 #endif

@@ -16,11 +16,12 @@
 
 #include <hvlis/hv_types.h>
 
+/* Quoted spelling: nothing of these names lives next to this header. */
 #if defined(__KERNEL__) && defined(__has_include)
-#if __has_include(<asm/hyperv-tlfs.h>)
+#if __has_include("asm/hyperv-tlfs.h")
 #include <asm/hyperv-tlfs.h>
 #define HVLIS_KERNEL_TLFS 1
-#elif __has_include(<hyperv/hvhdk.h>)
+#elif __has_include("hyperv/hvhdk.h")
 /* Kernels that dropped asm/hyperv-tlfs.h keep the same types here. */
 #include <hyperv/hvhdk.h>
 #define HVLIS_KERNEL_TLFS 1

@@ -10,8 +10,28 @@
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 
+#include <hvlis/vmbus_msg.h>
+
+/* One channel: a primary (one per device) or one of its sub-channels. */
+struct vmbus_channel {
+	struct list_head listentry;	/* primaries: the bus's channel list */
+	struct list_head sc_list;	/* primary: its sub-channels; sub: entry */
+	struct vmbus_channel *primary_channel;	/* NULL for a primary */
+	struct hv_device *device_obj;	/* primary only */
+	struct vmbus_channel_offer_channel offermsg;	/* validated copy */
+	bool rescind;			/* the host took the channel back */
+	u32 target_cpu;			/* CPU that takes its interrupts */
+
+	/* called in interrupt context when the host signals the channel */
+	void (*onchannel_callback)(void *context);
+	void *channel_callback_context;
+	/* primary: called (process context) for each new sub-channel offer */
+	void (*sc_creation_callback)(struct vmbus_channel *new_sc);
+};
+
 /* A device offered by the host, one per primary channel. */
 struct hv_device {
+	struct vmbus_channel *channel;
 	guid_t dev_type;	/* class (interface type) GUID */
 	guid_t dev_instance;	/* instance GUID */
 	u16 vendor_id;
@@ -44,6 +64,9 @@ void vmbus_driver_unregister(struct hv_driver *drv);
 #define vmbus_driver_register(drv) \
 	__vmbus_driver_register(drv, THIS_MODULE, KBUILD_MODNAME)
 
+void vmbus_set_sc_create_callback(struct vmbus_channel *primary,
+				  void (*cb)(struct vmbus_channel *sc));
+
 /*
  * Hypervisor backends.  hv_vmbus runs the same code on real Hyper-V (the
  * "hyperv" backend) and on hvsim (the "sim" backend, hv_vmbus_sim.ko); a
@@ -54,6 +77,8 @@ struct hv_backend {
 	struct module *owner;
 	struct device *parent;		/* parent of the vmbus devices */
 	unsigned int nr_cpus;		/* CPUs with a SynIC */
+	/* Hyper-V's virtual processor number of a Linux CPU */
+	u32 (*vp_index)(unsigned int cpu);
 	/* HVCALL_POST_MESSAGE; returns an HV_STATUS_* value */
 	u16 (*post_message)(u32 connection_id, u32 message_type,
 			    const void *payload, u32 size);

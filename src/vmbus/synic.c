@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-CPU SynIC pages and the VMBus interrupt.  The host writes channel
+ * messages into the SINT 2 slot of a CPU's message page and sets relid bits
+ * in its event-flags page; the backend calls hv_backend_interrupt() on that
+ * CPU's interrupt.  Messages are copied out at once (the slot is the host's
+ * to reuse) and handed to connection.c.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <hvlis/synic.h>
+#include "hyperv_vmbus.h"
+
+struct hv_synic_cpu {
+	struct hv_message *msg_page;			/* HV_SYNIC_SINT_COUNT slots */
+	union hv_synic_event_flags *event_page;	/* likewise */
+	bool enabled;
+};
+
+static struct hv_synic_cpu *synic_cpus;
+static unsigned int synic_nr_cpus;
+
+int hv_synic_init(struct hv_backend *backend)
+{
+	unsigned int cpu;
+	int ret;
+
+	synic_cpus = kcalloc(backend->nr_cpus, sizeof(*synic_cpus), GFP_KERNEL);
+	if (!synic_cpus)
+		return -ENOMEM;
+	synic_nr_cpus = backend->nr_cpus;
+
+	for (cpu = 0; cpu < synic_nr_cpus; cpu++) {
+		struct hv_synic_cpu *sc = &synic_cpus[cpu];
+
+		sc->msg_page = (void *)get_zeroed_page(GFP_KERNEL);
+		sc->event_page = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!sc->msg_page || !sc->event_page) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		ret = backend->synic_setup(cpu, virt_to_phys(sc->msg_page),
+					   virt_to_phys(sc->event_page));
+		if (ret)
+			goto err;
+		WRITE_ONCE(sc->enabled, true);
+	}
+	return 0;
+err:
+	hv_synic_exit(backend);
+	return ret;
+}
+
+void hv_synic_exit(struct hv_backend *backend)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < synic_nr_cpus; cpu++) {
+		struct hv_synic_cpu *sc = &synic_cpus[cpu];
+
+		if (sc->enabled && backend->synic_teardown)
+			backend->synic_teardown(cpu);
+		WRITE_ONCE(sc->enabled, false);
+	}
+	/* No interrupt handler may still look at the pages. */
+	synchronize_rcu();
+	for (cpu = 0; cpu < synic_nr_cpus; cpu++) {
+		free_page((unsigned long)synic_cpus[cpu].msg_page);
+		free_page((unsigned long)synic_cpus[cpu].event_page);
+	}
+	kfree(synic_cpus);
+	synic_cpus = NULL;
+	synic_nr_cpus = 0;
+}
+
+/* Channel interrupts: each set relid bit in SINT 2's event flags. */
+static void hv_synic_events(struct hv_synic_cpu *sc)
+{
+	union hv_synic_event_flags *ev = &sc->event_page[VMBUS_MESSAGE_SINT];
+	unsigned long *flags = ev->flags;
+	unsigned int i, bit;
+
+	for (i = 0; i < HV_EVENT_FLAGS_LONG_COUNT; i++) {
+		unsigned long word;
+
+		if (!READ_ONCE(flags[i]))
+			continue;
+		word = xchg(&flags[i], 0);
+		for_each_set_bit(bit, &word, BITS_PER_LONG)
+			vmbus_channel_event(i * BITS_PER_LONG + bit);
+	}
+}
+
+void hv_backend_interrupt(unsigned int cpu)
+{
+	struct hv_synic_cpu *sc;
+	struct hv_message *msg;
+
+	if (cpu >= synic_nr_cpus)
+		return;
+	sc = &synic_cpus[cpu];
+	if (!READ_ONCE(sc->enabled))
+		return;
+
+	hv_synic_events(sc);
+
+	msg = &sc->msg_page[VMBUS_MESSAGE_SINT];
+	if (READ_ONCE(msg->header.message_type) == HVMSG_NONE)
+		return;
+	/* the payload must not be read before the type that announces it */
+	virt_rmb();
+	vmbus_on_message(msg);
+
+	/*
+	 * Free the slot, then tell the host if it has more queued for it:
+	 * the EOM makes it deliver the next message.
+	 */
+	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
+	mb();
+	if (msg->header.message_flags.msg_pending)
+		vmbus_backend()->eom(cpu);
+}
+EXPORT_SYMBOL_GPL(hv_backend_interrupt);
