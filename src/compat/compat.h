@@ -35,6 +35,13 @@
 	static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #endif
 
+/* const struct bus_type where the driver core accepts one */
+#ifdef HAVE_CONST_BUS_TYPE
+#define COMPAT_CONST_BUS const
+#else
+#define COMPAT_CONST_BUS
+#endif
+
 #ifdef HAVE_CONST_KOBJ_TYPE
 #define COMPAT_CONST_KOBJ_TYPE const
 #else

@@ -104,7 +104,7 @@ static struct attribute *vmbus_dev_attrs[] = {
 };
 ATTRIBUTE_GROUPS(vmbus_dev);
 
-struct bus_type hv_bus = {
+COMPAT_CONST_BUS struct bus_type hv_bus = {
 	.name = "vmbus",
 	.match = vmbus_match,
 	.uevent = vmbus_uevent,

@@ -400,10 +400,8 @@ void vmbus_on_message(const struct hv_message *m)
 		return;
 	}
 	w = kmalloc(sizeof(*w), GFP_ATOMIC);
-	if (!w) {
-		pr_err_ratelimited("hv_vmbus: dropped message %u: no memory\n", type);
+	if (!w)
 		return;
-	}
 	INIT_WORK(&w->work, vmbus_msg_workfn);
 	w->h = h;
 	w->len = len;

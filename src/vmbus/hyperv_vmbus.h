@@ -37,7 +37,7 @@ struct vmbus_connection {
 };
 
 extern struct vmbus_connection vmbus_connection;
-extern struct bus_type hv_bus;
+extern COMPAT_CONST_BUS struct bus_type hv_bus;
 
 /* A request waiting for one host message (connection.c). */
 struct vmbus_msginfo {

@@ -67,6 +67,7 @@ static u16 sim_call(u32 op, const u64 *args, unsigned int nargs,
 
 	status = HV_STATUS_TIME_OUT;
 	for (waited = 0; waited < SIM_CALL_TIMEOUT_US; waited++) {
+		/* pairs with hvsim's release store of done_seq after status */
 		if (smp_load_acquire(&mb->done_seq) == seq) {
 			status = READ_ONCE(mb->status);
 			break;

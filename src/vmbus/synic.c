@@ -111,7 +111,7 @@ void hv_backend_interrupt(unsigned int cpu)
 	msg = &sc->msg_page[VMBUS_MESSAGE_SINT];
 	if (READ_ONCE(msg->header.message_type) == HVMSG_NONE)
 		return;
-	/* the payload must not be read before the type that announces it */
+	/* pairs with the host's write of the type after the payload */
 	virt_rmb();
 	vmbus_on_message(msg);
 
@@ -120,6 +120,7 @@ void hv_backend_interrupt(unsigned int cpu)
 	 * the EOM makes it deliver the next message.
 	 */
 	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
+	/* the freed slot must be visible before we read msg_pending */
 	mb();
 	if (msg->header.message_flags.msg_pending)
 		vmbus_backend()->eom(cpu);

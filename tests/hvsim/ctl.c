@@ -50,9 +50,6 @@ static const char *ctl_path;
 static struct ctl_conn *conns;
 static unsigned int nr_conns;
 
-extern const struct ctl_cmd ctl_core_cmds[];
-extern const size_t ctl_core_cmds_n;
-
 static const struct ctl_cmd *ctl_find(const char *name)
 {
 	for (size_t i = 0; i < ctl_core_cmds_n; i++)

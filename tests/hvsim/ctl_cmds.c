@@ -11,9 +11,6 @@
 
 #include "hvsim.h"
 
-void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *cmd, void *arg),
-		      void *arg);
-
 static void help_one(const struct ctl_cmd *cmd, void *arg)
 {
 	ctl_printf(arg, "%s", cmd->usage);
@@ -109,7 +106,7 @@ static int parse_cpus(struct hvsim *hs, struct ctl_conn *c, const char *s,
 static int cmd_irq(struct hvsim *hs, struct ctl_conn *c, int argc,
 		   char **argv)
 {
-	unsigned int first, last;
+	unsigned int first = 0, last = 0;
 	uint64_t ms = 0;
 	bool on = false;
 

@@ -6,6 +6,8 @@
  *
  * Module map:
  *   main.c       command line, start-up, shutdown
+ *   state.c      the context, guest resets, VMBus host hooks
+ *   shm.c        the BAR2 region: header, mailbox slots, MMIO window
  *   loop.c       epoll loop (struct watch)
  *   log.c        logging, rate limited for guest-triggered lines
  *   guestmem.c   guest physical address -> host pointer (q35 layout, BAR2)
@@ -13,7 +15,8 @@
  *   mailbox.c    the "hypercalls" the guest makes through BAR2 slots
  *   synic.c      SynIC message slots and event flags on guest pages
  *   irq.c        raising per-CPU MSI-X vectors (drop/delay for tests)
- *   ctl.c        control socket: text protocol and command table
+ *   ctl.c        control socket: text protocol and command tables
+ *   ctl_cmds.c   the core commands (status, irq, synic, quit)
  *   ctl_client.c `hvsim ctl ...`, the client of that socket
  *
  * Everything the guest writes is untrusted.  Guest memory is only reached
@@ -25,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 
 #include <hvlis/hv_types.h>
 #include <hvlis/synic.h>
@@ -64,6 +68,7 @@ int loop_mod(struct watch *w, uint32_t events);
 /* also safe while the loop is dispatching a batch that includes @w */
 void loop_del(struct watch *w);
 int loop_run(struct hvsim *hs);
+int unix_listen(const char *path, int backlog);
 
 /* guestmem.c */
 struct guestmem {
@@ -117,8 +122,12 @@ struct ivshmem {
 	const char *sock_path;
 };
 
-int shm_create(struct hvsim *hs);
+/* shm.c: the BAR2 region; @anon (tests): no memfd */
+int shm_create(struct hvsim *hs, bool anon);
 void shm_reset(struct hvsim *hs);
+void shm_destroy(struct hvsim *hs);
+uint64_t shm_mmio_offset(unsigned int nr_cpus);
+
 int ivshmem_init(struct hvsim *hs, const char *path);
 void ivshmem_exit(struct hvsim *hs);
 bool ivshmem_connected(const struct hvsim *hs);
@@ -151,8 +160,9 @@ struct synic_cpu {
 	struct synic_queue q[HV_SYNIC_SINT_COUNT];
 };
 
-int synic_setup(struct hvsim *hs, unsigned int cpu, uint64_t msg_page,
-		uint64_t evt_page);
+/* HVSIM_OP_SYNIC_SETUP; returns HV_STATUS_* */
+uint16_t synic_setup(struct hvsim *hs, unsigned int cpu, uint64_t msg_page,
+		     uint64_t evt_page);
 void synic_reset(struct hvsim *hs);
 /* 0, or -errno: -EINVAL bad arguments, -ENOSPC queue full (dropped) */
 int synic_post(struct hvsim *hs, unsigned int cpu, unsigned int sint,
@@ -191,6 +201,10 @@ struct ctl_cmd {
 
 /* device classes add their command tables at start-up */
 int ctl_register(const struct ctl_cmd *cmds, size_t n);
+void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *cmd, void *arg),
+		      void *arg);
+extern const struct ctl_cmd ctl_core_cmds[];	/* ctl_cmds.c */
+extern const size_t ctl_core_cmds_n;
 void ctl_printf(struct ctl_conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int ctl_fail(struct ctl_conn *c, const char *fmt, ...)
@@ -285,8 +299,9 @@ struct hvsim {
 	bool quit;
 };
 
-/* main.c helpers shared with the tests */
-int hvsim_init_state(struct hvsim *hs, const struct hvsim_config *cfg);
+/* state.c */
+void hvsim_init_state(struct hvsim *hs, const struct hvsim_config *cfg);
+void hvsim_bus_reset(struct hvsim *hs);
 void hvsim_guest_reset(struct hvsim *hs);
 bool parse_size(const char *s, uint64_t *v);
 

@@ -10,7 +10,6 @@
  * The MMIO window is 2 MiB aligned so that a guest can map it with large
  * pages and so framebuffer-sized allocations stay naturally aligned.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>

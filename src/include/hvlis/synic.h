@@ -5,27 +5,23 @@
  * signal event), their status codes, and the monitor page.
  *
  * In kernel builds the hypervisor-level definitions (struct hv_message,
- * HV_STATUS_*, HVCALL_* ...) come from the kernel's own TLFS header, because
- * the "hyperv" backend also includes <asm/mshyperv.h>, which pulls that
- * header in; defining them a second time would not compile.  User space
- * (hvsim, unit tests) gets the equivalent definitions below.  The asserts at
- * the end check whichever copy is in use against the published layout.
+ * HV_STATUS_*, HVCALL_* ...) come from the kernel itself, through
+ * <asm/mshyperv.h>: the "hyperv" backend needs that header for the hypercall
+ * helpers, and a second definition of the same structs would not compile.
+ * Including it here, rather than the TLFS header it uses, also follows the
+ * kernel when it moves those types (kernels newer than 6.12 define them in
+ * include/hyperv/hvgdk_mini.h).  User space (hvsim, unit tests) and other
+ * architectures get the equivalent definitions below.  The asserts at the
+ * end check whichever copy is in use against the published layout.
  */
 #ifndef _HVLIS_SYNIC_H
 #define _HVLIS_SYNIC_H
 
 #include <hvlis/hv_types.h>
 
-/* Quoted spelling: nothing of these names lives next to this header. */
-#if defined(__KERNEL__) && defined(__has_include)
-#if __has_include("asm/hyperv-tlfs.h")
-#include <asm/hyperv-tlfs.h>
+#if defined(__KERNEL__) && (defined(CONFIG_X86) || defined(CONFIG_ARM64))
+#include <asm/mshyperv.h>
 #define HVLIS_KERNEL_TLFS 1
-#elif __has_include("hyperv/hvhdk.h")
-/* Kernels that dropped asm/hyperv-tlfs.h keep the same types here. */
-#include <hyperv/hvhdk.h>
-#define HVLIS_KERNEL_TLFS 1
-#endif
 #endif
 
 /*

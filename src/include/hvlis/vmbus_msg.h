@@ -272,11 +272,17 @@ struct gpa_range {
 };
 
 /*
- * CHANNELMSG_GPADL_HEADER: starts a GPADL.  range_buflen is the size of all
- * ranges including every PFN, also those sent later in GPADL_BODY
- * messages; being 16 bits it caps one single-range GPADL at 8190 pages.
- * Linux always sends rangecount = 1.
- * Layout: include/linux/hyperv.h struct vmbus_channel_gpadl_header (6.12).
+ * CHANNELMSG_GPADL_HEADER: starts a GPADL.  rangecount struct gpa_range
+ * entries follow at offset 20, each directly followed by its PFNs; Linux
+ * always sends one range.  range_buflen is the size of all ranges with
+ * every PFN, also the PFNs sent later in GPADL_BODY messages; being 16 bits
+ * it caps a single-range GPADL at 8190 pages.  The first range's PFNs sit
+ * at offset 28, which is not 8-byte aligned: copy them in and out
+ * (memcpy, get_unaligned) rather than dereference a u64 pointer.
+ * Layout: include/linux/hyperv.h struct vmbus_channel_gpadl_header (6.12);
+ * upstream types the tail "struct gpa_range range[]", an array of
+ * variable-size structs that sparse rejects and that only range[0] of can
+ * be indexed correctly, so it is left as bytes here.
  */
 struct vmbus_channel_gpadl_header {
 	struct vmbus_channel_message_header header;
@@ -284,8 +290,12 @@ struct vmbus_channel_gpadl_header {
 	__u32 gpadl;			/* handle chosen by the guest */
 	__u16 range_buflen;
 	__u16 rangecount;
-	struct gpa_range range[];
+	__u8 range[];			/* struct gpa_range + PFNs, ... */
 } __packed;
+
+/* Offset of the first PFN in a single-range GPADL_HEADER message */
+#define VMBUS_GPADL_HEADER_PFN_OFFSET					\
+	(sizeof(struct vmbus_channel_gpadl_header) + sizeof(struct gpa_range))
 
 /*
  * CHANNELMSG_GPADL_BODY: more PFNs of the GPADL, continuing the PFN list
@@ -304,9 +314,8 @@ struct vmbus_channel_gpadl_body {
  * GPADL_BODY; same arithmetic as drivers/hv/channel.c create_gpadl_header.
  */
 #define VMBUS_GPADL_HEADER_MAX_PFNS					\
-	((HV_MESSAGE_PAYLOAD_BYTE_COUNT -				\
-	  sizeof(struct vmbus_channel_gpadl_header) -			\
-	  sizeof(struct gpa_range)) / sizeof(__u64))
+	((HV_MESSAGE_PAYLOAD_BYTE_COUNT - VMBUS_GPADL_HEADER_PFN_OFFSET) /	\
+	 sizeof(__u64))
 #define VMBUS_GPADL_BODY_MAX_PFNS					\
 	((HV_MESSAGE_PAYLOAD_BYTE_COUNT -				\
 	  sizeof(struct vmbus_channel_gpadl_body)) / sizeof(__u64))
@@ -531,17 +540,38 @@ HVLIS_ASSERT_SIZE(struct vmbus_channel_tl_connect_result, 44);
 HVLIS_ASSERT_SIZE(struct vmbus_channel_modifychannel, 16);
 HVLIS_ASSERT_SIZE(struct vmbus_channel_modifychannel_response, 16);
 
-/* Everything must fit in one SynIC message payload. */
-static_assert(sizeof(struct vmbus_channel_offer_channel) <=
-	      HV_MESSAGE_PAYLOAD_BYTE_COUNT, "offer fits a message");
-static_assert(sizeof(struct vmbus_channel_open_channel) <=
-	      HV_MESSAGE_PAYLOAD_BYTE_COUNT, "open fits a message");
-static_assert(sizeof(struct vmbus_channel_initiate_contact) <=
-	      HV_MESSAGE_PAYLOAD_BYTE_COUNT, "initiate contact fits a message");
-static_assert(sizeof(struct vmbus_channel_tl_connect_result) <=
-	      HV_MESSAGE_PAYLOAD_BYTE_COUNT, "tl result fits a message");
-static_assert(sizeof(struct vmbus_channel_gpadl_header) +
-	      sizeof(struct gpa_range) +
+/* Every message must fit in one SynIC message payload. */
+#define VMBUS_ASSERT_MSG_FITS(type)					\
+	static_assert(sizeof(type) <= HV_MESSAGE_PAYLOAD_BYTE_COUNT,	\
+		      #type " fits a SynIC message")
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_offer_channel);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_rescind_offer);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_request_offers);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_all_offers_delivered);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_unload);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_unload_response);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_open_channel);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_open_result);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_close_channel);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_gpadl_header);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_gpadl_body);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_gpadl_created);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_gpadl_teardown);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_gpadl_torndown);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_relid_released);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_initiate_contact);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_query_vmbus_version);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_version_supported);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_version_response);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_version_response_v6);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_tl_connect_request);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_tl_connect_result);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_modifychannel);
+VMBUS_ASSERT_MSG_FITS(struct vmbus_channel_modifychannel_response);
+
+/* The PFN capacity of the two GPADL messages */
+static_assert(VMBUS_GPADL_HEADER_PFN_OFFSET == 28, "first gpadl PFN");
+static_assert(VMBUS_GPADL_HEADER_PFN_OFFSET +
 	      VMBUS_GPADL_HEADER_MAX_PFNS * sizeof(__u64) <=
 	      HV_MESSAGE_PAYLOAD_BYTE_COUNT, "gpadl header fits a message");
 static_assert(sizeof(struct vmbus_channel_gpadl_body) +
