@@ -96,10 +96,53 @@ static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(modalias);
 
+/* The primary channel's relid: what lsvmbus calls the VMBUS ID. */
+static ssize_t id_show(struct device *dev, struct device_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  device_to_hv_device(dev)->channel->offermsg.child_relid);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t vendor_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", device_to_hv_device(dev)->vendor_id);
+}
+static DEVICE_ATTR_RO(vendor);
+
+static ssize_t device_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", device_to_hv_device(dev)->device_id);
+}
+static DEVICE_ATTR_RO(device);
+
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_node(dev));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+/* "relid:cpu" for the primary channel and each sub-channel */
+static ssize_t channel_vp_mapping_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	return vmbus_channel_vp_mapping(device_to_hv_device(dev)->channel, buf);
+}
+static DEVICE_ATTR_RO(channel_vp_mapping);
+
 static struct attribute *vmbus_dev_attrs[] = {
+	&dev_attr_id.attr,
 	&dev_attr_class_id.attr,
 	&dev_attr_device_id.attr,
 	&dev_attr_modalias.attr,
+	&dev_attr_vendor.attr,
+	&dev_attr_device.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_channel_vp_mapping.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vmbus_dev);

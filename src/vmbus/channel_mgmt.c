@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
 #include <hvlis/guids.h>
@@ -407,6 +408,21 @@ void vmbus_on_message(const struct hv_message *m)
 	w->len = len;
 	memcpy(w->msg, buf, sizeof(buf));
 	queue_work(vmbus_connection.work_queue, &w->work);
+}
+
+ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf)
+{
+	struct vmbus_channel *sc;
+	ssize_t n;
+
+	mutex_lock(&chn_mutex);
+	n = sysfs_emit(buf, "%u:%u\n", primary->offermsg.child_relid,
+		       primary->target_cpu);
+	list_for_each_entry(sc, &primary->sc_list, sc_list)
+		n += sysfs_emit_at(buf, n, "%u:%u\n", sc->offermsg.child_relid,
+				   sc->target_cpu);
+	mutex_unlock(&chn_mutex);
+	return n;
 }
 
 int vmbus_channels_init(void)

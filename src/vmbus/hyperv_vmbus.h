@@ -80,6 +80,7 @@ int vmbus_request_offers(void);
 void vmbus_remove_all_channels(void);
 void vmbus_channel_event(u32 relid);
 struct vmbus_channel *relid2channel(u32 relid);
+ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf);
 
 /* channel.c */
 void vmbus_channel_isr(struct vmbus_channel *chan);
