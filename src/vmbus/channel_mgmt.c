@@ -45,6 +45,27 @@ static u16 hv_dev_type(const guid_t *guid)
 	return HV_DEV_TYPE_UNKNOWN;
 }
 
+/*
+ * Target CPU of a new channel.  Channels of high-throughput classes
+ * (storage, network) are spread round-robin over the CPUs the host can
+ * interrupt; the rest stay on CPU 0, as upstream's init_vp_index does.
+ */
+static u32 vmbus_pick_cpu(const struct vmbus_channel_offer_channel *o)
+{
+	static const guid_t perf[] = {
+		HV_IDE_GUID, HV_SCSI_GUID, HV_SYNTHFC_GUID, HV_NIC_GUID,
+		HV_ND_GUID, HV_PCIE_GUID, HVSIM_ECHO_GUID,
+	};
+	static atomic_t next = ATOMIC_INIT(0);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(perf); i++)
+		if (guid_equal(&perf[i], &o->offer.if_type))
+			return (u32)atomic_inc_return(&next) %
+			       vmbus_backend()->nr_cpus;
+	return 0;
+}
+
 struct vmbus_channel *relid2channel(u32 relid)
 {
 	if (relid >= VMBUS_MAX_RELIDS)
@@ -73,7 +94,7 @@ static void vmbus_device_release(struct device *dev)
 
 static void free_channel(struct vmbus_channel *chan)
 {
-	kfree(chan);
+	vmbus_channel_free(chan);
 }
 
 /* Tell the host it may reuse a rescinded channel's relid. */
@@ -156,8 +177,8 @@ static void vmbus_onoffer(const void *msg, u32 len)
 	if (!chan)
 		return;
 	memcpy(&chan->offermsg, o, sizeof(*o));
-	INIT_LIST_HEAD(&chan->sc_list);
-	chan->target_cpu = 0;
+	vmbus_channel_init(chan);
+	chan->target_cpu = vmbus_pick_cpu(o);
 
 	mutex_lock(&chn_mutex);
 	if (rcu_access_pointer(relid_map[relid])) {

@@ -74,6 +74,8 @@ void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key)
 	info->resp_type = resp_type;
 	info->key = key;
 	info->resp_len = 0;
+	info->chan = NULL;
+	info->rescinded = false;
 	init_completion(&info->done);
 }
 
@@ -100,7 +102,39 @@ int vmbus_msginfo_wait(struct vmbus_msginfo *info)
 {
 	if (!wait_for_completion_timeout(&info->done, VMBUS_RESPONSE_TIMEOUT))
 		return -ETIMEDOUT;
-	return 0;
+	return info->rescinded ? -ENODEV : 0;
+}
+
+/*
+ * The same for a request about @chan (info->chan set before it was
+ * added): a rescind of the channel ends the wait.
+ */
+int vmbus_msginfo_wait_chan(struct vmbus_msginfo *info,
+			    struct vmbus_channel *chan)
+{
+	int ret = vmbus_msginfo_wait(info);
+
+	if (ret == -ETIMEDOUT)
+		dev_err_ratelimited(vmbus_chan_device(chan),
+				    "channel %u: no answer to request %u from the host\n",
+				    chan->offermsg.child_relid, info->resp_type - 1);
+	return ret;
+}
+
+/* Fail every request still waiting on a rescinded channel. */
+void vmbus_msginfo_rescind(struct vmbus_channel *chan)
+{
+	struct vmbus_msginfo *info;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vmbus_connection.msglist_lock, flags);
+	list_for_each_entry(info, &vmbus_connection.msglist, entry) {
+		if (info->chan != chan || completion_done(&info->done))
+			continue;
+		info->rescinded = true;
+		complete(&info->done);
+	}
+	spin_unlock_irqrestore(&vmbus_connection.msglist_lock, flags);
 }
 
 /*

@@ -45,6 +45,8 @@ struct vmbus_msginfo {
 	u32 resp_type;
 	u32 key;
 	struct completion done;
+	struct vmbus_channel *chan;	/* request about a channel, or NULL */
+	bool rescinded;			/* that channel was rescinded */
 	u32 resp_len;
 	u8 resp[240];		/* HV_MESSAGE_PAYLOAD_BYTE_COUNT */
 };
@@ -65,6 +67,9 @@ void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key);
 void vmbus_msginfo_add(struct vmbus_msginfo *info);
 void vmbus_msginfo_del(struct vmbus_msginfo *info);
 int vmbus_msginfo_wait(struct vmbus_msginfo *info);
+int vmbus_msginfo_wait_chan(struct vmbus_msginfo *info,
+			    struct vmbus_channel *chan);
+void vmbus_msginfo_rescind(struct vmbus_channel *chan);
 bool vmbus_complete_response(u32 type, u32 key, const void *msg, u32 len);
 
 /* synic.c */
@@ -82,7 +87,16 @@ void vmbus_channel_event(u32 relid);
 struct vmbus_channel *relid2channel(u32 relid);
 ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf);
 
+/* ring_buffer.c */
+int hv_ringbuffer_init(struct hv_ring_buffer_info *rbi, struct page *pages,
+		       u32 page_cnt);
+void hv_ringbuffer_cleanup(struct hv_ring_buffer_info *rbi);
+int hv_ringbuffer_write(struct vmbus_channel *chan, const struct kvec *kv,
+			u32 kv_count);
+
 /* channel.c */
+void vmbus_channel_init(struct vmbus_channel *chan);
+void vmbus_channel_free(struct vmbus_channel *chan);
 void vmbus_channel_isr(struct vmbus_channel *chan);
 void vmbus_subchannel_offered(struct vmbus_channel *sc);
 void vmbus_channel_rescinded(struct vmbus_channel *chan);

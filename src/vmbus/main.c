@@ -29,4 +29,5 @@ static void __exit hv_vmbus_exit(void)
 module_init(hv_vmbus_init);
 module_exit(hv_vmbus_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVLIS_VERSION);
 MODULE_DESCRIPTION("Microsoft Hyper-V VMBus driver (hyperv-lis)");

@@ -293,4 +293,5 @@ static struct pci_driver sim_driver = {
 module_pci_driver(sim_driver);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVLIS_VERSION);
 MODULE_DESCRIPTION("hvsim transport for hv_vmbus (testing only)");

@@ -8,8 +8,10 @@ hv_load hv_vmbus hv_vmbus_sim
 for m in hv_vmbus hv_vmbus_sim; do
 	want=$(modinfo -F srcversion "$(hv_module_path $m)")
 	have=$(cat /sys/module/$m/srcversion)
-	note "$m: srcversion $have (built: $want)"
-	[ "$have" = "$want" ] || fail "$m loaded is not our build"
+	note "$m: version $(cat /sys/module/$m/version), srcversion $have (built: $want)"
+	[ -n "$want" ] && [ "$have" = "$want" ] || fail "$m loaded is not our build"
+	[ "$(cat /sys/module/$m/version)" = "$(cat "$HVLIS_TOP/VERSION")" ] ||
+		fail "$m does not carry our version"
 	[ -f "/lib/modules/$(uname -r)/kernel/drivers/hv/$m.ko.xz" ] ||
 		[ -f "/lib/modules/$(uname -r)/kernel/drivers/hv/$m.ko" ] ||
 		[ $m = hv_vmbus_sim ] ||
@@ -17,9 +19,9 @@ for m in hv_vmbus hv_vmbus_sim; do
 	[ "$(modinfo -F srcversion $m 2>/dev/null)" != "$have" ] ||
 		[ $m = hv_vmbus_sim ] || fail "distribution $m has the same srcversion"
 done
-# The hvsim transport found the device and connected to the host.
-wait_for 10 '[ -e /sys/bus/pci/drivers/hv_vmbus_sim/0000:* ]' ||
-	fail "hv_vmbus_sim did not bind the ivshmem device"
-dmesg | grep -q 'connected to hvsim' || fail "no hvsim connection"
-grep -q '^vmbus$' <(ls /sys/bus) || fail "no vmbus bus type"
+# The hvsim transport found the device, said HELLO and set up the SynIC
+# of every CPU: only then does it hand the bus a backend.
+dmesg | grep -q 'hv_vmbus: connecting through the sim backend, 2 CPUs' ||
+	fail "the sim backend did not come up"
+[ -d /sys/bus/vmbus ] || fail "no vmbus bus type"
 check_dmesg_clean

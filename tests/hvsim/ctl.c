@@ -80,8 +80,7 @@ int ctl_register(const struct ctl_cmd *cmds, size_t n)
 }
 
 /* for "help": every command's usage, core first */
-void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *cmd, void *arg),
-		      void *arg)
+void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *, void *), void *arg)
 {
 	for (size_t i = 0; i < ctl_core_cmds_n; i++)
 		fn(&ctl_core_cmds[i], arg);
@@ -100,7 +99,8 @@ static void out_append(struct ctl_conn *c, const char *s, size_t len)
 
 		while (cap < c->out_len + len + 1)
 			cap *= 2;
-		if (cap > CTL_MAX_OUT || !(p = realloc(c->out, cap))) {
+		p = cap <= CTL_MAX_OUT ? realloc(c->out, cap) : NULL;
+		if (!p) {
 			c->oom = true;
 			return;
 		}
@@ -220,12 +220,13 @@ void ctl_exec_line(struct hvsim *hs, struct ctl_conn *c, char *line)
 
 	c->err[0] = '\0';
 	argc = ctl_split(line, argv, CTL_MAX_ARGS);
+	cmd = argc > 0 ? ctl_find(argv[0]) : NULL;
 	if (argc < 0)
 		ctl_fail(c, "unbalanced quotes or more than %d words",
 			 CTL_MAX_ARGS);
 	else if (argc == 0)
 		ctl_fail(c, "empty command");
-	else if (!(cmd = ctl_find(argv[0])))
+	else if (!cmd)
 		ctl_fail(c, "unknown command '%s' (try help)", argv[0]);
 	else
 		ret = cmd->fn(hs, c, argc, argv);
@@ -362,7 +363,8 @@ static void listen_cb(struct watch *w, uint32_t events)
 	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (nr_conns >= CTL_MAX_CONNS || !(c = ctl_conn_new_buffer())) {
+	c = nr_conns < CTL_MAX_CONNS ? ctl_conn_new_buffer() : NULL;
+	if (!c) {
 		log_warn("ctl: too many connections");
 		close(fd);
 		return;

@@ -77,7 +77,7 @@ int ctl_client_main(int argc, char **argv)
 		fprintf(stderr, "hvsim ctl: path too long\n");
 		return 1;
 	}
-	strcpy(sun.sun_path, path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		fprintf(stderr, "hvsim ctl: %s: %s\n", path, strerror(errno));

@@ -54,10 +54,18 @@ int gm_map_ram(struct guestmem *gm)
 	void *p;
 	int fd;
 
-	if (gm->ram)
+	if (gm->ram && gm->ram_borrowed)
 		return 0;
 	if (!gm->ram_path)
 		return -1;
+	/* a file replaced under the same name is a new guest's RAM */
+	if (gm->ram) {
+		if (stat(gm->ram_path, &st) == 0 && st.st_dev == gm->ram_dev &&
+		    st.st_ino == gm->ram_ino)
+			return 0;
+		log_info("ram %s was replaced: mapping it again", gm->ram_path);
+		gm_unmap_ram(gm);
+	}
 	fd = open(gm->ram_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		log_dbg("ram %s: %s", gm->ram_path, strerror(errno));
@@ -77,6 +85,8 @@ int gm_map_ram(struct guestmem *gm)
 		return -1;
 	}
 	gm->ram = p;
+	gm->ram_dev = st.st_dev;
+	gm->ram_ino = st.st_ino;
 	log_info("guest RAM %s mapped: %llu MiB, %llu MiB below 4 GiB",
 		 gm->ram_path, (unsigned long long)(gm->ram_size / MiB),
 		 (unsigned long long)(gm->below_4g / MiB));

@@ -8,10 +8,10 @@
  *   main.c       command line, start-up, shutdown
  *   state.c      the context, guest resets, VMBus host hooks
  *   shm.c        the BAR2 region: header, mailbox slots, MMIO window
- *   loop.c       epoll loop (struct watch)
+ *   loop.c       epoll loop (struct watch), listening Unix sockets
  *   log.c        logging, rate limited for guest-triggered lines
  *   guestmem.c   guest physical address -> host pointer (q35 layout, BAR2)
- *   ivshmem.c    the ivshmem server side: shm region, peers, eventfds
+ *   ivshmem.c    the ivshmem server protocol: greeting, eventfds, disconnect
  *   mailbox.c    the "hypercalls" the guest makes through BAR2 slots
  *   synic.c      SynIC message slots and event flags on guest pages
  *   irq.c        raising per-CPU MSI-X vectors (drop/delay for tests)
@@ -34,6 +34,7 @@
 #include <hvlis/synic.h>
 #include <hvlis/hvsim_abi.h>
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE_SIZE	4096ull
 #define MiB		(1024ull * 1024)
@@ -45,10 +46,9 @@ struct hvsim;
 enum { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 int log_init(const char *path, bool verbose);
 void log_close(void);
-void hv_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void hv_log(int level, const char *fmt, ...);
 /* for anything a guest can provoke: rate limited */
-void log_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void log_guest(const char *fmt, ...);
 uint64_t now_ns(void);
 #define log_err(...)	hv_log(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	hv_log(LOG_WARN, __VA_ARGS__)
@@ -78,6 +78,7 @@ struct guestmem {
 	uint64_t above_4g;	/* RAM at GPA [4 GiB, 4 GiB + above_4g) */
 	uint8_t *ram;		/* the --ram file, NULL until mapped */
 	bool ram_borrowed;	/* tests: caller's buffer, don't munmap */
+	uint64_t ram_dev, ram_ino;	/* which file is mapped */
 
 	uint8_t *shm;		/* BAR2 contents (hvsim's own mapping) */
 	uint64_t shm_size;
@@ -92,7 +93,10 @@ struct guestmem {
 #define GM_MAX_GPA	(1ull << 52)
 
 void gm_init(struct guestmem *gm, const char *ram_path, uint64_t ram_size);
-/* map the --ram file if not yet done: 0, or -1 if it is not there (yet) */
+/*
+ * Map the --ram file unless the file at that path is already mapped:
+ * 0, or -1 if it is not there (yet).
+ */
 int gm_map_ram(struct guestmem *gm);
 /* tests: use @buf as guest RAM instead of the file */
 void gm_set_ram_buffer(struct guestmem *gm, void *buf);
@@ -201,14 +205,12 @@ struct ctl_cmd {
 
 /* device classes add their command tables at start-up */
 int ctl_register(const struct ctl_cmd *cmds, size_t n);
-void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *cmd, void *arg),
-		      void *arg);
+void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *, void *), void *arg);
 extern const struct ctl_cmd ctl_core_cmds[];	/* ctl_cmds.c */
 extern const size_t ctl_core_cmds_n;
-void ctl_printf(struct ctl_conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int ctl_fail(struct ctl_conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void ctl_printf(struct ctl_conn *c, const char *fmt, ...);
+/* sets the "error: ..." reason (the first one wins); returns -1 */
+__printf(2, 3) int ctl_fail(struct ctl_conn *c, const char *fmt, ...);
 /* split @line in place; handles "double quotes" and \ escapes */
 int ctl_split(char *line, char **argv, int max);
 /* run one command line; the response, ending in ok/error, goes to @c */

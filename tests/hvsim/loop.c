@@ -115,7 +115,7 @@ int unix_listen(const char *path, int backlog)
 		log_err("socket path too long: %s", path);
 		return -1;
 	}
-	strcpy(sun.sun_path, path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			log_err("%s exists and is not a socket", path);

@@ -85,11 +85,14 @@ bool parse_size(const char *s, uint64_t *v)
 	n = strtoull(s, &end, 0);
 	if (errno || end == s)
 		return false;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
 	if (*end || (shift && n > (UINT64_MAX >> shift)))
 		return false;
 	*v = (uint64_t)n << shift;

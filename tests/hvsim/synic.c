@@ -137,8 +137,8 @@ int synic_post(struct hvsim *hs, unsigned int cpu, unsigned int sint,
 	hs->stats.synic_posted++;
 
 	if (!hs->synic[cpu].msg_page)
-		log_dbg("cpu %u sint %u: no message page yet, type 0x%x queued",
-			cpu, sint, message_type);
+		log_info("cpu %u sint %u: no SynIC message page yet, type 0x%x queued",
+			 cpu, sint, message_type);
 	else if (synic_flush(hs, cpu, sint))
 		irq_raise(hs, cpu);
 	/* FIFO: if anything is left, the new message is among it */

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build every module for one cached Debian kernel (see fetch.sh) in its own
-# build directory, build/<series>/, a tree of symlinks to src/ so that builds
-# for several kernels never share objects.
+# build directory, build/<series>/, laid out as DKMS lays out a package
+# (src/ as a tree of symlinks, VERSION beside it), so that builds for several
+# kernels never share objects.
 #
 # Usage: build.sh SERIES [make arguments, e.g. W=1 C=2]
 # Prints the build log on stderr; exits non-zero on a failed build.
@@ -17,8 +18,9 @@ kdir=$(cat "$cache/kernels/$series/KDIR" 2>/dev/null) ||
 	{ echo "build.sh: kernel $series not fetched; run tests/kernels/fetch.sh $series" >&2; exit 1; }
 
 out=$top/build/$series
-mkdir -p "$out"
+mkdir -p "$out/src"
 # Refresh the symlink tree: new files appear, removed ones disappear.
 find "$out" -type l ! -exec test -e {} \; -delete
-cp -asf "$top/src/." "$out/"
-make -C "$out" KDIR="$kdir" "$@"
+cp -asf "$top/src/." "$out/src/"
+ln -sf "$top/VERSION" "$out/VERSION"
+make -C "$out/src" KDIR="$kdir" "$@"

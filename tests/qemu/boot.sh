@@ -61,7 +61,7 @@ name=$(basename "${scenario:-shell}" .sh)
 
 kd=$cache/kernels/$series
 [ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
-[ -f "$top/build/$series/vmbus/hv_vmbus.ko" ] ||
+[ -f "$top/build/$series/src/vmbus/hv_vmbus.ko" ] ||
 	{ echo "boot.sh: modules for $series not built (tests/kernels/build.sh $series)" >&2; exit 2; }
 
 run=$(mktemp -d /dev/shm/hvlis-run.XXXXXX)

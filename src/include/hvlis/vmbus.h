@@ -10,7 +10,51 @@
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 
+#include <linux/interrupt.h>
+#include <linux/spinlock.h>
+#include <linux/uio.h>
+
 #include <hvlis/vmbus_msg.h>
+#include <hvlis/vmbus_ring.h>
+
+/*
+ * One direction of a channel.  The data area is mapped twice, back to
+ * back, so a packet that wraps around the end is still contiguous in
+ * virtual memory: reads and writes are single copies, and inbound packets
+ * can be used in place.
+ */
+struct hv_ring_buffer_info {
+	struct hv_ring_buffer *ring_buffer;	/* control page, then data */
+	u8 *ring_data;				/* data area, mapped twice */
+	u32 ring_datasize;
+	u32 priv_read_index;			/* inbound: iterator position */
+	spinlock_t ring_lock;			/* outbound: writers */
+};
+
+/* A GPADL: guest pages the host may access, named by a handle. */
+struct vmbus_gpadl {
+	u32 gpadl_handle;
+	void *buffer;
+	u32 size;
+};
+
+/* One inbound packet, checked; fields copied out of the ring once. */
+struct vmbus_pkt {
+	const struct vmpacket_descriptor *desc;	/* in the ring */
+	u32 len;		/* whole packet, descriptor included */
+	const void *data;	/* payload, after the descriptor */
+	u32 datalen;
+	u16 type;		/* enum vmbus_packet_type */
+	u16 flags;
+	u64 trans_id;
+};
+
+enum vmbus_channel_state {
+	CHANNEL_OFFER_STATE,
+	CHANNEL_OPENING_STATE,
+	CHANNEL_OPEN_STATE,
+	CHANNEL_OPENED_STATE,
+};
 
 /* One channel: a primary (one per device) or one of its sub-channels. */
 struct vmbus_channel {
@@ -21,6 +65,25 @@ struct vmbus_channel {
 	struct vmbus_channel_offer_channel offermsg;	/* validated copy */
 	bool rescind;			/* the host took the channel back */
 	u32 target_cpu;			/* CPU that takes its interrupts */
+	enum vmbus_channel_state state;
+	struct hv_ring_buffer_info outbound;	/* guest to host */
+	struct hv_ring_buffer_info inbound;	/* host to guest */
+	struct page *ringbuffer_page;
+	u32 ringbuffer_pagecount;
+	u32 ringbuffer_send_offset;	/* pages of the outbound ring */
+	struct vmbus_gpadl ringbuffer_gpadl;
+	struct tasklet_struct callback_event;	/* runs onchannel_callback */
+	u32 sig_event;			/* connection id to signal */
+	u8 monitor_grp, monitor_bit;	/* when offermsg.monitor_allocated */
+
+	/* statistics, in sysfs */
+	u64 interrupts;			/* host to guest */
+	u64 sig_events;			/* guest to host */
+	u64 intr_in_full;
+	u64 intr_out_empty;
+	u64 out_full_first;
+	u64 out_full_total;
+	bool out_full_flag;
 
 	/* called in interrupt context when the host signals the channel */
 	void (*onchannel_callback)(void *context);
@@ -63,6 +126,46 @@ int __vmbus_driver_register(struct hv_driver *drv, struct module *owner,
 void vmbus_driver_unregister(struct hv_driver *drv);
 #define vmbus_driver_register(drv) \
 	__vmbus_driver_register(drv, THIS_MODULE, KBUILD_MODNAME)
+
+/* The device a channel (primary or sub-channel) belongs to, for messages. */
+static inline struct device *vmbus_chan_device(struct vmbus_channel *chan)
+{
+	struct vmbus_channel *p = chan->primary_channel ?: chan;
+
+	return p->device_obj ? &p->device_obj->device : NULL;
+}
+
+int vmbus_open(struct vmbus_channel *chan, u32 send_ringbuffer_size,
+	       u32 recv_ringbuffer_size, void *userdata, u32 userdatalen,
+	       void (*onchannel_callback)(void *context), void *context);
+void vmbus_close(struct vmbus_channel *chan);
+int vmbus_establish_gpadl(struct vmbus_channel *chan, void *kbuffer, u32 size,
+			  struct vmbus_gpadl *gpadl);
+int vmbus_teardown_gpadl(struct vmbus_channel *chan, struct vmbus_gpadl *gpadl);
+
+int vmbus_sendpacket(struct vmbus_channel *chan, const void *buf, u32 len,
+		     u64 requestid, enum vmbus_packet_type type, u32 flags);
+int vmbus_sendpacket_pagebuffer(struct vmbus_channel *chan,
+				const struct hv_page_buffer *pb, u32 pagecount,
+				const void *buf, u32 len, u64 requestid);
+int vmbus_sendpacket_mpb_desc(struct vmbus_channel *chan,
+			      struct vmbus_packet_mpb_array *desc, u32 desc_size,
+			      const void *buf, u32 len, u64 requestid);
+int vmbus_recvpacket(struct vmbus_channel *chan, void *buf, u32 buflen,
+		     u32 *actual_len, u64 *requestid);
+int vmbus_recvpacket_raw(struct vmbus_channel *chan, void *buf, u32 buflen,
+			 u32 *actual_len, u64 *requestid);
+bool vmbus_pkt_first(struct vmbus_channel *chan, struct vmbus_pkt *pkt);
+bool vmbus_pkt_next(struct vmbus_channel *chan, struct vmbus_pkt *pkt);
+void vmbus_pkt_iter_close(struct vmbus_channel *chan);
+u32 hv_get_bytes_to_read(const struct hv_ring_buffer_info *rbi);
+u32 hv_get_bytes_to_write(const struct hv_ring_buffer_info *rbi);
+void vmbus_setevent(struct vmbus_channel *chan);
+u32 vmbus_proto_version(void);
+
+#define for_each_vmbus_pkt(chan, pkt)					\
+	for (bool __more = vmbus_pkt_first(chan, pkt); __more;		\
+	     __more = vmbus_pkt_next(chan, pkt))
 
 void vmbus_set_sc_create_callback(struct vmbus_channel *primary,
 				  void (*cb)(struct vmbus_channel *sc));

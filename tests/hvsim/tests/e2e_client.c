@@ -8,6 +8,7 @@
  * `hvsim ctl` and a direct connection, and ends with "quit".
  *
  * usage: e2e_client /path/to/hvsim      TAP on stdout (plan at the end)
+ *        E2E_KEEP=1 keeps the run directory (hvsim.log) for a look
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -351,6 +352,10 @@ static void cleanup(void)
 		kill(hvsim_pid, SIGKILL);
 		waitpid(hvsim_pid, NULL, 0);
 	}
+	if (getenv("E2E_KEEP")) {
+		fprintf(stderr, "e2e: kept %s\n", dir);
+		return;
+	}
 	unlink(ram_path);
 	unlink(log_path);
 	unlink(sock_path);
@@ -384,7 +389,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hvsim_bin = argv[1];
-	strcpy(dir, "/tmp/hvsim-e2e-XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/hvsim-e2e-XXXXXX");
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(sock_path, sizeof(sock_path), "%s/hv.sock", dir);

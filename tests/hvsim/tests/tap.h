@@ -17,6 +17,9 @@
 
 #include "hvsim.h"
 
+/* guest pages in test buffers must be as aligned as real ones */
+#define PAGE_ALIGNED	__attribute__((aligned(4096)))
+
 struct tap_test {
 	const char *name;
 	bool (*fn)(void);

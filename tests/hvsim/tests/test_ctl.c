@@ -146,7 +146,7 @@ static bool irq_cmds(void)
 
 static bool synic_cmds(void)
 {
-	static uint8_t ram[1 * MiB];
+	static uint8_t ram[1 * MiB] PAGE_ALIGNED;
 	struct hvsim hs;
 	struct hv_message *m = (struct hv_message *)(ram + 0x3000) + 2;
 

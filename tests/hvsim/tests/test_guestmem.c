@@ -105,7 +105,7 @@ static bool pointers_above_4g(void)
 
 static bool mmio_window(void)
 {
-	static uint8_t ram[2 * MiB];
+	static uint8_t ram[2 * MiB] PAGE_ALIGNED;
 	struct hvsim hs;
 	uint64_t bar2 = 32 * GiB, win;
 	uint8_t *p;
@@ -152,6 +152,13 @@ static bool map_ram_file(void)
 	CHECK(gm_map_ram(&gm) == 0);		/* idempotent */
 	CHECK(pwrite(fd, &v, sizeof(v), 5 * MiB) == sizeof(v));
 	CHECK(!gm_read(&gm, 5 * MiB, &r, sizeof(r)) && r == v);
+	/* a new file under the same name (a new QEMU) is mapped afresh */
+	close(fd);
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 8 * MiB) == 0);
+	CHECK(gm_map_ram(&gm) == 0);
+	CHECK(!gm_read(&gm, 5 * MiB, &r, sizeof(r)) && r == 0);
 	gm_unmap_ram(&gm);
 	CHECK(gm_ptr(&gm, 0, 1) == NULL);
 	close(fd);

@@ -11,7 +11,7 @@
 #define RAM_SIZE	(4 * MiB)
 #define BAR2		(32 * GiB)
 
-static uint8_t ram[RAM_SIZE];
+static uint8_t ram[RAM_SIZE] PAGE_ALIGNED;
 
 static uint16_t call(struct hvsim *hs, unsigned int slot, uint32_t op,
 		     uint64_t a0, uint64_t a1, uint64_t a2)

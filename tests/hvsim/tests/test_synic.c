@@ -15,7 +15,7 @@
 #define MSG1		0x12000
 #define EVT1		0x13000
 
-static uint8_t ram[RAM_SIZE];
+static uint8_t ram[RAM_SIZE] PAGE_ALIGNED;
 
 static struct hv_message *slot(uint64_t page, unsigned int sint)
 {
