@@ -26,9 +26,13 @@ struct vmbus_dev {
 struct class_name {
 	guid_t guid;
 	const char *desc;
+	const char *shortname;
+	const char *id;
 };
 
-#define CLASS_ENTRY(id, shortname, guid, desc) { guid, desc },
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define CLASS_ENTRY(id, shortname, guid, desc) { guid, desc, shortname, #id },
 static const struct class_name class_names[] = {
 	HV_DEVICE_CLASSES(CLASS_ENTRY)
 };
@@ -66,7 +70,7 @@ static const char *class_desc(const char *class_id)
 	char s[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(class_names); i++) {
 		guid_to_str(&class_names[i].guid, s, sizeof(s));
 		if (!strcmp(s, class_id))
 			return class_names[i].desc;

@@ -150,6 +150,7 @@ int hv_ringbuffer_write(struct vmbus_channel *chan, const struct kvec *kv,
 	 * was empty before this packet: otherwise an interrupt is on its way
 	 * or the host is still reading.
 	 */
+	/* our write index must be visible before we read the host's state */
 	virt_mb();
 	if (READ_ONCE(rbi->ring_buffer->interrupt_mask))
 		return 0;
@@ -164,6 +165,7 @@ int hv_ringbuffer_write(struct vmbus_channel *chan, const struct kvec *kv,
 static u32 hv_pkt_iter_avail(struct vmbus_channel *chan)
 {
 	struct hv_ring_buffer_info *rbi = &chan->inbound;
+	/* pairs with the host's release of write_index after the packet */
 	u32 w = virt_load_acquire(&rbi->ring_buffer->write_index);
 
 	if (!ring_index_ok(rbi, w)) {
