@@ -17,7 +17,7 @@ echo "# building modules for $series and hvsim"
 tests/kernels/build.sh "$series" >/dev/null
 make -s user
 if [ -t 0 ] && [ -t 1 ]; then
-	echo "# booting Debian $series on hvsim; in the guest: hv_load hv_vmbus hv_vmbus_sim"
+	echo "# booting Debian $series on hvsim with the drivers loaded (lsvmbus: src/daemons/lsvmbus)"
 	exec tests/qemu/boot.sh --series "$series" --shell
 fi
 exec tests/qemu/boot.sh --series "$series" --demo

@@ -186,6 +186,7 @@ bool vmbus_pkt_first(struct vmbus_channel *chan, struct vmbus_pkt *pkt)
 	u32 avail = hv_pkt_iter_avail(chan);
 	u32 len, off;
 
+	pkt->desc = NULL;
 	if (avail < sizeof(*desc) + VMBUS_PKT_TRAILER_SIZE)
 		return false;
 	desc = (const void *)(rbi->ring_data + rbi->priv_read_index);

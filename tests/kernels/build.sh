@@ -22,5 +22,8 @@ mkdir -p "$out/src"
 # Refresh the symlink tree: new files appear, removed ones disappear.
 find "$out" -type l ! -exec test -e {} \; -delete
 cp -asf "$top/src/." "$out/src/"
+mkdir -p "$out/kmod"
+cp -asf "$top/tests/kmod/." "$out/kmod/"
 ln -sf "$top/VERSION" "$out/VERSION"
-make -C "$out/src" KDIR="$kdir" "$@"
+# Our modules, then the test-only ones (tests/kmod) that use their exports.
+make -C "$out/src" KDIR="$kdir" TEST_KMOD="$out/kmod" test-modules "$@"

@@ -163,9 +163,10 @@ u32 hv_get_bytes_to_write(const struct hv_ring_buffer_info *rbi);
 void vmbus_setevent(struct vmbus_channel *chan);
 u32 vmbus_proto_version(void);
 
+/* pkt->desc is NULL once the ring holds no further (valid) packet */
 #define for_each_vmbus_pkt(chan, pkt)					\
-	for (bool __more = vmbus_pkt_first(chan, pkt); __more;		\
-	     __more = vmbus_pkt_next(chan, pkt))
+	for (vmbus_pkt_first(chan, pkt); (pkt)->desc;			\
+	     vmbus_pkt_next(chan, pkt))
 
 void vmbus_set_sc_create_callback(struct vmbus_channel *primary,
 				  void (*cb)(struct vmbus_channel *sc));
