@@ -40,6 +40,28 @@ hv_load_stack() {
 	hv_load hv_vmbus hv_vmbus_sim
 }
 
+# Run one hvsim control command on the host ("hvsim ctl WORDS..."), as the
+# Hyper-V administrator would; prints its output, returns its status.
+hostctl() {
+	local line rc=1
+	if [ -z "${HOSTCTL_FD:-}" ]; then
+		stty -F /dev/ttyS2 raw -echo 115200 2>/dev/null
+		exec {HOSTCTL_FD}<>/dev/ttyS2
+	fi
+	echo "$*" >&"$HOSTCTL_FD"
+	while IFS= read -r -t 60 line <&"$HOSTCTL_FD"; do
+		line=${line%$'\r'}
+		case $line in
+		$'\004 rc='*)
+			rc=${line#$'\004 rc='}
+			break
+			;;
+		*) echo "$line" ;;
+		esac
+	done
+	return "$rc"
+}
+
 # Wait up to $1 seconds for a shell condition.
 wait_for() {
 	local secs=$1 i

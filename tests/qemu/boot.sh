@@ -99,6 +99,13 @@ if [ $use_hvsim = 1 ]; then
 	export HVSIM_CTL=$run/ctl
 	hvsim_dev=(-chardev "socket,id=hv,path=$run/hvsim.sock"
 		-device "ivshmem-doorbell,chardev=hv,vectors=$smp")
+	# ttyS2 in the guest: hvsim control commands (tests/guest/lib.sh hostctl)
+	socat "UNIX-LISTEN:$run/hostctl.sock" \
+		"EXEC:$top/tests/qemu/hostctl-relay.sh" 2>>"$run/hvsim.out" &
+	pids+=($!)
+	for _ in $(seq 50); do [ -S "$run/hostctl.sock" ] && break; sleep 0.02; done
+	hvsim_dev+=(-chardev "socket,id=hostctl,path=$run/hostctl.sock"
+		-device "isa-serial,chardev=hostctl,index=2")
 fi
 
 append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
