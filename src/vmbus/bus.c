@@ -145,7 +145,16 @@ static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_channel_vp_mapping.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(vmbus_dev);
+
+static const struct attribute_group vmbus_dev_group = {
+	.attrs = vmbus_dev_attrs,
+};
+
+static const struct attribute_group *vmbus_dev_groups[] = {
+	&vmbus_dev_group,
+	&vmbus_ring_group,
+	NULL,
+};
 
 COMPAT_CONST_BUS struct bus_type hv_bus = {
 	.name = "vmbus",

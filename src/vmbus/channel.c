@@ -85,7 +85,55 @@ void vmbus_channel_init(struct vmbus_channel *chan)
 void vmbus_channel_free(struct vmbus_channel *chan)
 {
 	tasklet_kill(&chan->callback_event);
-	kfree(chan);
+	/* once in sysfs, the kobject's release frees the channel */
+	if (chan->kobj.state_initialized)
+		kobject_put(&chan->kobj);
+	else
+		kfree(chan);
+}
+
+/* Retarget the channel's interrupts (MODIFYCHANNEL, WIN10 4.1 and later). */
+int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu)
+{
+	struct vmbus_channel_modifychannel msg = {
+		.header.msgtype = CHANNELMSG_MODIFYCHANNEL,
+		.child_relid = chan->offermsg.child_relid,
+	};
+	struct vmbus_channel_modifychannel_response *res;
+	struct vmbus_msginfo *info;
+	int ret;
+
+	if (cpu >= vmbus_backend()->nr_cpus || !cpu_online(cpu))
+		return -EINVAL;
+	if (vmbus_connection.version < VERSION_WIN10_V4_1)
+		return -EOPNOTSUPP;
+	if (chan->state != CHANNEL_OPENED_STATE)
+		return -EINVAL;
+	if (cpu == chan->target_cpu)
+		return 0;
+	msg.target_vp = vmbus_backend()->vp_index ?
+		vmbus_backend()->vp_index(cpu) : cpu;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	vmbus_msginfo_init(info, CHANNELMSG_MODIFYCHANNEL_RESPONSE,
+			   chan->offermsg.child_relid);
+	info->chan = chan;
+	vmbus_msginfo_add(info);
+	ret = vmbus_post_msg(&msg, sizeof(msg), true);
+	/* only 5.3 hosts acknowledge; older ones just do it */
+	if (!ret && vmbus_connection.version >= VERSION_WIN10_V5_3) {
+		ret = vmbus_msginfo_wait_chan(info, chan);
+		res = (void *)info->resp;
+		if (!ret && res->status)
+			ret = -EIO;
+	}
+	vmbus_msginfo_del(info);
+	kfree(info);
+	if (!ret)
+		WRITE_ONCE(chan->target_cpu, cpu);
+	return ret;
 }
 
 /* Host signalled the channel; hard-irq context. */

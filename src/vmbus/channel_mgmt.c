@@ -141,8 +141,12 @@ static int vmbus_device_add(struct vmbus_channel *chan)
 		       &offer->if_instance, ret);
 		chan->device_obj = NULL;
 		put_device(&hdev->device);
+		return ret;
 	}
-	return ret;
+	if (vmbus_add_channel_kobj(hdev, chan))
+		dev_warn(&hdev->device, "no sysfs directory for channel %u\n",
+			 chan->offermsg.child_relid);
+	return 0;
 }
 
 static bool vmbus_offer_valid(const struct vmbus_channel_offer_channel *o)
@@ -207,6 +211,9 @@ static void vmbus_onoffer(const void *msg, u32 len)
 		list_add_tail(&chan->sc_list, &primary->sc_list);
 		rcu_assign_pointer(relid_map[relid], chan);
 		mutex_unlock(&chn_mutex);
+		if (primary->device_obj &&
+		    vmbus_add_channel_kobj(primary->device_obj, chan))
+			pr_warn("hv_vmbus: no sysfs directory for channel %u\n", relid);
 		vmbus_subchannel_offered(chan);
 		return;
 	}
@@ -223,13 +230,25 @@ static void vmbus_onoffer(const void *msg, u32 len)
 	}
 }
 
-/* Remove a primary channel's device and all its sub-channels. */
+/*
+ * Remove a primary channel's device and all its sub-channels: first their
+ * sysfs directories, then the device (its driver closes the channels),
+ * then the channels themselves.
+ */
 static void vmbus_remove_primary(struct vmbus_channel *chan)
 {
+	struct hv_device *hdev = chan->device_obj;
 	struct vmbus_channel *sc, *tmp;
 
-	if (chan->device_obj)
-		device_unregister(&chan->device_obj->device);
+	if (hdev) {
+		mutex_lock(&chn_mutex);
+		list_for_each_entry(sc, &chan->sc_list, sc_list)
+			vmbus_del_channel_kobj(sc);
+		mutex_unlock(&chn_mutex);
+		vmbus_del_channel_kobj(chan);
+		vmbus_remove_channels_kset(hdev);
+		device_unregister(&hdev->device);
+	}
 
 	mutex_lock(&chn_mutex);
 	list_for_each_entry_safe(sc, tmp, &chan->sc_list, sc_list) {
@@ -263,11 +282,21 @@ static void vmbus_onoffer_rescind(const void *msg, u32 len)
 	vmbus_channel_rescinded(chan);
 
 	if (chan->primary_channel) {
+		void (*cb)(struct vmbus_channel *c) =
+			READ_ONCE(chan->chn_rescind_callback);
+		bool in_use = chan->state != CHANNEL_OFFER_STATE;
+
+		vmbus_del_channel_kobj(chan);
 		mutex_lock(&chn_mutex);
-		list_del(&chan->sc_list);
 		vmbus_unmap_relid(chan);
+		/* a driver still has it open: it goes with its primary */
+		if (!in_use)
+			list_del(&chan->sc_list);
 		mutex_unlock(&chn_mutex);
-		free_channel(chan);
+		if (cb)
+			cb(chan);
+		if (!in_use)
+			free_channel(chan);
 	} else {
 		vmbus_remove_primary(chan);
 		free_channel(chan);
@@ -440,8 +469,10 @@ ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf)
 	n = sysfs_emit(buf, "%u:%u\n", primary->offermsg.child_relid,
 		       primary->target_cpu);
 	list_for_each_entry(sc, &primary->sc_list, sc_list)
-		n += sysfs_emit_at(buf, n, "%u:%u\n", sc->offermsg.child_relid,
-				   sc->target_cpu);
+		if (!sc->rescind)
+			n += sysfs_emit_at(buf, n, "%u:%u\n",
+					   sc->offermsg.child_relid,
+					   sc->target_cpu);
 	mutex_unlock(&chn_mutex);
 	return n;
 }

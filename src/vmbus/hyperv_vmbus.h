@@ -97,6 +97,13 @@ int hv_ringbuffer_write(struct vmbus_channel *chan, const struct kvec *kv,
 /* channel.c */
 void vmbus_channel_init(struct vmbus_channel *chan);
 void vmbus_channel_free(struct vmbus_channel *chan);
+int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu);
+
+/* sysfs.c */
+extern const struct attribute_group vmbus_ring_group;
+int vmbus_add_channel_kobj(struct hv_device *hdev, struct vmbus_channel *chan);
+void vmbus_del_channel_kobj(struct vmbus_channel *chan);
+void vmbus_remove_channels_kset(struct hv_device *hdev);
 void vmbus_channel_isr(struct vmbus_channel *chan);
 void vmbus_subchannel_offered(struct vmbus_channel *sc);
 void vmbus_channel_rescinded(struct vmbus_channel *chan);

@@ -66,6 +66,7 @@ struct vmbus_channel {
 	bool rescind;			/* the host took the channel back */
 	u32 target_cpu;			/* CPU that takes its interrupts */
 	enum vmbus_channel_state state;
+	struct kobject kobj;		/* channels/<relid> */
 	struct hv_ring_buffer_info outbound;	/* guest to host */
 	struct hv_ring_buffer_info inbound;	/* host to guest */
 	struct page *ringbuffer_page;
@@ -90,11 +91,14 @@ struct vmbus_channel {
 	void *channel_callback_context;
 	/* primary: called (process context) for each new sub-channel offer */
 	void (*sc_creation_callback)(struct vmbus_channel *new_sc);
+	/* sub-channel: the host rescinded it while it was open */
+	void (*chn_rescind_callback)(struct vmbus_channel *chan);
 };
 
 /* A device offered by the host, one per primary channel. */
 struct hv_device {
 	struct vmbus_channel *channel;
+	struct kset *channels_kset;	/* channels/ in sysfs */
 	guid_t dev_type;	/* class (interface type) GUID */
 	guid_t dev_instance;	/* instance GUID */
 	u16 vendor_id;
