@@ -41,3 +41,18 @@ void hv_backend_unregister(struct hv_backend *backend)
 	mutex_unlock(&backend_lock);
 }
 EXPORT_SYMBOL_GPL(hv_backend_unregister);
+
+/*
+ * Reboot, power-off or kexec: the backend's device shuts down after all the
+ * vmbus devices below it (disks have flushed their caches by then), so now
+ * tell the host to forget our channels.  A kexec'd kernel then finds the
+ * host as a fresh boot would, and the host stops using memory we gave it.
+ */
+void hv_backend_shutdown(struct hv_backend *backend)
+{
+	mutex_lock(&backend_lock);
+	if (vmbus_connection.backend == backend)
+		vmbus_shutdown_unload();
+	mutex_unlock(&backend_lock);
+}
+EXPORT_SYMBOL_GPL(hv_backend_shutdown);

@@ -21,12 +21,42 @@ hv_vmbus_id_match(const struct hv_vmbus_device_id *id, const guid_t *guid)
 	return NULL;
 }
 
+/* A class id added at run time (echo GUID > .../drivers/X/new_id). */
+struct vmbus_dynid {
+	struct list_head node;
+	struct hv_vmbus_device_id id;
+};
+
+static const struct hv_vmbus_device_id *
+hv_vmbus_dynid_match(struct hv_driver *drv, const guid_t *guid)
+{
+	const struct hv_vmbus_device_id *id = NULL;
+	struct vmbus_dynid *dynid;
+
+	spin_lock(&drv->dynids.lock);
+	list_for_each_entry(dynid, &drv->dynids.list, node) {
+		if (guid_equal(&dynid->id.guid, guid)) {
+			id = &dynid->id;
+			break;
+		}
+	}
+	spin_unlock(&drv->dynids.lock);
+	return id;
+}
+
+static const struct hv_vmbus_device_id *
+hv_vmbus_get_id(struct hv_driver *drv, const guid_t *guid)
+{
+	return hv_vmbus_dynid_match(drv, guid) ?:
+	       hv_vmbus_id_match(drv->id_table, guid);
+}
+
 static int vmbus_match(struct device *dev, COMPAT_BUS_MATCH_DRV *drv)
 {
 	struct hv_driver *hdrv = drv_to_hv_drv(drv);
 	struct hv_device *hdev = device_to_hv_device(dev);
 
-	return hv_vmbus_id_match(hdrv->id_table, &hdev->dev_type) != NULL;
+	return hv_vmbus_get_id(hdrv, &hdev->dev_type) != NULL;
 }
 
 /* MODALIAS=vmbus:<class GUID as 32 hex digits>, as file2alias expects. */
@@ -45,7 +75,7 @@ static int vmbus_probe(struct device *dev)
 	struct hv_device *hdev = device_to_hv_device(dev);
 	const struct hv_vmbus_device_id *id;
 
-	id = hv_vmbus_id_match(drv->id_table, &hdev->dev_type);
+	id = hv_vmbus_get_id(drv, &hdev->dev_type);
 	if (!id || !drv->probe)
 		return -ENODEV;
 	return drv->probe(hdev, id);
@@ -156,6 +186,75 @@ static const struct attribute_group *vmbus_dev_groups[] = {
 	NULL,
 };
 
+static ssize_t new_id_store(struct device_driver *driver, const char *buf,
+			    size_t count)
+{
+	struct hv_driver *drv = drv_to_hv_drv(driver);
+	struct vmbus_dynid *dynid;
+	char s[UUID_STRING_LEN + 1];
+	guid_t guid;
+	int ret;
+
+	if (sscanf(buf, "%36s", s) != 1 || guid_parse(s, &guid))
+		return -EINVAL;
+	if (hv_vmbus_get_id(drv, &guid))
+		return -EEXIST;
+	dynid = kzalloc(sizeof(*dynid), GFP_KERNEL);
+	if (!dynid)
+		return -ENOMEM;
+	guid_copy(&dynid->id.guid, &guid);
+	spin_lock(&drv->dynids.lock);
+	list_add_tail(&dynid->node, &drv->dynids.list);
+	spin_unlock(&drv->dynids.lock);
+	ret = driver_attach(driver);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(new_id);
+
+static ssize_t remove_id_store(struct device_driver *driver, const char *buf,
+			       size_t count)
+{
+	struct hv_driver *drv = drv_to_hv_drv(driver);
+	struct vmbus_dynid *dynid, *n;
+	char s[UUID_STRING_LEN + 1];
+	ssize_t ret = -ENODEV;
+	guid_t guid;
+
+	if (sscanf(buf, "%36s", s) != 1 || guid_parse(s, &guid))
+		return -EINVAL;
+	spin_lock(&drv->dynids.lock);
+	list_for_each_entry_safe(dynid, n, &drv->dynids.list, node) {
+		if (guid_equal(&dynid->id.guid, &guid)) {
+			list_del(&dynid->node);
+			kfree(dynid);
+			ret = count;
+			break;
+		}
+	}
+	spin_unlock(&drv->dynids.lock);
+	return ret;
+}
+static DRIVER_ATTR_WO(remove_id);
+
+static struct attribute *vmbus_drv_attrs[] = {
+	&driver_attr_new_id.attr,
+	&driver_attr_remove_id.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vmbus_drv);
+
+static void vmbus_free_dynids(struct hv_driver *drv)
+{
+	struct vmbus_dynid *dynid, *n;
+
+	spin_lock(&drv->dynids.lock);
+	list_for_each_entry_safe(dynid, n, &drv->dynids.list, node) {
+		list_del(&dynid->node);
+		kfree(dynid);
+	}
+	spin_unlock(&drv->dynids.lock);
+}
+
 COMPAT_CONST_BUS struct bus_type hv_bus = {
 	.name = "vmbus",
 	.match = vmbus_match,
@@ -164,6 +263,7 @@ COMPAT_CONST_BUS struct bus_type hv_bus = {
 	.remove = vmbus_remove_compat,
 	.shutdown = vmbus_shutdown,
 	.dev_groups = vmbus_dev_groups,
+	.drv_groups = vmbus_drv_groups,
 };
 
 int __vmbus_driver_register(struct hv_driver *drv, struct module *owner,
@@ -173,6 +273,8 @@ int __vmbus_driver_register(struct hv_driver *drv, struct module *owner,
 	drv->driver.owner = owner;
 	drv->driver.mod_name = mod_name;
 	drv->driver.bus = &hv_bus;
+	spin_lock_init(&drv->dynids.lock);
+	INIT_LIST_HEAD(&drv->dynids.list);
 	return driver_register(&drv->driver);
 }
 EXPORT_SYMBOL_GPL(__vmbus_driver_register);
@@ -180,6 +282,7 @@ EXPORT_SYMBOL_GPL(__vmbus_driver_register);
 void vmbus_driver_unregister(struct hv_driver *drv)
 {
 	driver_unregister(&drv->driver);
+	vmbus_free_dynids(drv);
 }
 EXPORT_SYMBOL_GPL(vmbus_driver_unregister);
 

@@ -305,6 +305,17 @@ void vmbus_unload(void)
 	kfree(info);
 }
 
+/* System going down: unload once, leaving devices as they are. */
+void vmbus_shutdown_unload(void)
+{
+	struct vmbus_connection *c = &vmbus_connection;
+
+	if (c->backend && c->state == VMBUS_CONNECTED) {
+		vmbus_unload();
+		c->state = VMBUS_DISCONNECTED;
+	}
+}
+
 void vmbus_disconnect(void)
 {
 	struct vmbus_connection *c = &vmbus_connection;

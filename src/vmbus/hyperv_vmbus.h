@@ -62,6 +62,7 @@ void vmbus_connection_exit(void);
 int vmbus_connect(struct hv_backend *backend);
 void vmbus_disconnect(void);
 void vmbus_unload(void);
+void vmbus_shutdown_unload(void);
 int vmbus_post_msg(void *buf, u32 size, bool can_sleep);
 void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key);
 void vmbus_msginfo_add(struct vmbus_msginfo *info);

@@ -278,6 +278,14 @@ static void sim_remove(struct pci_dev *pdev)
 	sim = NULL;
 }
 
+static void sim_shutdown(struct pci_dev *pdev)
+{
+	struct sim_dev *s = pci_get_drvdata(pdev);
+
+	if (s)
+		hv_backend_shutdown(&s->backend);
+}
+
 static const struct pci_device_id sim_pci_ids[] = {
 	{ PCI_DEVICE(HVSIM_PCI_VENDOR_ID, HVSIM_PCI_DEVICE_ID) },
 	{ }
@@ -289,6 +297,7 @@ static struct pci_driver sim_driver = {
 	.id_table = sim_pci_ids,
 	.probe = sim_probe,
 	.remove = sim_remove,
+	.shutdown = sim_shutdown,
 };
 module_pci_driver(sim_driver);
 

@@ -118,6 +118,11 @@ struct hv_driver {
 	void (*remove)(struct hv_device *dev);
 	void (*shutdown)(struct hv_device *dev);
 	struct device_driver driver;
+	/* class ids added through the driver's new_id file */
+	struct {
+		spinlock_t lock;
+		struct list_head list;
+	} dynids;
 };
 
 static inline struct hv_driver *drv_to_hv_drv(const struct device_driver *d)
@@ -202,6 +207,7 @@ struct hv_backend {
 
 int hv_backend_register(struct hv_backend *backend);
 void hv_backend_unregister(struct hv_backend *backend);
+void hv_backend_shutdown(struct hv_backend *backend);
 /* Called by a backend from its interrupt handler for @cpu. */
 void hv_backend_interrupt(unsigned int cpu);
 
