@@ -6,6 +6,7 @@
 #   make check           install test dependencies, then run every test
 #   make check-quick     a subset for the inner loop (< 5 minutes)
 #   make run             boot a VM on hvsim with the drivers loaded
+#   make bench           benchmarks (ratios side by side, not pass/fail)
 #   make matrix          build all modules for Debian 5.10, 6.1 and 6.12, W=1, zero warnings
 #   make dkms-install    register, build and install the modules with DKMS
 #   make kernels         fetch and unpack the Debian test kernels into the cache
@@ -38,6 +39,9 @@ check-quick:
 run:
 	tests/run-vm.sh
 
+bench:
+	tests/bench/run.sh
+
 dkms-install:
 	tests/packaging/dkms.sh install
 
@@ -50,5 +54,5 @@ clean:
 	-$(MAKE) -C tests/hvsim clean
 	rm -rf build
 
-.PHONY: all modules user kernels matrix check check-quick run dkms-install \
+.PHONY: all modules user kernels matrix check check-quick run bench dkms-install \
 	dkms-remove clean
