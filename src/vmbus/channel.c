@@ -74,6 +74,8 @@ void vmbus_channel_init(struct vmbus_channel *chan)
 	struct vmbus_channel_offer_channel *o = &chan->offermsg;
 
 	INIT_LIST_HEAD(&chan->sc_list);
+	spin_lock_init(&chan->outbound.ring_lock);
+	spin_lock_init(&chan->inbound.ring_lock);
 	tasklet_setup(&chan->callback_event, vmbus_on_event);
 	chan->state = CHANNEL_OFFER_STATE;
 	/* WIN8+: each channel is signalled through its own connection id */

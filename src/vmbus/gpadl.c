@@ -38,9 +38,9 @@ int vmbus_establish_gpadl(struct vmbus_channel *chan, void *kbuffer, u32 size,
 
 	if (!size || size & ~PAGE_MASK || !PAGE_ALIGNED(kbuffer))
 		return -EINVAL;
-	/* range_buflen is 16 bits on the wire... but counts bytes of PFNs */
-	if ((u64)pages * sizeof(u64) + sizeof(range) > U32_MAX)
-		return -EINVAL;
+	/* range_buflen, 16 bits on the wire, counts the range and its PFNs */
+	if ((u64)pages * sizeof(u64) + sizeof(range) > U16_MAX)
+		return -E2BIG;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)

@@ -37,11 +37,11 @@ int hv_ringbuffer_init(struct hv_ring_buffer_info *rbi, struct page *pages,
 	if (!va)
 		return -ENOMEM;
 
-	memset(rbi, 0, sizeof(*rbi));
+	/* ring_lock lives as long as the channel: vmbus_channel_init() */
 	rbi->ring_buffer = va;
 	rbi->ring_data = va + PAGE_SIZE;
 	rbi->ring_datasize = data_pages * PAGE_SIZE;
-	spin_lock_init(&rbi->ring_lock);
+	rbi->priv_read_index = 0;
 	/* we honour pending_send_sz: the host may rely on it */
 	rbi->ring_buffer->feature_bits.value = VMBUS_RING_FEAT_PENDING_SEND_SZ;
 	return 0;
@@ -49,10 +49,17 @@ int hv_ringbuffer_init(struct hv_ring_buffer_info *rbi, struct page *pages,
 
 void hv_ringbuffer_cleanup(struct hv_ring_buffer_info *rbi)
 {
-	if (rbi->ring_buffer)
-		vunmap(rbi->ring_buffer);
+	struct hv_ring_buffer *rb;
+	unsigned long flags;
+
+	/* a late sender sees no ring rather than an unmapped one */
+	spin_lock_irqsave(&rbi->ring_lock, flags);
+	rb = rbi->ring_buffer;
 	rbi->ring_buffer = NULL;
 	rbi->ring_data = NULL;
+	spin_unlock_irqrestore(&rbi->ring_lock, flags);
+	if (rb)
+		vunmap(rb);
 }
 
 /* A ring index from the host: inside the data area and 8-byte aligned. */
@@ -102,9 +109,9 @@ int hv_ringbuffer_write(struct vmbus_channel *chan, const struct kvec *kv,
 	total = vmbus_pkt_ring_bytes(total);
 
 	spin_lock_irqsave(&rbi->ring_lock, flags);
-	if (READ_ONCE(chan->rescind)) {
+	if (READ_ONCE(chan->rescind) || !rbi->ring_buffer) {
 		spin_unlock_irqrestore(&rbi->ring_lock, flags);
-		return -ENODEV;
+		return chan->rescind ? -ENODEV : -EINVAL;
 	}
 	old_write = rbi->ring_buffer->write_index;	/* ours */
 	read = READ_ONCE(rbi->ring_buffer->read_index);	/* the host's */
