@@ -5,6 +5,7 @@
  * path that runs a driver's callback.  Protocol: include/linux/hyperv.h and
  * drivers/hv/channel.c (Linux 6.12) describe the same exchanges.
  */
+#include <linux/cpu.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -105,20 +106,28 @@ int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu)
 	struct vmbus_msginfo *info;
 	int ret;
 
-	if (cpu >= vmbus_backend()->nr_cpus || !cpu_online(cpu))
-		return -EINVAL;
 	if (vmbus_connection.version < VERSION_WIN10_V4_1)
 		return -EOPNOTSUPP;
 	if (chan->state != CHANNEL_OPENED_STATE)
 		return -EINVAL;
-	if (cpu == chan->target_cpu)
-		return 0;
+	/* CPUs stay online while we retarget (the backend may refuse offline) */
+	cpus_read_lock();
+	if (cpu >= vmbus_backend()->nr_cpus || !cpu_online(cpu)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (cpu == chan->target_cpu) {
+		ret = 0;
+		goto out_unlock;
+	}
 	msg.target_vp = vmbus_backend()->vp_index ?
 		vmbus_backend()->vp_index(cpu) : cpu;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return -ENOMEM;
+	if (!info) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
 	vmbus_msginfo_init(info, CHANNELMSG_MODIFYCHANNEL_RESPONSE,
 			   chan->offermsg.child_relid);
 	info->chan = chan;
@@ -135,6 +144,8 @@ int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu)
 	kfree(info);
 	if (!ret)
 		WRITE_ONCE(chan->target_cpu, cpu);
+out_unlock:
+	cpus_read_unlock();
 	return ret;
 }
 

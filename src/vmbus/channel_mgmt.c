@@ -5,6 +5,7 @@
  * struct vmbus_channel per offer, and one vmbus device per primary channel.
  * Every field of an offer is checked before it is used.
  */
+#include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -57,12 +58,21 @@ static u32 vmbus_pick_cpu(const struct vmbus_channel_offer_channel *o)
 		HV_ND_GUID, HV_PCIE_GUID, HVSIM_ECHO_GUID,
 	};
 	static atomic_t next = ATOMIC_INIT(0);
-	unsigned int i;
+	unsigned int nr = min(vmbus_backend()->nr_cpus, nr_cpu_ids);
+	unsigned int i, tries;
+	u32 cpu;
 
 	for (i = 0; i < ARRAY_SIZE(perf); i++)
 		if (guid_equal(&perf[i], &o->offer.if_type))
-			return (u32)atomic_inc_return(&next) %
-			       vmbus_backend()->nr_cpus;
+			break;
+	if (i == ARRAY_SIZE(perf))
+		return 0;
+	/* the caller holds cpus_read_lock(): online stays online */
+	for (tries = 0; tries < nr; tries++) {
+		cpu = (u32)atomic_inc_return(&next) % nr;
+		if (cpu_online(cpu))
+			return cpu;
+	}
 	return 0;
 }
 
@@ -182,7 +192,9 @@ static void vmbus_onoffer(const void *msg, u32 len)
 		return;
 	memcpy(&chan->offermsg, o, sizeof(*o));
 	vmbus_channel_init(chan);
+	cpus_read_lock();
 	chan->target_cpu = vmbus_pick_cpu(o);
+	cpus_read_unlock();
 
 	mutex_lock(&chn_mutex);
 	if (rcu_access_pointer(relid_map[relid])) {

@@ -6,6 +6,7 @@
 #include <linux/module.h>
 
 #include "hyperv_vmbus.h"
+#include "hyperv.h"
 
 static int __init hv_vmbus_init(void)
 {
@@ -16,12 +17,23 @@ static int __init hv_vmbus_init(void)
 		return ret;
 	ret = vmbus_bus_init();
 	if (ret)
-		vmbus_connection_exit();
+		goto err_connection;
+	/* On real Hyper-V the bus connects now; elsewhere this does nothing. */
+	ret = hyperv_backend_init();
+	if (ret)
+		goto err_bus;
+	return 0;
+
+err_bus:
+	vmbus_bus_exit();
+err_connection:
+	vmbus_connection_exit();
 	return ret;
 }
 
 static void __exit hv_vmbus_exit(void)
 {
+	hyperv_backend_exit();
 	vmbus_bus_exit();
 	vmbus_connection_exit();
 }

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The "hyperv" hypervisor backend: carries hv_vmbus on real Hyper-V and
+ * Azure (x86_64).  It binds the ACPI VMBus device, posts messages and
+ * signals events with the kernel's hypercall page, points each CPU's SynIC
+ * at the pages synic.c gives it, and takes the VMBus interrupt from the
+ * arch's fixed vector (HYPERVISOR_CALLBACK_VECTOR).
+ *
+ * UNTESTED: this code can only run on Hyper-V, and nothing where the
+ * project is developed runs Hyper-V (hvsim carries the bus through the
+ * "sim" backend instead).  It is compile-tested against every target
+ * kernel and written to be reviewed against upstream (Linux 6.12):
+ *   hyperv_post_message()	drivers/hv/hv.c hv_post_message()
+ *   hyperv_signal_event()	drivers/hv/connection.c vmbus_set_event()
+ *   hyperv_synic_enable/disable	drivers/hv/hv.c hv_synic_enable_regs(),
+ *				hv_synic_disable_regs()
+ *   hyperv_cpu_offline()	drivers/hv/hv.c hv_synic_cleanup()
+ *   hyperv_backend_init(), the platform driver, the kexec handler
+ *				drivers/hv/vmbus_drv.c hv_acpi_init(),
+ *				vmbus_bus_init(), hv_kexec_handler()
+ * Not supported, the backend then stays idle: isolated (confidential) VMs,
+ * which need decrypted SynIC and hypercall pages, and Linux as the root
+ * partition.
+ */
+#include <linux/acpi.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/platform_device.h>
+#include <linux/smp.h>
+#include <asm/irq_vectors.h>
+#include <asm/mshyperv.h>
+
+#include <hvlis/synic.h>
+#include "hyperv_vmbus.h"
+#include "hyperv.h"
+
+/* What synic.c asked for on one CPU; applied on that CPU when online. */
+struct hyperv_synic_cpu {
+	phys_addr_t msg_page;
+	phys_addr_t event_page;
+	bool set_up;			/* between synic_setup and _teardown */
+};
+
+static DEFINE_PER_CPU(struct hyperv_synic_cpu, hyperv_synic);
+
+static struct {
+	struct platform_device *pdev;	/* the bound ACPI VMBus device */
+	struct hv_backend backend;
+	int cpuhp_state;
+} hyperv;
+
+static bool hyperv_driver_registered;
+
+static u32 hyperv_vp_index(unsigned int cpu)
+{
+	return hv_vp_index[cpu];
+}
+
+/*
+ * HVCALL_POST_MESSAGE.  The input must not cross a page boundary: it goes
+ * in this CPU's hypercall input page, which is ours while interrupts are
+ * off.  Callable from any context.
+ */
+static u16 hyperv_post_message(u32 connection_id, u32 message_type,
+			       const void *payload, u32 size)
+{
+	struct hv_input_post_message *msg;
+	unsigned long flags;
+	u64 status;
+
+	if (size > HV_MESSAGE_PAYLOAD_BYTE_COUNT)
+		return HV_STATUS_INVALID_PARAMETER;
+
+	local_irq_save(flags);
+	msg = compat_hv_pcpu_input_page();
+	msg->connectionid = connection_id & HV_CONNECTION_ID_MASK;
+	msg->reserved = 0;
+	msg->message_type = message_type;
+	msg->payload_size = size;
+	memcpy(msg->payload, payload, size);
+	status = hv_do_hypercall(HVCALL_POST_MESSAGE, msg, NULL);
+	local_irq_restore(flags);
+
+	return status & HV_HYPERCALL_RESULT_MASK;
+}
+
+/* HVCALL_SIGNAL_EVENT, flag 0, input in a register (fast hypercall). */
+static u16 hyperv_signal_event(u32 connection_id)
+{
+	u64 status;
+
+	status = hv_do_fast_hypercall8(HVCALL_SIGNAL_EVENT,
+				       hv_signal_event_input(connection_id, 0));
+	return status & HV_HYPERCALL_RESULT_MASK;
+}
+
+/*
+ * Program the SynIC of the CPU this runs on: message page, event-flags
+ * page, SINT 2 unmasked on the VMBus vector, SynIC on.  The SynIC
+ * registers are per-VP MSRs, so this must run on that CPU.
+ */
+static void hyperv_synic_enable(const struct hyperv_synic_cpu *s)
+{
+	union hv_synic_scontrol sctrl;
+	union hv_synic_siefp siefp;
+	union hv_synic_simp simp;
+	union hv_synic_sint sint;
+
+	simp.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SIMP));
+	simp.simp_enabled = 1;
+	simp.base_simp_gpa = s->msg_page >> HV_HYP_PAGE_SHIFT;
+	compat_hv_set_msr(COMPAT_HV_MSR(SIMP), simp.as_uint64);
+
+	siefp.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SIEFP));
+	siefp.siefp_enabled = 1;
+	siefp.base_siefp_gpa = s->event_page >> HV_HYP_PAGE_SHIFT;
+	compat_hv_set_msr(COMPAT_HV_MSR(SIEFP), siefp.as_uint64);
+
+	sint.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SINT0) +
+					   VMBUS_MESSAGE_SINT);
+	sint.vector = HYPERVISOR_CALLBACK_VECTOR;
+	sint.masked = false;
+	/*
+	 * Auto-EOI unless the host advises against it; the arch's vector
+	 * handler sends the APIC EOI itself exactly in that case.
+	 */
+	sint.auto_eoi = !(ms_hyperv.hints & HV_DEPRECATING_AEOI_RECOMMENDED);
+	compat_hv_set_msr(COMPAT_HV_MSR(SINT0) + VMBUS_MESSAGE_SINT,
+			  sint.as_uint64);
+
+	sctrl.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SCONTROL));
+	sctrl.enable = 1;
+	compat_hv_set_msr(COMPAT_HV_MSR(SCONTROL), sctrl.as_uint64);
+}
+
+/* Undo hyperv_synic_enable() on the CPU this runs on. */
+static void hyperv_synic_disable(void)
+{
+	union hv_synic_scontrol sctrl;
+	union hv_synic_siefp siefp;
+	union hv_synic_simp simp;
+	union hv_synic_sint sint;
+
+	sint.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SINT0) +
+					   VMBUS_MESSAGE_SINT);
+	sint.masked = 1;
+	compat_hv_set_msr(COMPAT_HV_MSR(SINT0) + VMBUS_MESSAGE_SINT,
+			  sint.as_uint64);
+
+	simp.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SIMP));
+	simp.simp_enabled = 0;
+	simp.base_simp_gpa = 0;
+	compat_hv_set_msr(COMPAT_HV_MSR(SIMP), simp.as_uint64);
+
+	siefp.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SIEFP));
+	siefp.siefp_enabled = 0;
+	siefp.base_siefp_gpa = 0;
+	compat_hv_set_msr(COMPAT_HV_MSR(SIEFP), siefp.as_uint64);
+
+	sctrl.as_uint64 = compat_hv_get_msr(COMPAT_HV_MSR(SCONTROL));
+	sctrl.enable = 0;
+	compat_hv_set_msr(COMPAT_HV_MSR(SCONTROL), sctrl.as_uint64);
+}
+
+/* smp_call_function_single() callbacks, run on the target CPU */
+static void hyperv_synic_enable_fn(void *unused)
+{
+	hyperv_synic_enable(this_cpu_ptr(&hyperv_synic));
+}
+
+static void hyperv_synic_disable_fn(void *unused)
+{
+	hyperv_synic_disable();
+}
+
+/*
+ * CPU hotplug holds off while a CPU's pages change; an offline CPU gets
+ * them from hyperv_cpu_online() when it comes up.
+ */
+static int hyperv_synic_setup(unsigned int cpu, phys_addr_t msg_page,
+			      phys_addr_t event_page)
+{
+	struct hyperv_synic_cpu *s;
+	int ret = 0;
+
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	s = per_cpu_ptr(&hyperv_synic, cpu);
+
+	cpus_read_lock();
+	s->msg_page = msg_page;
+	s->event_page = event_page;
+	s->set_up = true;
+	if (cpu_online(cpu))
+		ret = smp_call_function_single(cpu, hyperv_synic_enable_fn,
+					       NULL, true);
+	if (ret)
+		s->set_up = false;
+	cpus_read_unlock();
+	return ret;
+}
+
+static void hyperv_synic_teardown(unsigned int cpu)
+{
+	struct hyperv_synic_cpu *s;
+
+	if (cpu >= nr_cpu_ids)
+		return;
+	s = per_cpu_ptr(&hyperv_synic, cpu);
+
+	cpus_read_lock();
+	/* an offline CPU was disabled by hyperv_cpu_offline() */
+	if (s->set_up && cpu_online(cpu))
+		smp_call_function_single(cpu, hyperv_synic_disable_fn, NULL,
+					 true);
+	s->set_up = false;
+	cpus_read_unlock();
+}
+
+/*
+ * End of message: the host may deliver the next message queued for this
+ * CPU's SINT 2.  EOM is a register of the running VP; synic.c calls this
+ * from the interrupt on @cpu.
+ */
+static void hyperv_eom(unsigned int cpu)
+{
+	if (WARN_ON_ONCE(cpu != smp_processor_id()))
+		return;
+	compat_hv_set_msr(COMPAT_HV_MSR(EOM), 0);
+}
+
+/* The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off. */
+static void hyperv_vmbus_isr(void)
+{
+	hv_backend_interrupt(smp_processor_id());
+}
+
+/* CPU hotplug: runs on @cpu as it comes up. */
+static int hyperv_cpu_online(unsigned int cpu)
+{
+	struct hyperv_synic_cpu *s = per_cpu_ptr(&hyperv_synic, cpu);
+
+	if (s->set_up)
+		hyperv_synic_enable(s);
+	return 0;
+}
+
+/* Does the host interrupt @cpu for some channel? */
+static bool hyperv_cpu_has_channels(unsigned int cpu)
+{
+	struct vmbus_channel *chan;
+	bool found = false;
+	u32 relid;
+
+	rcu_read_lock();
+	for (relid = 0; relid < VMBUS_MAX_RELIDS && !found; relid++) {
+		chan = relid2channel(relid);
+		found = chan && READ_ONCE(chan->target_cpu) == cpu;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * CPU hotplug: runs on @cpu as it goes down.  While connected, refuse to
+ * lose a CPU that the host sends to: the one named in INITIATE_CONTACT
+ * (Hyper-V cannot change it) and any that channels are bound to (move them
+ * first through channels/<relid>/cpu).  Upstream hv_synic_cleanup() does
+ * the same.
+ */
+static int hyperv_cpu_offline(unsigned int cpu)
+{
+	struct hyperv_synic_cpu *s = per_cpu_ptr(&hyperv_synic, cpu);
+
+	if (!s->set_up)
+		return 0;
+	if (READ_ONCE(vmbus_connection.state) == VMBUS_CONNECTED &&
+	    (hyperv_vp_index(cpu) == READ_ONCE(vmbus_connection.connect_vp) ||
+	     hyperv_cpu_has_channels(cpu)))
+		return -EBUSY;
+	hyperv_synic_disable();
+	return 0;
+}
+
+/*
+ * kexec, after every device's shutdown (ours sent UNLOAD): the next kernel
+ * must find no SynIC pointing into memory it will reuse.
+ */
+static void hyperv_kexec(void)
+{
+	on_each_cpu(hyperv_synic_disable_fn, NULL, true);
+}
+
+static int hyperv_probe(struct platform_device *pdev)
+{
+	struct acpi_device *adev = ACPI_COMPANION(&pdev->dev);
+	int ret;
+
+	if (!adev)
+		return -ENODEV;
+	/* one bus, should the firmware describe more than one device */
+	if (hyperv.pdev)
+		return -EBUSY;
+
+	ret = hyperv_mmio_init(adev->handle);
+	if (ret)
+		return ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+					"hv_vmbus/hyperv:online",
+					hyperv_cpu_online, hyperv_cpu_offline);
+	if (ret < 0)
+		goto err_mmio;
+	hyperv.cpuhp_state = ret;
+
+	compat_hv_setup_vmbus_handler(hyperv_vmbus_isr);
+
+	hyperv.pdev = pdev;
+	hyperv.backend = (struct hv_backend) {
+		.name = "hyperv",
+		.owner = THIS_MODULE,
+		/* as upstream: devices sit below the ACPI node in sysfs */
+		.parent = &adev->dev,
+		.nr_cpus = nr_cpu_ids,
+		.vp_index = hyperv_vp_index,
+		.post_message = hyperv_post_message,
+		.signal_event = hyperv_signal_event,
+		.synic_setup = hyperv_synic_setup,
+		.synic_teardown = hyperv_synic_teardown,
+		.eom = hyperv_eom,
+	};
+	ret = hv_backend_register(&hyperv.backend);
+	if (ret)
+		goto err_handler;
+
+	hv_setup_kexec_handler(hyperv_kexec);
+	platform_set_drvdata(pdev, &hyperv);
+	return 0;
+
+err_handler:
+	hyperv.pdev = NULL;
+	compat_hv_remove_vmbus_handler();
+	/* an interrupt handler still running elsewhere has returned */
+	synchronize_rcu();
+	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
+err_mmio:
+	hyperv_mmio_exit();
+	return ret;
+}
+
+static void hyperv_remove(struct platform_device *pdev)
+{
+	hv_remove_kexec_handler();
+	hv_backend_unregister(&hyperv.backend);
+	compat_hv_remove_vmbus_handler();
+	synchronize_rcu();
+	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
+	hyperv_mmio_exit();
+	hyperv.pdev = NULL;
+}
+COMPAT_PLATFORM_REMOVE(hyperv_remove)
+
+/* Reboot, power-off, kexec: after the vmbus devices, send UNLOAD. */
+static void hyperv_shutdown(struct platform_device *pdev)
+{
+	if (platform_get_drvdata(pdev))
+		hv_backend_shutdown(&hyperv.backend);
+}
+
+static const struct acpi_device_id hyperv_acpi_ids[] = {
+	{ "VMBUS", 0 },
+	{ "VMBus", 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(acpi, hyperv_acpi_ids);
+
+static struct platform_driver hyperv_driver = {
+	.probe = hyperv_probe,
+	.remove = hyperv_remove_compat,
+	.shutdown = hyperv_shutdown,
+	.driver = {
+		.name = "vmbus",
+		.acpi_match_table = hyperv_acpi_ids,
+		/* the bus is up (or failed) when the module has loaded */
+		.probe_type = PROBE_FORCE_SYNCHRONOUS,
+	},
+};
+
+/*
+ * Only on Hyper-V: on bare metal, other hypervisors and under hvsim (QEMU)
+ * hv_is_hyperv_initialized() is false and the backend stays idle.
+ */
+int hyperv_backend_init(void)
+{
+	int ret;
+
+	if (!hv_is_hyperv_initialized())
+		return 0;
+	if (compat_hv_root_partition()) {
+		pr_info("hv_vmbus: Hyper-V root partition: no VMBus client\n");
+		return 0;
+	}
+	if (compat_hv_is_isolation_supported()) {
+		pr_warn("hv_vmbus: isolated (confidential) VMs are not supported\n");
+		return 0;
+	}
+
+	ret = platform_driver_register(&hyperv_driver);
+	if (ret)
+		return ret;
+	hyperv_driver_registered = true;
+	return 0;
+}
+
+void hyperv_backend_exit(void)
+{
+	if (hyperv_driver_registered)
+		platform_driver_unregister(&hyperv_driver);
+	hyperv_driver_registered = false;
+}
