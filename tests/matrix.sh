@@ -15,12 +15,12 @@ rc=0
 
 report() {	# report NAME LOG BUILD_STATUS
 	local warnings
-	warnings=$(grep -cE '(warning|error):' "$2")
+	warnings=$(grep -ciE '(warning|error):' "$2")
 	if [ "$3" -eq 0 ] && [ "$warnings" -eq 0 ]; then
 		echo "ok - $1: 0 warnings"
 	else
 		echo "not ok - $1: build status $3, $warnings warnings"
-		grep -E -A3 '(warning|error):' "$2" | head -n 40 | sed 's/^/# /'
+		grep -iE -A3 '(warning|error):' "$2" | head -n 40 | sed 's/^/# /'
 		[ "$3" -eq 0 ] || tail -n 20 "$2" | sed 's/^/# /'
 		rc=1
 	fi
