@@ -103,6 +103,8 @@ void *gpa_pages_ptr(struct hvsim *hs, const struct gpa_pages *r, uint64_t off,
 	pos = (uint64_t)r->byte_offset + off;
 	first = pos >> HV_HYP_PAGE_SHIFT;
 	last = (pos + len - 1) >> HV_HYP_PAGE_SHIFT;
+	if (last >= r->npfns)
+		return NULL;
 	for (uint64_t p = first + 1; p <= last; p++)
 		if (r->pfns[p] != r->pfns[p - 1] + 1)
 			return NULL;

@@ -19,6 +19,10 @@
  *   ctl_cmds.c   the core commands (status, irq, synic, quit)
  *   ctl_client.c `hvsim ctl ...`, the client of that socket
  *
+ * The VMBus host on top (vmbus_host.h: vmbus_host.c, channels.c, gpadl.c,
+ * ring.c, devices.c, vmbus_ctl.c) and the device classes (vsp.h:
+ * vsp_echo.c, vsp_stub.c) plug in through struct hvsim_host_ops.
+ *
  * Everything the guest writes is untrusted.  Guest memory is only reached
  * through gm_ptr()/gm_read()/gm_write(), which bounds-check every access.
  */

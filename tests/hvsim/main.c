@@ -16,15 +16,25 @@
 #include <unistd.h>
 
 #include "hvsim.h"
+#include "vmbus_host.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvsim --socket PATH --ram PATH --ram-size BYTES --cpus N --ctl PATH\n"
 		"             [--shm-size BYTES] [--mmio-size BYTES] [--log PATH] [-v]\n"
+		"             [--max-version MAJOR.MINOR] [--device CLASS[:key=val,...]]...\n"
 		"       hvsim ctl [--ctl PATH] <command words...>\n"
-		"sizes take K, M or G suffixes; --shm-size must be a power of two\n");
+		"sizes take K, M or G suffixes; --shm-size must be a power of two\n"
+		"--device is repeatable; CLASS is a short name from hvlis/guids.h or all\n");
 }
+
+/* VMBus host options, applied once the context exists */
+#define MAX_DEVICE_ARGS	256
+static const char *device_specs[MAX_DEVICE_ARGS];
+static unsigned int ndevice_specs;
+static uint32_t max_version;
+static bool max_version_set;
 
 static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
 {
@@ -37,6 +47,8 @@ static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
 		{ "shm-size", required_argument, NULL, 'S' },
 		{ "mmio-size", required_argument, NULL, 'M' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "max-version", required_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -75,6 +87,21 @@ static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
 			break;
 		case 'l':
 			cfg->log_path = optarg;
+			break;
+		case 'V':
+			if (vmbus_parse_version(optarg, &max_version)) {
+				fprintf(stderr, "hvsim: --max-version wants MAJOR.MINOR, e.g. 5.2\n");
+				return -1;
+			}
+			max_version_set = true;
+			break;
+		case 'd':
+			if (ndevice_specs >= MAX_DEVICE_ARGS) {
+				fprintf(stderr, "hvsim: at most %d --device options\n",
+					MAX_DEVICE_ARGS);
+				return -1;
+			}
+			device_specs[ndevice_specs++] = optarg;
 			break;
 		case 'v':
 			cfg->verbose = true;
@@ -121,6 +148,15 @@ bad:
 	return -1;
 }
 
+static unsigned int vh_count_devices(const struct vmbus_host *vh)
+{
+	unsigned int n = 0;
+
+	for (const struct vsp_device *d = vh->devices; d; d = d->next)
+		n++;
+	return n;
+}
+
 static void signal_cb(struct watch *w, uint32_t events)
 {
 	struct hvsim *hs = w->priv;
@@ -140,6 +176,7 @@ int main(int argc, char **argv)
 	struct hvsim_config cfg = { 0 };
 	struct hvsim *hs = &hvsim;
 	struct watch sigw = { .fd = -1 };
+	struct vmbus_host *vh;
 	sigset_t mask;
 	int ret = 1;
 
@@ -156,8 +193,24 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
 	hvsim_init_state(hs, &cfg);
+	vh = vmbus_host_init(hs);
+	if (!vh)
+		goto out;
+	if (max_version_set)
+		vh->max_version = max_version;
+	for (unsigned int i = 0; i < ndevice_specs; i++) {
+		char err[256] = "";
+
+		if (vsp_device_add_spec(vh, device_specs[i], err, sizeof(err))) {
+			fprintf(stderr, "hvsim: --device %s: %s\n", device_specs[i],
+				err);
+			ret = 2;
+			goto out;
+		}
+	}
 	if (loop_init() || shm_create(hs, false) || irq_init(hs) ||
-	    ivshmem_init(hs, cfg.socket_path) || ctl_init(hs, cfg.ctl_path))
+	    vmbus_host_timer_init(hs) || ivshmem_init(hs, cfg.socket_path) ||
+	    ctl_init(hs, cfg.ctl_path))
 		goto out;
 	sigw.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	sigw.cb = signal_cb;
@@ -168,6 +221,9 @@ int main(int argc, char **argv)
 	log_info("listening on %s (ctl %s), %u CPUs, BAR2 %llu MiB, RAM %s",
 		 cfg.socket_path, cfg.ctl_path, cfg.nr_cpus,
 		 (unsigned long long)(cfg.shm_size / MiB), cfg.ram_path);
+	log_info("vmbus: %u devices, versions 2.4 .. %u.%u",
+		 vh_count_devices(vh), VMBUS_VERSION_MAJOR(vh->max_version),
+		 VMBUS_VERSION_MINOR(vh->max_version));
 	printf("hvsim: ready\n");
 	fflush(stdout);
 
@@ -175,6 +231,7 @@ int main(int argc, char **argv)
 out:
 	ctl_exit(hs);
 	ivshmem_exit(hs);
+	vmbus_host_exit(hs);
 	irq_exit(hs);
 	synic_reset(hs);
 	shm_destroy(hs);

@@ -335,6 +335,7 @@ bool ring_state(const struct ring *r, uint32_t *read, uint32_t *write,
  * Split a packet copied out of the ring into its parts.  Checks that
  * every range and PFN list lies inside the packet, before the payload
  * (offset8); the pages themselves are checked when they are accessed.
+ * @buf must be 8-byte aligned: the ranges point at its PFNs.
  * Layouts: include/linux/hyperv.h struct vmdata_gpa_direct and
  * struct vmtransfer_page_packet_header (6.12).
  */

@@ -111,6 +111,7 @@ struct vmbus_host {
 	struct vsp_device *devices;
 	unsigned int class_next[32];	/* next index per class */
 	struct hv_chan *relids[VMBUS_MAX_RELID + 1];
+	uint32_t relid_hi;		/* no relid above this is in use */
 	uint32_t monitors[VMBUS_MAX_MONITORS / 32];	/* allocated ids */
 
 	struct gpadl *gpadls;
