@@ -92,7 +92,7 @@ void vmbus_channel_free(struct vmbus_channel *chan)
 	if (chan->kobj.state_initialized)
 		kobject_put(&chan->kobj);
 	else
-		kfree(chan);
+		vmbus_free_channel_mem(chan);
 }
 
 /* Retarget the channel's interrupts (MODIFYCHANNEL, WIN10 4.1 and later). */

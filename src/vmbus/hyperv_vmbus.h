@@ -81,6 +81,7 @@ void hv_synic_exit(struct hv_backend *backend);
 /* channel_mgmt.c */
 int vmbus_channels_init(void);
 void vmbus_channels_exit(void);
+void vmbus_free_channel_mem(struct vmbus_channel *chan);
 void vmbus_on_message(const struct hv_message *msg);
 int vmbus_request_offers(void);
 void vmbus_remove_all_channels(void);

@@ -260,7 +260,7 @@ static const struct attribute_group *vmbus_chan_groups[] = {
 
 static void vmbus_chan_release(struct kobject *kobj)
 {
-	kfree(to_chan(kobj));
+	vmbus_free_channel_mem(to_chan(kobj));
 }
 
 static COMPAT_CONST_KOBJ_TYPE struct kobj_type vmbus_chan_ktype = {
