@@ -40,6 +40,7 @@ step() {	# step NAME COMMAND...: run, show, and keep its TAP lines
 }
 
 step "user space" tap_cmd "user-space build (-Werror)" make -s user
+step "hvsim asan build" tap_cmd "hvsim ASan/UBSan build" make -s -C tests/hvsim asan
 step "unit tests" tests/unit/run.sh
 step "style" tests/style.sh
 step "build matrix" tests/matrix.sh "${kernels[@]}"
@@ -48,6 +49,11 @@ for k in "${guest_kernels[@]}"; do
 		case $(basename "$t") in lib.sh) continue ;; esac
 		step "guest $k $(basename "$t" .sh)" tests/qemu/boot.sh --series "$k" --scenario "$t"
 	done
+done
+# The host side under ASan/UBSan: its data paths and hot-plug, on 6.1.
+for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh; do
+	step "guest 6.1 $(basename "$t" .sh) (hvsim asan)" \
+		tests/qemu/boot.sh --series 6.1 --scenario "$t" --asan
 done
 if [ "$mode" = full ]; then
 	step "packaging" tests/packaging/run.sh

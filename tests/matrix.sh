@@ -28,7 +28,7 @@ report() {	# report NAME LOG BUILD_STATUS
 
 for s in "${series_list[@]}"; do
 	log=$(mktemp)
-	rel=$(cat "${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}/kernels/$s/RELEASE" 2>/dev/null)
+	rel=$(cat "${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}/kernels/$s/RELEASE" 2>/dev/null)
 	# W=1 over a clean tree so every file is compiled and judged.
 	rm -rf "$top/build/$s"
 	"$top/tests/kernels/build.sh" "$s" W=1 >"$log" 2>&1

@@ -6,7 +6,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 cp_dir=$cache/checkpatch
 if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 	mkdir -p "$cp_dir"

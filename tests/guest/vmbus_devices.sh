@@ -60,3 +60,24 @@ echo "$out" | head -n 12
 echo "$out" | grep -q 'Synthetic SCSI Controller' || fail "lsvmbus: no SCSI controller"
 echo "$out" | grep -q 'Sysfs path: /sys/bus/vmbus/devices/' || fail "lsvmbus -vv: no sysfs path"
 check_dmesg_clean
+
+# udev loads class drivers from the modalias uevent: the echo device's
+# MODALIAS must be one of the aliases our echo driver's module carries.
+hv_load hv_echo_test
+echo_dev=$(echo "$offered" | awk '$2 == "echo" {print $3}' | tr -d '{}')
+alias=$(sed -n 's/^MODALIAS=//p' "/sys/bus/vmbus/devices/$echo_dev/uevent")
+modinfo -F alias "$(hv_module_path hv_echo_test)" | grep -qx "$alias" ||
+	fail "uevent MODALIAS $alias is not an alias of hv_echo_test"
+
+# new_id / remove_id: bind the echo test driver to the heartbeat device
+# (any channel opens), then take the id away again.
+hb=$(echo "$offered" | awk '$2 == "heartbeat" {print $3}' | tr -d '{}')
+drv=/sys/bus/vmbus/drivers/hv_echo_test
+[ ! -e "$drv/$hb" ] || fail "echo driver bound heartbeat before new_id"
+echo "${want[heartbeat]}" >"$drv/new_id" || fail "new_id refused"
+wait_for 5 "[ -e $drv/$hb ]" || fail "new_id did not bind the heartbeat device"
+echo "${want[heartbeat]}" >"$drv/remove_id" || fail "remove_id refused"
+echo "$hb" >"$drv/unbind"
+echo "$hb" >/sys/bus/vmbus/drivers_probe 2>/dev/null || true
+[ ! -e "$drv/$hb" ] || fail "echo driver still binds heartbeat after remove_id"
+check_dmesg_clean

@@ -13,7 +13,7 @@ set -eu
 series=${1:?usage: build.sh SERIES [make args]}
 shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 kdir=$(cat "$cache/kernels/$series/KDIR" 2>/dev/null) ||
 	{ echo "build.sh: kernel $series not fetched; run tests/kernels/fetch.sh $series" >&2; exit 1; }
 

@@ -16,7 +16,7 @@
 #   kernels/<series>/RELEASE    the kernel release (uname -r of that kernel)
 set -euo pipefail
 
-cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 apt_dir=$cache/apt
 mirror=${HVLIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 secmirror=${HVLIS_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}

@@ -9,6 +9,7 @@
 #   boot.sh --series 6.1 --shell                          interactive shell
 #   boot.sh --series 6.1 --demo                           short demo, no terminal
 # Options: --smp N --mem SIZE --timeout SECONDS --hvsim-args "..." --keep
+#          --asan (run hvsim's ASan/UBSan build; any report fails the run)
 #          --no-hvsim (boot without the simulated host, for harness checks)
 # A scenario can set defaults in its header: "# smp: 2", "# mem: 1G",
 # "# timeout: 120", "# hvsim: <hvsim arguments>".
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 series=6.1
 mode=scenario
 scenario=
@@ -27,6 +28,8 @@ timeout=
 hvsim_args=
 keep=0
 use_hvsim=1
+hvsim_bin=$top/tests/hvsim/hvsim
+tag=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--hvsim-args) hvsim_args=$2; shift ;;
 	--keep) keep=1 ;;
 	--no-hvsim) use_hvsim=0 ;;
+	--asan) hvsim_bin=$top/tests/hvsim/build/asan/hvsim; tag=" [hvsim asan]" ;;
 	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -78,7 +82,7 @@ memb=$(numfmt --from=iec "$mem")
 
 start_hvsim() {
 	# shellcheck disable=SC2086 # hvsim_args is a list of words
-	"$top/tests/hvsim/hvsim" --socket "$run/hvsim.sock" --ram "$run/guest.ram" \
+	"$hvsim_bin" --socket "$run/hvsim.sock" --ram "$run/guest.ram" \
 		--ram-size "$memb" --cpus "$smp" --ctl "$run/ctl" \
 		--log "$run/hvsim.log" $hvsim_args >"$run/hvsim.out" 2>&1 &
 	pids+=($!)
@@ -132,6 +136,18 @@ set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 
 tr -d '\r' <"$run/results" >"$run/results.txt"
+if [ $use_hvsim = 1 ]; then
+	# stop hvsim cleanly, so that leak checks of sanitizer builds run
+	"$hvsim_bin" ctl --ctl "$run/ctl" quit >/dev/null 2>&1 || true
+	for _ in $(seq 100); do kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.05; done
+fi
+# The host side must have stayed clean too (sanitizer builds report here).
+if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$run/hvsim.out" 2>/dev/null; then
+	sed -i 's/^ok - /not ok - /' "$run/results.txt"
+	echo "# hvsim sanitizer report:" >>"$run/results.txt"
+	head -n 30 "$run/hvsim.out" | sed 's/^/# /' >>"$run/results.txt"
+fi
+sed -i "s/^\(\(not \)\?ok - .*\)$/\1$tag/" "$run/results.txt"
 cat "$run/results.txt"
 if grep -q '^ok - ' "$run/results.txt"; then
 	printf '# %s %s: %.1f s\n' "$series" "$name" "$secs"

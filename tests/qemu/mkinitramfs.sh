@@ -11,7 +11,7 @@ set -euo pipefail
 series=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-lis}
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 kdir=$cache/kernels/$series
 rel=$(cat "$kdir/RELEASE")
 moddir=$kdir/root/lib/modules/$rel
