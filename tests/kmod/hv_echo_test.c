@@ -13,7 +13,7 @@
  *   echo_gpadl   write "bytes": create and tear down a GPADL of that size,
  *                and check a GPA-direct checksum of its first pages
  *   echo_result  the outcome of the last run
- *   memcpy_mbps  memcpy bandwidth of this guest, measured on read, for
+ *   memcpy_kbps  memcpy bandwidth (kB/s) of this guest, measured on read, for
  *                benchmarks that report echo throughput beside it
  */
 #include <linux/delay.h>
@@ -327,10 +327,10 @@ static int echo_run(struct echo_dev *ed, u64 packets, u32 min, u32 max,
 		snprintf(ed->result, sizeof(ed->result), "fail error %d\n", ret);
 	else
 		snprintf(ed->result, sizeof(ed->result),
-			 "ok packets=%llu bytes=%llu channels=%u usecs=%llu pps=%llu mbps=%llu\n",
+			 "ok packets=%llu bytes=%llu channels=%u usecs=%llu pps=%llu kbps=%llu\n",
 			 packets, bytes, nch, usecs,
 			 div64_u64(packets * USEC_PER_SEC, usecs),
-			 div64_u64(bytes, usecs));
+			 div64_u64(bytes * 1000, usecs));
 	kfree(snd);
 	return ret ?: (atomic_read(&ed->errors) ? -EIO : 0);
 }
@@ -432,7 +432,7 @@ static ssize_t echo_result_show(struct device *dev,
 static DEVICE_ATTR_RO(echo_result);
 
 /* Copy 16 MiB buffers 16 times: what "fast" means on this machine. */
-static ssize_t memcpy_mbps_show(struct device *dev,
+static ssize_t memcpy_kbps_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	const size_t len = 16 << 20;
@@ -455,12 +455,12 @@ static ssize_t memcpy_mbps_show(struct device *dev,
 	usecs = div_u64(ktime_get_ns() - start, 1000) ?: 1;
 	vfree(a);
 	vfree(b);
-	return sysfs_emit(buf, "%llu\n", div64_u64(16ULL * len, usecs));
+	return sysfs_emit(buf, "%llu\n", div64_u64(16ULL * len * 1000, usecs));
 }
-static DEVICE_ATTR_RO(memcpy_mbps);
+static DEVICE_ATTR_RO(memcpy_kbps);
 
 static struct attribute *echo_attrs[] = {
-	&dev_attr_memcpy_mbps.attr,
+	&dev_attr_memcpy_kbps.attr,
 	&dev_attr_echo_run.attr,
 	&dev_attr_echo_gpadl.attr,
 	&dev_attr_echo_result.attr,
