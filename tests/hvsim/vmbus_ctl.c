@@ -88,6 +88,7 @@ static int cmd_vmbus(struct hvsim *hs, struct ctl_conn *c, int argc,
 	STAT(msgs_dropped);
 	STAT(negotiations);
 	STAT(refusals);
+	STAT(unloads);
 	STAT(gpadls_created);
 	STAT(gpadls_failed);
 	STAT(gpadls_torndown);

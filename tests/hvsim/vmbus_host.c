@@ -351,6 +351,7 @@ static void handle_unload(struct vmbus_host *vh)
 	};
 	uint32_t cpu = vh->target_vcpu, sint = vh->msg_sint;
 
+	vh->st.unloads++;
 	vmbus_disconnect(vh);
 	vmbus_send_msg_to(vh, cpu, sint, &r, sizeof(r));
 }

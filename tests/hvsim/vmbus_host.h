@@ -83,6 +83,7 @@ struct vmbus_stats {
 	uint64_t msgs_dropped;		/* backlog overflow */
 	uint64_t negotiations;		/* INITIATE_CONTACT seen */
 	uint64_t refusals;		/* ... answered with "not supported" */
+	uint64_t unloads;		/* UNLOAD from the guest */
 	uint64_t gpadls_created, gpadls_failed, gpadls_torndown;
 	uint64_t opens, open_failures, closes;
 	uint64_t offers, rescinds, releases;

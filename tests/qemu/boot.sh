@@ -12,7 +12,9 @@
 #          --asan (run hvsim's ASan/UBSan build; any report fails the run)
 #          --no-hvsim (boot without the simulated host, for harness checks)
 # A scenario can set defaults in its header: "# smp: 2", "# mem: 1G",
-# "# timeout: 120", "# hvsim: <hvsim arguments>".
+# "# timeout: 120", "# hvsim: <hvsim arguments>", and checks of the host
+# after the guest has stopped: "# host-after: REGEX" lines, each of which
+# must match a line of `hvsim ctl vmbus` (e.g. "^vmbus.unloads 1$").
 #
 # Exit status: 0 when the scenario passed.
 set -euo pipefail
@@ -136,6 +138,16 @@ set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 
 tr -d '\r' <"$run/results" >"$run/results.txt"
+if [ $use_hvsim = 1 ] && [ -n "$scenario" ]; then
+	"$hvsim_bin" ctl --ctl "$run/ctl" vmbus >"$run/vmbus-after" 2>&1 || true
+	while IFS= read -r re; do
+		if ! grep -qE "$re" "$run/vmbus-after"; then
+			sed -i 's/^ok - /not ok - /' "$run/results.txt"
+			echo "# host after the guest stopped: no line matches '$re'" >>"$run/results.txt"
+			sed 's/^/#   /' "$run/vmbus-after" >>"$run/results.txt"
+		fi
+	done < <(sed -n 's/^# host-after: *//p' "$top/$scenario")
+fi
 if [ $use_hvsim = 1 ]; then
 	# stop hvsim cleanly, so that leak checks of sanitizer builds run
 	"$hvsim_bin" ctl --ctl "$run/ctl" quit >/dev/null 2>&1 || true
