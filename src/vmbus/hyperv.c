@@ -346,7 +346,7 @@ err_handler:
 	synchronize_rcu();
 	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
 err_mmio:
-	hyperv_mmio_exit();
+	vmbus_mmio_exit();
 	return ret;
 }
 
@@ -357,7 +357,7 @@ static void hyperv_remove(struct platform_device *pdev)
 	compat_hv_remove_vmbus_handler();
 	synchronize_rcu();
 	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
-	hyperv_mmio_exit();
+	vmbus_mmio_exit();
 	hyperv.pdev = NULL;
 }
 COMPAT_PLATFORM_REMOVE(hyperv_remove)

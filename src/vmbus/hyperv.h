@@ -2,7 +2,7 @@
 /*
  * The "hyperv" backend of hv_vmbus (hyperv.c, hyperv_mmio.c): the bus on
  * real Hyper-V and Azure.  x86_64 with ACPI only; elsewhere the module init
- * hooks are empty and the MMIO allocator is absent.
+ * hooks are empty.
  */
 #ifndef HVLIS_VMBUS_HYPERV_H
 #define HVLIS_VMBUS_HYPERV_H
@@ -20,14 +20,6 @@ void hyperv_backend_exit(void);
 
 /* hyperv_mmio.c: the MMIO ranges of the VMBus device's _CRS */
 int hyperv_mmio_init(acpi_handle handle);
-void hyperv_mmio_exit(void);
-
-/* Exported for hyperv_fb and pci_hyperv; same API as upstream's. */
-int vmbus_allocate_mmio(struct resource **new, struct hv_device *device_obj,
-			resource_size_t min, resource_size_t max,
-			resource_size_t size, resource_size_t align,
-			bool fb_overlap_ok);
-void vmbus_free_mmio(resource_size_t start, resource_size_t size);
 #else
 static inline int hyperv_backend_init(void)
 {

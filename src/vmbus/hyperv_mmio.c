@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 
 #include <hvlis/vmbus.h>
+#include "hyperv_vmbus.h"
 #include "hyperv.h"
 
 /* The virtual TPM sits here; a window that covers it is cut short. */
@@ -33,14 +34,9 @@
 #define HYPERV_VIDEO_VENDOR	0x1414	/* Microsoft */
 #define HYPERV_VIDEO_DEVICE	0x5353
 
-static struct resource *hyperv_mmio;	/* windows, by address, ->sibling */
-static struct resource *fb_mmio;	/* framebuffer, inside a window */
-static DEFINE_MUTEX(hyperv_mmio_lock);
-
 static acpi_status hyperv_walk_resources(struct acpi_resource *res, void *ctx)
 {
 	resource_size_t start, end;
-	struct resource **link, *new;
 
 	switch (res->type) {
 	/*
@@ -65,35 +61,8 @@ static acpi_status hyperv_walk_resources(struct acpi_resource *res, void *ctx)
 	if (end >= HYPERV_VTPM_BASE && start < HYPERV_VTPM_BASE)
 		end = HYPERV_VTPM_BASE - 1;
 
-	/* Keep the list sorted; adjacent windows become one. */
-	for (link = &hyperv_mmio; *link; link = &(*link)->sibling) {
-		struct resource *cur = *link;
-
-		if (cur->end + 1 == start) {
-			cur->end = end;
-			return AE_OK;
-		}
-		if (cur->start == end + 1) {
-			cur->start = start;
-			return AE_OK;
-		}
-		/* The same window seen again (device and ancestor) */
-		if (start <= cur->end && end >= cur->start)
-			return AE_OK;
-		if (cur->start > end)
-			break;
-	}
-
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return AE_NO_MEMORY;
-	new->name = "hyperv mmio";
-	new->flags = IORESOURCE_MEM;
-	new->start = start;
-	new->end = end;
-	new->sibling = *link;
-	*link = new;
-	return AE_OK;
+	return vmbus_mmio_add_window(start, end) == -ENOMEM ? AE_NO_MEMORY :
+							      AE_OK;
 }
 
 /*
@@ -112,7 +81,7 @@ static void hyperv_reserve_fb(void)
 		start = screen_info.lfb_base;
 		size = max_t(u32, screen_info.lfb_size, 0x800000);
 
-		low_mmio_base = hyperv_mmio->start;
+		low_mmio_base = vmbus_mmio_low_base();
 		if (!low_mmio_base || upper_32_bits(low_mmio_base) ||
 		    (start && start < low_mmio_base)) {
 			pr_warn("hv_vmbus: unexpected low MMIO base %pa\n",
@@ -146,29 +115,7 @@ static void hyperv_reserve_fb(void)
 		pr_warn("hv_vmbus: framebuffer MMIO base is zero\n");
 		return;
 	}
-	for (; !fb_mmio && size >= 0x100000; size >>= 1)
-		fb_mmio = __request_region(hyperv_mmio, start, size, "fb_range",
-					   0);
-	pr_info("hv_vmbus: hv_mmio=%pR,%pR fb=%pR\n", hyperv_mmio,
-		hyperv_mmio->sibling, fb_mmio);
-}
-
-void hyperv_mmio_exit(void)
-{
-	struct resource *res, *next;
-
-	mutex_lock(&hyperv_mmio_lock);
-	if (fb_mmio) {
-		__release_region(hyperv_mmio, fb_mmio->start,
-				 resource_size(fb_mmio));
-		fb_mmio = NULL;
-	}
-	for (res = hyperv_mmio; res; res = next) {
-		next = res->sibling;
-		kfree(res);
-	}
-	hyperv_mmio = NULL;
-	mutex_unlock(&hyperv_mmio_lock);
+	vmbus_mmio_reserve_fb(start, size);
 }
 
 /*
@@ -192,124 +139,17 @@ int hyperv_mmio_init(acpi_handle handle)
 					     hyperv_walk_resources, NULL);
 		if (status == AE_NO_MEMORY)
 			goto err;
-		if (ACPI_SUCCESS(status) && hyperv_mmio) {
+		if (ACPI_SUCCESS(status) && vmbus_mmio_low_base()) {
 			hyperv_reserve_fb();
 			break;
 		}
 	}
-	if (!hyperv_mmio)
+	if (!vmbus_mmio_low_base())
 		pr_warn("hv_vmbus: no MMIO window in ACPI _CRS\n");
 	return 0;
 
 err:
-	hyperv_mmio_exit();
+	vmbus_mmio_exit();
 	return status == AE_NO_MEMORY ? -ENOMEM : -EIO;
 }
 
-/**
- * vmbus_allocate_mmio() - take a range of MMIO space for a VMBus device
- * @new: set to the range (in iomem_resource) on success
- * @device_obj: the device that will own the range; names it
- * @min: lowest acceptable start address
- * @max: highest acceptable end address
- * @size: size of the range
- * @align: alignment of its start, a power of two
- * @fb_overlap_ok: the range may lie in the framebuffer's reservation (which
- *	is then tried first)
- *
- * Context: process context; may sleep.
- * Return: 0 on success, -ENXIO if no window has such a free range, -EINVAL
- * for a bad size or alignment.
- */
-int vmbus_allocate_mmio(struct resource **new, struct hv_device *device_obj,
-			resource_size_t min, resource_size_t max,
-			resource_size_t size, resource_size_t align,
-			bool fb_overlap_ok)
-{
-	const char *dev_n = dev_name(&device_obj->device);
-	resource_size_t range_min, range_max, start, end;
-	struct resource *iter, *shadow;
-	int ret = -ENXIO;
-
-	if (!size || !is_power_of_2(align))
-		return -EINVAL;
-
-	mutex_lock(&hyperv_mmio_lock);
-
-	/*
-	 * The framebuffer reservation is already claimed in its window, so a
-	 * range in it needs no shadow.
-	 */
-	if (fb_overlap_ok && fb_mmio && min <= fb_mmio->end &&
-	    max >= fb_mmio->start) {
-		range_min = max(min, fb_mmio->start);
-		range_max = min(max, fb_mmio->end);
-		start = ALIGN(range_min, align);
-		for (; start + size - 1 <= range_max; start += align) {
-			*new = request_mem_region_exclusive(start, size, dev_n);
-			if (*new) {
-				ret = 0;
-				goto out;
-			}
-		}
-	}
-
-	for (iter = hyperv_mmio; iter; iter = iter->sibling) {
-		if (iter->start >= max || iter->end <= min)
-			continue;
-
-		/* unlike upstream, keep to [min, max] within the window */
-		range_min = max(min, iter->start);
-		range_max = min(max, iter->end);
-		start = ALIGN(range_min, align);
-		for (; start + size - 1 <= range_max; start += align) {
-			end = start + size - 1;
-
-			/* Not in the framebuffer's range unless allowed */
-			if (!fb_overlap_ok && fb_mmio &&
-			    ((start >= fb_mmio->start && start <= fb_mmio->end) ||
-			     (end >= fb_mmio->start && end <= fb_mmio->end)))
-				continue;
-
-			shadow = __request_region(iter, start, size, dev_n,
-						  IORESOURCE_BUSY);
-			if (!shadow)
-				continue;
-
-			*new = request_mem_region_exclusive(start, size, dev_n);
-			if (*new) {
-				ret = 0;
-				goto out;
-			}
-			__release_region(iter, start, size);
-		}
-	}
-out:
-	mutex_unlock(&hyperv_mmio_lock);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(vmbus_allocate_mmio);
-
-/**
- * vmbus_free_mmio() - give back a range from vmbus_allocate_mmio()
- * @start: its start address
- * @size: its size
- */
-void vmbus_free_mmio(resource_size_t start, resource_size_t size)
-{
-	struct resource *iter;
-
-	mutex_lock(&hyperv_mmio_lock);
-	/* A range inside the framebuffer reservation has no shadow. */
-	if (!(fb_mmio && start >= fb_mmio->start &&
-	      start + size - 1 <= fb_mmio->end)) {
-		for (iter = hyperv_mmio; iter; iter = iter->sibling) {
-			if (iter->start >= start + size || iter->end <= start)
-				continue;
-			__release_region(iter, start, size);
-		}
-	}
-	release_mem_region(start, size);
-	mutex_unlock(&hyperv_mmio_lock);
-}
-EXPORT_SYMBOL_GPL(vmbus_free_mmio);

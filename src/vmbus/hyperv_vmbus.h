@@ -101,6 +101,10 @@ void vmbus_channel_init(struct vmbus_channel *chan);
 void vmbus_channel_free(struct vmbus_channel *chan);
 int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu);
 
+/* mmio.c */
+resource_size_t vmbus_mmio_low_base(void);
+void vmbus_mmio_reserve_fb(resource_size_t start, resource_size_t size);
+
 /* sysfs.c */
 extern const struct attribute_group vmbus_ring_group;
 int vmbus_add_channel_kobj(struct hv_device *hdev, struct vmbus_channel *chan);

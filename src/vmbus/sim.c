@@ -232,6 +232,16 @@ static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		irq_set_affinity_hint(irq, cpumask_of(cpu));
 	}
 
+	/* the MMIO part of BAR2 is the host's space for device memory */
+	if (s->hdr.mmio_size) {
+		resource_size_t base = pci_resource_start(pdev, 2) +
+				       s->hdr.mmio_offset;
+
+		ret = vmbus_mmio_add_window(base, base + s->hdr.mmio_size - 1);
+		if (ret)
+			goto err_mmio;
+	}
+
 	s->backend = (struct hv_backend) {
 		.name = "sim",
 		.owner = THIS_MODULE,
@@ -245,12 +255,14 @@ static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	};
 	ret = hv_backend_register(&s->backend);
 	if (ret)
-		goto err_irqs;
+		goto err_mmio;
 	pci_set_drvdata(pdev, s);
 	dev_info(&pdev->dev, "connected to hvsim: %u CPUs, %llu MiB MMIO space\n",
 		 s->nr_cpus, s->hdr.mmio_size >> 20);
 	return 0;
 
+err_mmio:
+	vmbus_mmio_exit();
 err_irqs:
 	while (cpu--) {
 		irq_set_affinity_hint(pci_irq_vector(pdev, cpu), NULL);
@@ -269,6 +281,7 @@ static void sim_remove(struct pci_dev *pdev)
 	unsigned int cpu;
 
 	hv_backend_unregister(&s->backend);
+	vmbus_mmio_exit();
 	sim_call(HVSIM_OP_RESET, NULL, 0, NULL, 0);
 	for (cpu = 0; cpu < s->nr_cpus; cpu++) {
 		irq_set_affinity_hint(pci_irq_vector(pdev, cpu), NULL);

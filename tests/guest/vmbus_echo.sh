@@ -3,6 +3,7 @@
 # packets come back in order and intact over a primary channel and three
 # sub-channels spread over both CPUs, packets up to half the ring wrap it
 # many times, GPADLs from 4 KiB to 16 MiB are created and read by the host,
+# MMIO ranges come from the host's MMIO space,
 # and a channel moved to the other CPU (MODIFYCHANNEL) interrupts there.
 # hvsim: --device echo
 # smp: 2
@@ -33,6 +34,10 @@ for size in 4096 65536 1048576 16777216; do
 	echo "$size" >"$dev/echo_gpadl" || fail "gpadl $size: $(cat "$dev/echo_result")"
 	note "gpadl $size: $(cat "$dev/echo_result")"
 done
+
+# MMIO space from the host (the MMIO part of hvsim's BAR2 in sim mode)
+echo 2097152 >"$dev/echo_mmio" || fail "mmio: $(cat "$dev/echo_result")"
+note "$(cat "$dev/echo_result")"
 
 # Channels and their CPUs: both CPUs must carry channel interrupts.
 note "channel_vp_mapping: $(tr '\n' ' ' <"$dev/channel_vp_mapping")"

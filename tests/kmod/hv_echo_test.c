@@ -12,12 +12,17 @@
  *                check every echo arrives in order and intact
  *   echo_gpadl   write "bytes": create and tear down a GPADL of that size,
  *                and check a GPA-direct checksum of its first pages
+ *   echo_mmio    write "bytes": take two ranges of that size from the
+ *                host's MMIO space (vmbus_allocate_mmio), check they are
+ *                distinct and writable, give them back
  *   echo_result  the outcome of the last run
  *   memcpy_kbps  memcpy bandwidth (kB/s) of this guest, measured on read, for
  *                benchmarks that report echo throughput beside it
  */
 #include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/kthread.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -422,6 +427,53 @@ static ssize_t echo_gpadl_store(struct device *dev, struct device_attribute *att
 }
 static DEVICE_ATTR_WO(echo_gpadl);
 
+static int echo_mmio(struct echo_dev *ed, u32 size)
+{
+	struct resource *r[2] = { };
+	void __iomem *p;
+	int i, ret = 0;
+
+	for (i = 0; i < 2 && !ret; i++)
+		ret = vmbus_allocate_mmio(&r[i], ed->hdev, 0, -1, size, size,
+					  false);
+	if (!ret && (r[0]->start <= r[1]->end && r[1]->start <= r[0]->end))
+		ret = -EEXIST;
+	if (!ret) {
+		/* device memory: what we write must read back */
+		p = ioremap(r[1]->start, size);
+		if (!p) {
+			ret = -ENOMEM;
+		} else {
+			iowrite32(0x48765369, p + size - 4);
+			if (ioread32(p + size - 4) != 0x48765369)
+				ret = -EIO;
+			iounmap(p);
+		}
+	}
+	snprintf(ed->result, sizeof(ed->result), "%s mmio %pR %pR\n",
+		 ret ? "fail" : "ok", r[0], r[1]);
+	for (i = 0; i < 2; i++)
+		if (r[i])
+			vmbus_free_mmio(r[i]->start, size);
+	return ret;
+}
+
+static ssize_t echo_mmio_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct echo_dev *ed = dev_get_drvdata(dev);
+	u32 size;
+	int ret;
+
+	if (kstrtou32(buf, 0, &size) || !size || !is_power_of_2(size))
+		return -EINVAL;
+	mutex_lock(&ed->lock);
+	ret = echo_mmio(ed, size);
+	mutex_unlock(&ed->lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_WO(echo_mmio);
+
 static ssize_t echo_result_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -463,6 +515,7 @@ static struct attribute *echo_attrs[] = {
 	&dev_attr_memcpy_kbps.attr,
 	&dev_attr_echo_run.attr,
 	&dev_attr_echo_gpadl.attr,
+	&dev_attr_echo_mmio.attr,
 	&dev_attr_echo_result.attr,
 	NULL,
 };

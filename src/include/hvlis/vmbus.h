@@ -11,6 +11,7 @@
 #include <linux/uuid.h>
 
 #include <linux/interrupt.h>
+#include <linux/ioport.h>
 #include <linux/spinlock.h>
 #include <linux/uio.h>
 
@@ -204,6 +205,16 @@ struct hv_backend {
 	/* end of message on @cpu: the host may deliver the next one */
 	void (*eom)(unsigned int cpu);
 };
+
+/* MMIO space for device memory (framebuffer, PCI BARs, RDMA doorbells) */
+int vmbus_allocate_mmio(struct resource **new, struct hv_device *device_obj,
+			resource_size_t min, resource_size_t max,
+			resource_size_t size, resource_size_t align,
+			bool fb_overlap_ok);
+void vmbus_free_mmio(resource_size_t start, resource_size_t size);
+/* a backend names the host's MMIO windows for VMBus devices, and drops them */
+int vmbus_mmio_add_window(resource_size_t start, resource_size_t end);
+void vmbus_mmio_exit(void);
 
 int hv_backend_register(struct hv_backend *backend);
 void hv_backend_unregister(struct hv_backend *backend);
