@@ -11,3 +11,12 @@ if hostctl no-such-command >/dev/null; then
 	fail "an unknown command reported success"
 fi
 hostctl help | grep -q 'irq' || fail "help does not list irq"
+# The relay's own commands: sparse images in the run directory.
+hostctl mkimage test.img 64M || fail "mkimage failed"
+info=$(hostctl imageinfo test.img) || fail "imageinfo failed"
+note "test.img: $info"
+[ "$(echo "$info" | awk '{print $2}')" = 67108864 ] || fail "image size: $info"
+[ "$(echo "$info" | awk '{print $4}')" -lt 1048576 ] || fail "image not sparse: $info"
+if hostctl mkimage ../escape.img 1M >/dev/null; then
+	fail "an image name with a path was accepted"
+fi

@@ -15,6 +15,10 @@
 # "# timeout: 120", "# hvsim: <hvsim arguments>", and checks of the host
 # after the guest has stopped: "# host-after: REGEX" lines, each of which
 # must match a line of `hvsim ctl vmbus` (e.g. "^vmbus.unloads 1$").
+# Disk images: "# image: NAME SIZE" creates a sparse file NAME in the run
+# directory before boot; "@RUN@" in "# hvsim:" and "# qemu:" (extra QEMU
+# arguments, e.g. a virtio-blk disk over the same image) names that
+# directory.
 #
 # Exit status: 0 when the scenario passed.
 set -euo pipefail
@@ -59,11 +63,13 @@ if [ $mode != shell ]; then
 	mem=${mem:-$(header mem)}
 	timeout=${timeout:-$(header timeout)}
 	hvsim_args=${hvsim_args:-$(header hvsim)}
+	qemu_extra=$(header qemu)
 fi
 smp=${smp:-2}
 mem=${mem:-1G}
 timeout=${timeout:-180}
 name=$(basename "${scenario:-shell}" .sh)
+qemu_extra=${qemu_extra:-}
 
 kd=$cache/kernels/$series
 [ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
@@ -80,6 +86,14 @@ cleanup() {
 trap cleanup EXIT
 
 "$top/tests/qemu/mkinitramfs.sh" "$series" "$cache/kernels/$series/initramfs.cpio.gz"
+if [ -n "$scenario" ]; then
+	while read -r img size; do
+		case $img in */* | .* | "") echo "boot.sh: bad image name '$img'" >&2; exit 2 ;; esac
+		truncate -s "$size" "$run/$img"
+	done < <(sed -n 's/^# image: *//p' "$top/$scenario")
+fi
+hvsim_args=${hvsim_args//@RUN@/$run}
+qemu_extra=${qemu_extra//@RUN@/$run}
 memb=$(numfmt --from=iec "$mem")
 
 start_hvsim() {
@@ -123,6 +137,8 @@ qemu=(qemu-system-x86_64 -M q35,memory-backend=ram -cpu max -m "$mem" -smp "$smp
 	-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	"${hvsim_dev[@]}")
+# shellcheck disable=SC2206 # extra arguments are words
+qemu+=($qemu_extra)
 
 if [ $mode = shell ]; then
 	"${qemu[@]}" -serial mon:stdio -serial "file:$run/results"

@@ -5,13 +5,35 @@
 # guest is one hvsim control command, run as `hvsim ctl WORDS...` (no shell
 # evaluation).  The reply is the command's output, then a line "\x04 rc=N".
 # This is how a scenario acts as the Hyper-V administrator while it runs.
+# "@RUN@" in a word names the run directory (where disk images live), and
+# one command is the relay's own: "mkimage NAME SIZE" makes a sparse image
+# file there, "imageinfo NAME" prints its size and allocated bytes.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 while IFS= read -r line; do
 	line=${line%$'\r'}
 	[ -n "$line" ] || continue
 	read -r -a words <<<"$line"
-	out=$("$top/tests/hvsim/hvsim" ctl --ctl "$HVSIM_CTL" "${words[@]}" 2>&1)
-	rc=$?
+	run=$(dirname "$HVSIM_CTL")
+	words=("${words[@]//@RUN@/$run}")
+	case ${words[0]} in
+	mkimage | imageinfo)
+		if ! [[ ${words[1]:-} =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
+			out="error: bad image name"
+			rc=1
+		elif [ "${words[0]}" = mkimage ]; then
+			out=$(truncate -s "${words[2]:-0}" "$run/${words[1]}" 2>&1)
+			rc=$?
+		else
+			out=$(stat -c 'size %s allocated %b' "$run/${words[1]}" 2>&1 |
+				awk '{print $1, $2, $3, $4 * 512}')
+			rc=$?
+		fi
+		;;
+	*)
+		out=$("$top/tests/hvsim/hvsim" ctl --ctl "$HVSIM_CTL" "${words[@]}" 2>&1)
+		rc=$?
+		;;
+	esac
 	[ -z "$out" ] || printf '%s\n' "$out"
 	printf '\004 rc=%d\n' "$rc"
 done
