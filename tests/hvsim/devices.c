@@ -87,7 +87,9 @@ const char *vsp_class_name(const struct vsp_device *dev)
 
 const struct vsp_ops *vsp_find_ops(const char *class_name)
 {
-	static const struct vsp_ops *const models[] = { &vsp_echo_ops };
+	static const struct vsp_ops *const models[] = {
+		&vsp_echo_ops, &vsp_ide_ops, &vsp_scsi_ops, &vsp_fc_ops,
+	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(models); i++)
 		if (!strcmp(models[i]->name, class_name))

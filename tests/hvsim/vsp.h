@@ -135,6 +135,10 @@ struct vsp_ops {
 /* the registry: every class with a host model; the rest use vsp_stub */
 extern const struct vsp_ops vsp_echo_ops;
 extern const struct vsp_ops vsp_stub_ops;
+/* storvsp.c: synthetic storage; vsp_scsi_ops carries the "disk" commands */
+extern const struct vsp_ops vsp_ide_ops;
+extern const struct vsp_ops vsp_scsi_ops;
+extern const struct vsp_ops vsp_fc_ops;
 const struct vsp_ops *vsp_find_ops(const char *class_name);
 
 #define VSP_MAX_SUBCHANNELS	64
