@@ -81,3 +81,24 @@ check_dmesg_clean() {
 		fail "kernel log shows a warning or oops"
 	fi
 }
+
+# Instance GUID of the first device of class $1 hvsim offers (hostctl devices).
+hv_instance() {
+	hostctl devices | awk -v c="$1" '$2 == c {gsub(/[{}]/, "", $3); print $3; exit}'
+}
+
+# /dev/sdX of LUN $2 on the storage controller with instance $1, once it
+# exists (up to ${3:-10} seconds).
+hv_disk() {
+	local inst=$1 lun=$2 d
+	for _ in $(seq $((${3:-10} * 10))); do
+		for d in /sys/bus/scsi/devices/*:*:*:"$lun"/block/*; do
+			if [ -e "$d" ] && readlink -f "$d" | grep -q "/$inst/"; then
+				echo "/dev/$(basename "$d")"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	return 1
+}
