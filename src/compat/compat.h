@@ -114,4 +114,84 @@
 	{ fn(pdev); return 0; }
 #endif
 
+/*
+ * SCSI midlayer and DMA (hv_storvsc).  Macros rather than inline functions:
+ * this header comes before every kernel header, so struct scsi_cmnd and
+ * friends are not known here; the macros expand where storvsc uses them.
+ */
+#ifdef HAVE_SCSI_DONE
+#define compat_scsi_done(cmd)		scsi_done(cmd)
+#else
+#define compat_scsi_done(cmd)		((cmd)->scsi_done(cmd))
+#endif
+
+#ifdef HAVE_SCSI_CMD_TO_RQ
+#define compat_scsi_cmd_to_rq(cmd)	scsi_cmd_to_rq(cmd)
+#else
+#define compat_scsi_cmd_to_rq(cmd)	((cmd)->request)
+#endif
+
+/*
+ * CHECK CONDITION with fixed-format sense data made up by the driver, and
+ * what else a result with sense data from the host needs: before Linux
+ * 5.14 the midlayer (scsi_mode_sense(), sd) looked at the sense buffer only
+ * when the driver byte said DRIVER_SENSE.
+ */
+#ifdef HAVE_SCSI_BUILD_SENSE
+#define compat_scsi_build_sense(cmd, key, asc, ascq)			\
+	scsi_build_sense(cmd, 0, key, asc, ascq)
+#define COMPAT_DRIVER_SENSE_RESULT	0
+#else
+#define compat_scsi_build_sense(cmd, key, asc, ascq)			\
+	do {								\
+		scsi_build_sense_buffer(0, (cmd)->sense_buffer,		\
+					key, asc, ascq);		\
+		(cmd)->result = DRIVER_SENSE << 24 |			\
+				SAM_STAT_CHECK_CONDITION;		\
+	} while (0)
+#define COMPAT_DRIVER_SENSE_RESULT	(DRIVER_SENSE << 24)
+#endif
+
+/*
+ * What .eh_timed_out returns.  COMPAT_EH_COMPLETED: the driver completed
+ * the command itself.  Before 6.4 no value says so; BLK_EH_DONE asks for
+ * error handling, which the midlayer skips for a command that was already
+ * completed (it checks SCMD_STATE_COMPLETE first and re-arms the timer of
+ * the finished request, which then never fires).
+ */
+#ifdef HAVE_SCSI_TIMEOUT_ACTION
+#define COMPAT_EH_TIMEOUT_RET		enum scsi_timeout_action
+#define COMPAT_EH_RESET_TIMER		SCSI_EH_RESET_TIMER
+#define COMPAT_EH_COMPLETED		SCSI_EH_DONE
+#else
+#define COMPAT_EH_TIMEOUT_RET		enum blk_eh_timer_return
+#define COMPAT_EH_RESET_TIMER		BLK_EH_RESET_TIMER
+#define COMPAT_EH_COMPLETED		BLK_EH_DONE
+#endif
+
+#ifdef HAVE_SCSI_RESCAN_DEVICE_SDEV
+#define compat_scsi_rescan_device(sdev)	((void)scsi_rescan_device(sdev))
+#else
+#define compat_scsi_rescan_device(sdev)	scsi_rescan_device(&(sdev)->sdev_gendev)
+#endif
+
+#ifdef HAVE_CONST_SCSI_HOST_TEMPLATE
+#define COMPAT_CONST_SHT const
+#else
+#define COMPAT_CONST_SHT
+#endif
+
+/*
+ * Without it bounced DMA buffers may start at another offset in their
+ * page; only isolated (confidential) VMs bounce, and kernels this old
+ * cannot run as one.
+ */
+#ifdef HAVE_DMA_SET_MIN_ALIGN_MASK
+#define compat_dma_set_min_align_mask(dev, mask)			\
+	dma_set_min_align_mask(dev, mask)
+#else
+#define compat_dma_set_min_align_mask(dev, mask)			\
+	do { (void)(dev); (void)(mask); } while (0)
+#endif
+
 #endif /* HVLIS_COMPAT_H */

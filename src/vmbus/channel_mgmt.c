@@ -6,6 +6,7 @@
  * Every field of an offer is checked before it is used.
  */
 #include <linux/cpu.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -167,6 +168,14 @@ static int vmbus_device_add(struct vmbus_channel *chan)
 	hdev->vendor_id = PCI_VENDOR_ID_MICROSOFT_HV;
 	hdev->device_id = hv_dev_type(&offer->if_type);
 
+	/*
+	 * Guest memory is named to the host by page number: any address
+	 * works, so 64-bit DMA (drivers map SG lists with the DMA API).
+	 */
+	hdev->device.dma_mask = &hdev->dma_mask;
+	hdev->device.dma_parms = &hdev->dma_parms;
+	hdev->dma_mask = DMA_BIT_MASK(64);
+	hdev->device.coherent_dma_mask = DMA_BIT_MASK(64);
 	hdev->device.bus = &hv_bus;
 	hdev->device.parent = vmbus_backend()->parent;
 	hdev->device.release = vmbus_device_release;

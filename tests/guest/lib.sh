@@ -26,13 +26,29 @@ hv_module_path() {
 	echo "$m"
 }
 
-# insmod our build of each named module (never the distribution's).
+# insmod our build of each named module (never the distribution's), after
+# its dependencies: ours by insmod, the kernel's own by modprobe.
 hv_load() {
-	local m
+	local m path dep
 	for m in "$@"; do
 		[ -d "/sys/module/$m" ] && continue
-		insmod "$(hv_module_path "$m")" || fail "insmod $m failed"
+		path=$(hv_module_path "$m")
+		for dep in $(modinfo -F depends "$path" | tr ',' ' '); do
+			if find "$HVLIS_BUILD" -name "$dep.ko" | grep -q .; then
+				hv_load "$dep"
+			else
+				modprobe "$dep" || fail "modprobe $dep (for $m) failed"
+			fi
+		done
+		insmod "$path" || fail "insmod $m failed"
 	done
+}
+
+# Storage: our storvsc plus the disk driver udev would load for its LUNs.
+hv_load_storage() {
+	hv_load_stack
+	hv_load hv_storvsc
+	modprobe sd_mod || fail "modprobe sd_mod failed"
 }
 
 # The whole stack as "make run" shows it: the bus on the hvsim transport.

@@ -104,6 +104,8 @@ struct hv_device {
 	guid_t dev_instance;	/* instance GUID */
 	u16 vendor_id;
 	u16 device_id;
+	u64 dma_mask;			/* device.dma_mask points here */
+	struct device_dma_parameters dma_parms;
 	struct device device;
 };
 
