@@ -28,6 +28,6 @@ if kill -0 $fio_pid 2>/dev/null; then
 fi
 wait $fio_pid && fail "fio saw no I/O error on the removed LUN"
 wait_for 10 "[ ! -e $dev ]" || fail "$dev still exists after removal"
-grep -c 'io_u error' /tmp/fio.err | sed 's/$/ fio I/O errors/'
+note "$(grep -c 'io_u error' /tmp/fio.err) fio I/O errors"
 hv_disk "$inst" 0 1 >/dev/null || fail "LUN 0 went away too"
 check_dmesg_clean
