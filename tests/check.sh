@@ -51,7 +51,8 @@ for k in "${guest_kernels[@]}"; do
 	done
 done
 # The host side under ASan/UBSan: its data paths and hot-plug, on 6.1.
-for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh; do
+for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh \
+	tests/guest/storage_disk.sh tests/guest/storage_hotplug.sh; do
 	step "guest 6.1 $(basename "$t" .sh) (hvsim asan)" \
 		tests/qemu/boot.sh --series 6.1 --scenario "$t" --asan
 done
