@@ -19,25 +19,9 @@
 #include <hvlis/guids.h>
 #include <hvlis/vstor.h>
 
-#define MAX_TESTS 32
+#include "tap.h"
 
-static struct {
-	bool ok;
-	char name[96];
-} results[MAX_TESTS];
-static int nr_tests;
 
-static void check(bool cond, const char *name)
-{
-	if (nr_tests == MAX_TESTS) {
-		fprintf(stderr, "too many tests\n");
-		exit(2);
-	}
-	results[nr_tests].ok = cond;
-	snprintf(results[nr_tests].name, sizeof(results[nr_tests].name),
-		 "%s", name);
-	nr_tests++;
-}
 
 static void test_versions(void)
 {
@@ -140,19 +124,10 @@ static void test_ide(void)
 
 int main(void)
 {
-	int i, failed = 0;
-
 	test_versions();
 	test_layout();
 	test_values();
 	test_ide();
 
-	printf("1..%d\n", nr_tests);
-	for (i = 0; i < nr_tests; i++) {
-		printf("%sok %d - %s\n", results[i].ok ? "" : "not ",
-		       i + 1, results[i].name);
-		if (!results[i].ok)
-			failed++;
-	}
-	return failed ? 1 : 0;
+	return tap_report();
 }

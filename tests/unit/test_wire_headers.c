@@ -19,26 +19,10 @@
 #include <hvlis/vmbus_ring.h>
 #include <hvlis/guids.h>
 
+#include "tap.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_TESTS 64
 
-static struct {
-	bool ok;
-	char name[96];
-} results[MAX_TESTS];
-static int nr_tests;
-
-static void check(bool cond, const char *name)
-{
-	if (nr_tests == MAX_TESTS) {
-		fprintf(stderr, "too many tests\n");
-		exit(2);
-	}
-	results[nr_tests].ok = cond;
-	snprintf(results[nr_tests].name, sizeof(results[nr_tests].name),
-		 "%s", name);
-	nr_tests++;
-}
 
 static int hexval(char c)
 {
@@ -246,19 +230,10 @@ static void test_ring(void)
 
 int main(void)
 {
-	int i, failed = 0;
-
 	test_guids();
 	test_messages();
 	test_synic();
 	test_ring();
 
-	printf("1..%d\n", nr_tests);
-	for (i = 0; i < nr_tests; i++) {
-		printf("%sok %d - %s\n", results[i].ok ? "" : "not ",
-		       i + 1, results[i].name);
-		if (!results[i].ok)
-			failed++;
-	}
-	return failed ? 1 : 0;
+	return tap_report();
 }
