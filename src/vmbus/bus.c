@@ -84,9 +84,12 @@ static int vmbus_probe(struct device *dev)
 static void vmbus_remove(struct device *dev)
 {
 	struct hv_driver *drv = drv_to_hv_drv(dev->driver);
+	struct hv_device *hdev = device_to_hv_device(dev);
 
 	if (drv->remove)
-		drv->remove(device_to_hv_device(dev));
+		drv->remove(hdev);
+	/* the driver (and maybe its module) is gone: no more calls into it */
+	vmbus_forget_callbacks(hdev->channel);
 }
 COMPAT_BUS_REMOVE(vmbus_remove)
 

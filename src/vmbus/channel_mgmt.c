@@ -509,6 +509,21 @@ void vmbus_on_message(const struct hv_message *m)
 	queue_work(vmbus_connection.work_queue, &w->work);
 }
 
+/* Drop every driver callback of a primary channel and its sub-channels. */
+void vmbus_forget_callbacks(struct vmbus_channel *primary)
+{
+	struct vmbus_channel *sc;
+
+	mutex_lock(&chn_mutex);
+	WRITE_ONCE(primary->sc_creation_callback, NULL);
+	WRITE_ONCE(primary->onchannel_callback, NULL);
+	list_for_each_entry(sc, &primary->sc_list, sc_list) {
+		WRITE_ONCE(sc->chn_rescind_callback, NULL);
+		WRITE_ONCE(sc->onchannel_callback, NULL);
+	}
+	mutex_unlock(&chn_mutex);
+}
+
 ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf)
 {
 	struct vmbus_channel *sc;

@@ -88,6 +88,7 @@ void vmbus_remove_all_channels(void);
 void vmbus_channel_event(u32 relid);
 struct vmbus_channel *relid2channel(u32 relid);
 ssize_t vmbus_channel_vp_mapping(struct vmbus_channel *primary, char *buf);
+void vmbus_forget_callbacks(struct vmbus_channel *primary);
 
 /* ring_buffer.c */
 int hv_ringbuffer_init(struct hv_ring_buffer_info *rbi, struct page *pages,
