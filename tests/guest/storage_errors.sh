@@ -13,12 +13,16 @@ inst=$(hv_instance scsi)
 dev=$(hv_disk "$inst" 0) || fail "no disk"
 blk=${dev#/dev/}
 
-# 1. injected medium errors come back as I/O errors
+# 1. injected medium errors come back to fio as I/O errors
 hostctl disk error "$inst" 0 on 20 >/dev/null || fail "error injection refused"
-if dd if="$dev" of=/dev/null bs=4k count=16 iflag=direct 2>/tmp/dd.err; then
-	fail "reads succeeded despite injected errors"
+if fio --name=err --filename="$dev" --direct=1 --ioengine=libaio --rw=read \
+	--bs=4k --size=64k --output=/tmp/err.out 2>/tmp/err.log; then
+	fail "fio read without error despite injected errors"
 fi
-note "dd: $(tail -n 1 /tmp/dd.err)"
+# a medium error reaches user space as ENODATA ("critical medium error")
+grep -q 'io_u error.*No data available' /tmp/err.log ||
+	fail "fio saw no medium error: $(cat /tmp/err.log)"
+note "$(grep -m1 'io_u error' /tmp/err.log)"
 hostctl disk error "$inst" 0 off >/dev/null
 
 # 2. a verified write pass, then delays longer than the timeout: writes in
