@@ -209,6 +209,19 @@ static void chan_signal_guest(struct hv_chan *ch)
 		ch->st.sig_out++;
 }
 
+/* "ring corrupt" / "ring restore": a lying write index, then the truth */
+int chan_poke_in_write_index(struct hv_chan *ch, uint32_t value, bool restore)
+{
+	int ret;
+
+	if (ch->state != CHAN_OPEN)
+		return -ENOTCONN;
+	ret = ring_poke_write_index(&ch->in, value, restore);
+	if (!ret)
+		chan_signal_guest(ch);
+	return ret;
+}
+
 /* the host half of a close: the VSP lets go, the ring GPADL is free */
 static void chan_shutdown(struct hv_chan *ch)
 {

@@ -414,3 +414,21 @@ int vmbus_pkt_parse(struct vmbus_pkt *pkt, const uint8_t *buf, uint32_t len,
 	}
 	return 0;
 }
+
+/*
+ * Hostile-host mode: set the guest-visible write index of a ring hvsim
+ * writes to @value (anything, in or out of range), or put our real one
+ * back (@restore).  Tests use it to check the guest's validation.
+ */
+int ring_poke_write_index(struct ring *r, uint32_t value, bool restore)
+{
+	uint32_t *wp;
+
+	if (!r->hs)
+		return -EPROTO;
+	wp = ctrl(r, OFF_WRITE);
+	if (!wp)
+		return -EFAULT;
+	__atomic_store_n(wp, restore ? r->priv : value, __ATOMIC_RELEASE);
+	return 0;
+}

@@ -299,6 +299,36 @@ usage:
 	return ctl_fail(c, "usage: set max-version X.Y | set msg-conn-id N");
 }
 
+/* hostile-host mode: lie about a ring's write index, then stop lying */
+static int cmd_ring(struct hvsim *hs, struct ctl_conn *c, int argc,
+		    char **argv)
+{
+	struct vmbus_host *vh = host_of(hs, c);
+	uint64_t relid, value = 0;
+	struct hv_chan *ch;
+	bool restore;
+	int ret;
+
+	if (!vh)
+		return -1;
+	restore = argc == 3 && !strcmp(argv[1], "restore");
+	if (!restore && !(argc == 5 && !strcmp(argv[1], "corrupt") &&
+			  !strcmp(argv[3], "write-index")))
+		return ctl_fail(c, "usage: ring corrupt <relid> write-index <value> | ring restore <relid>");
+	if (!ctl_parse_u64(argv[2], &relid) || relid > UINT32_MAX)
+		return ctl_fail(c, "bad relid '%s'", argv[2]);
+	if (!restore && (!ctl_parse_u64(argv[4], &value) || value > UINT32_MAX))
+		return ctl_fail(c, "bad value '%s'", argv[4]);
+	ch = chan_by_relid(vh, (uint32_t)relid);
+	if (!ch)
+		return ctl_fail(c, "no channel %llu", (unsigned long long)relid);
+	ret = chan_poke_in_write_index(ch, (uint32_t)value, restore);
+	if (ret)
+		return ctl_fail(c, "channel %llu: %s", (unsigned long long)relid,
+				strerror(-ret));
+	return 0;
+}
+
 static const struct ctl_cmd vmbus_cmds[] = {
 	{ "version", "version", cmd_version },
 	{ "vmbus", "vmbus", cmd_vmbus },
@@ -308,6 +338,8 @@ static const struct ctl_cmd vmbus_cmds[] = {
 	  cmd_offer },
 	{ "rescind", "rescind <relid|instance-guid>", cmd_rescind },
 	{ "set", "set max-version X.Y | set msg-conn-id N", cmd_set },
+	{ "ring", "ring corrupt <relid> write-index <value> | ring restore <relid>",
+	  cmd_ring },
 };
 
 int vmbus_ctl_register(void)

@@ -169,6 +169,7 @@ void chan_rescind_device(struct vsp_device *dev);
 void chan_close(struct hv_chan *ch);
 void chan_release_all(struct vmbus_host *vh);
 struct hv_chan *chan_by_relid(const struct vmbus_host *vh, uint32_t relid);
+int chan_poke_in_write_index(struct hv_chan *ch, uint32_t value, bool restore);
 const char *chan_state_name(const struct hv_chan *ch);
 /* run the channel now: read packets, resume a blocked writer */
 void chan_process(struct hv_chan *ch);
@@ -194,6 +195,7 @@ struct ring_iov {
 int ring_attach(struct ring *r, struct hvsim *hs, const uint64_t *pfns,
 		uint32_t npages, bool host_reads);
 void ring_detach(struct ring *r);
+int ring_poke_write_index(struct ring *r, uint32_t value, bool restore);
 /* reader: next packet into @buf: 0, -ENOENT empty, -EPROTO, -EFAULT */
 int ring_peek(struct ring *r, uint8_t *buf, uint32_t cap, uint32_t *len);
 /* reader: drop the packet ring_peek() returned (len without trailer) */
