@@ -361,11 +361,7 @@ void chan_handle_open(struct vmbus_host *vh, const void *msg, uint32_t len)
 	const char *why;
 	uint32_t off, status;
 
-	if (len < sizeof(o)) {
-		log_guest("OPENCHANNEL: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
+	(void)len;	/* at least sizeof(o): the dispatcher checked */
 	memcpy(&o, msg, sizeof(o));
 	ch = chan_by_relid(vh, o.child_relid);
 	if (ch && ch->state == CHAN_RESCINDED) {
@@ -467,11 +463,7 @@ void chan_handle_close(struct vmbus_host *vh, const void *msg, uint32_t len)
 	struct vmbus_channel_close_channel c;
 	struct hv_chan *ch;
 
-	if (len < sizeof(c)) {
-		log_guest("CLOSECHANNEL: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
+	(void)len;	/* at least sizeof(c): the dispatcher checked */
 	memcpy(&c, msg, sizeof(c));
 	ch = chan_by_relid(vh, c.child_relid);
 	if (ch && ch->state == CHAN_RESCINDED)
@@ -491,11 +483,7 @@ void chan_handle_relid_released(struct vmbus_host *vh, const void *msg,
 	struct vsp_device *dev;
 	struct hv_chan *ch;
 
-	if (len < sizeof(r)) {
-		log_guest("RELID_RELEASED: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
+	(void)len;	/* at least sizeof(r): the dispatcher checked */
 	memcpy(&r, msg, sizeof(r));
 	ch = chan_by_relid(vh, r.child_relid);
 	if (!ch || ch->state == CHAN_OPEN) {
@@ -525,11 +513,7 @@ void chan_handle_modify(struct vmbus_host *vh, const void *msg, uint32_t len)
 	};
 	struct hv_chan *ch;
 
-	if (len < sizeof(m)) {
-		log_guest("MODIFYCHANNEL: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
+	(void)len;	/* at least sizeof(m): the dispatcher checked */
 	memcpy(&m, msg, sizeof(m));
 	ch = chan_by_relid(vh, m.child_relid);
 	r.child_relid = m.child_relid;

@@ -270,11 +270,6 @@ void gpadl_handle_header(struct vmbus_host *vh, const void *msg, uint32_t len)
 	uint64_t npfns;
 	uint32_t carried;
 
-	if (len < sizeof(h)) {
-		log_guest("GPADL_HEADER: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
 	memcpy(&h, m, sizeof(h));
 	ch = chan_by_relid(vh, h.child_relid);
 	if (!ch) {
@@ -356,11 +351,6 @@ void gpadl_handle_body(struct vmbus_host *vh, const void *msg, uint32_t len)
 	struct gpadl *g;
 	uint32_t n;
 
-	if (len < sizeof(b)) {
-		log_guest("GPADL_BODY: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
 	memcpy(&b, m, sizeof(b));
 	g = gpadl_pending(vh, b.gpadl);
 	if (!g) {
@@ -393,11 +383,7 @@ void gpadl_handle_teardown(struct vmbus_host *vh, const void *msg,
 	struct hv_chan *ch;
 	struct gpadl *g = NULL;
 
-	if (len < sizeof(t)) {
-		log_guest("GPADL_TEARDOWN: %u bytes", len);
-		vh->st.msgs_bad++;
-		return;
-	}
+	(void)len;	/* at least sizeof(t): the dispatcher checked */
 	memcpy(&t, msg, sizeof(t));
 	ch = chan_by_relid(vh, t.child_relid);
 	if (ch)

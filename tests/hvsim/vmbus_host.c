@@ -363,6 +363,59 @@ static bool is_message_port(const struct vmbus_host *vh, uint32_t conn_id)
 	       (vh->connected && conn_id == vh->msg_conn_id);
 }
 
+static void handle_request_offers(struct vmbus_host *vh, const void *msg,
+				  uint32_t len)
+{
+	(void)msg;
+	(void)len;
+	chan_handle_request_offers(vh);
+}
+
+static void handle_unload_msg(struct vmbus_host *vh, const void *msg,
+			      uint32_t len)
+{
+	(void)msg;
+	(void)len;
+	handle_unload(vh);
+}
+
+/*
+ * The channel messages a guest may send once connected: the shortest
+ * valid size (the dispatcher checks it, so handlers copy that much without
+ * looking again), the version that introduced it, and the handler.
+ */
+static const struct {
+	uint32_t min_len;
+	uint32_t min_version;
+	void (*fn)(struct vmbus_host *vh, const void *msg, uint32_t len);
+} guest_msgs[CHANNELMSG_COUNT] = {
+	[CHANNELMSG_REQUESTOFFERS] = {
+		sizeof(struct vmbus_channel_message_header), 0,
+		handle_request_offers },
+	[CHANNELMSG_OPENCHANNEL] = {
+		sizeof(struct vmbus_channel_open_channel), 0, chan_handle_open },
+	[CHANNELMSG_CLOSECHANNEL] = {
+		sizeof(struct vmbus_channel_close_channel), 0, chan_handle_close },
+	[CHANNELMSG_GPADL_HEADER] = {
+		sizeof(struct vmbus_channel_gpadl_header), 0,
+		gpadl_handle_header },
+	[CHANNELMSG_GPADL_BODY] = {
+		sizeof(struct vmbus_channel_gpadl_body), 0, gpadl_handle_body },
+	[CHANNELMSG_GPADL_TEARDOWN] = {
+		sizeof(struct vmbus_channel_gpadl_teardown), 0,
+		gpadl_handle_teardown },
+	[CHANNELMSG_RELID_RELEASED] = {
+		sizeof(struct vmbus_channel_relid_released), 0,
+		chan_handle_relid_released },
+	[CHANNELMSG_UNLOAD] = {
+		sizeof(struct vmbus_channel_message_header), 0,
+		handle_unload_msg },
+	/* MODIFYCHANNEL came with WIN10 4.1 */
+	[CHANNELMSG_MODIFYCHANNEL] = {
+		sizeof(struct vmbus_channel_modifychannel), VERSION_WIN10_V4_1,
+		chan_handle_modify },
+};
+
 static uint16_t host_post_message(struct hvsim *hs, unsigned int cpu,
 				  uint32_t conn_id, const void *payload,
 				  uint32_t size)
@@ -370,6 +423,7 @@ static uint16_t host_post_message(struct hvsim *hs, unsigned int cpu,
 	struct vmbus_host *vh = vmbus_host(hs);
 	uint64_t buf[HV_MESSAGE_PAYLOAD_QWORD_COUNT] = { 0 };
 	struct vmbus_channel_message_header h;
+	typeof(&guest_msgs[0]) d;
 
 	(void)cpu;
 	if (!vh || !is_message_port(vh, conn_id))
@@ -401,44 +455,19 @@ static uint16_t host_post_message(struct hvsim *hs, unsigned int cpu,
 		return HV_STATUS_SUCCESS;
 	}
 	vh->st.msgs_in++;
-	switch (h.msgtype) {
-	case CHANNELMSG_REQUESTOFFERS:
-		chan_handle_request_offers(vh);
-		break;
-	case CHANNELMSG_OPENCHANNEL:
-		chan_handle_open(vh, buf, size);
-		break;
-	case CHANNELMSG_CLOSECHANNEL:
-		chan_handle_close(vh, buf, size);
-		break;
-	case CHANNELMSG_GPADL_HEADER:
-		gpadl_handle_header(vh, buf, size);
-		break;
-	case CHANNELMSG_GPADL_BODY:
-		gpadl_handle_body(vh, buf, size);
-		break;
-	case CHANNELMSG_GPADL_TEARDOWN:
-		gpadl_handle_teardown(vh, buf, size);
-		break;
-	case CHANNELMSG_RELID_RELEASED:
-		chan_handle_relid_released(vh, buf, size);
-		break;
-	case CHANNELMSG_UNLOAD:
-		handle_unload(vh);
-		break;
-	case CHANNELMSG_MODIFYCHANNEL:
-		if (vh->version >= VERSION_WIN10_V4_1) {
-			chan_handle_modify(vh, buf, size);
-			break;
-		}
-		/* fall through */
-	default:
+	d = h.msgtype < CHANNELMSG_COUNT ? &guest_msgs[h.msgtype] : NULL;
+	if (!d || !d->fn || vh->version < d->min_version) {
 		/* host-to-guest types, hv_sock, reserved channels */
 		log_guest("vmbus: %s (%u) not handled", vmbus_msg_name(h.msgtype),
 			  h.msgtype);
 		vh->st.msgs_in--;
 		vh->st.msgs_bad++;
-		break;
+	} else if (size < d->min_len) {
+		/* one length check for every handler: each copies min_len */
+		log_guest("vmbus: %s: %u bytes", vmbus_msg_name(h.msgtype), size);
+		vh->st.msgs_bad++;
+	} else {
+		d->fn(vh, buf, size);
 	}
 	vmbus_timer_update(vh);
 	return HV_STATUS_SUCCESS;
