@@ -118,3 +118,59 @@ hv_disk() {
 	done
 	return 1
 }
+
+# Network: our netvsc on the stack.
+hv_load_net() {
+	hv_load_stack
+	hv_load hv_netvsc
+}
+
+# Run a command on the host, in the run's network namespace (the
+# scenario's "# netns: yes"); prints its output, returns its status.
+host() {
+	hostctl host "$@"
+}
+
+# The netvsc netdevs, by name, one per line (the kernel names them).
+hv_nics() {
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/device/class_id" 2>/dev/null)" = \
+			"{f8615163-df3e-46c5-913f-f2d2f965ed0e}" ] && basename "$d"
+	done
+	return 0
+}
+
+# Name of the $1-th (default first) synthetic NIC, once it exists (10 s).
+hv_nic() {
+	local n
+	for _ in $(seq 100); do
+		n=$(hv_nics | sed -n "$((${1:-0} + 1))p")
+		[ -n "$n" ] && { echo "$n"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# Value of one host-side counter of NIC $1 (hvsim "net stats").
+net_stat() {
+	hostctl net stats "$1" | awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }'
+}
+
+# A guest-side netdev counter ($1 netdev, $2 ethtool -S name).
+nic_stat() {
+	ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2; f = 1 } END { exit !f }'
+}
+
+# Bring NIC $1 up with address $2 (CIDR) and wait for carrier (10 s).
+nic_up() {
+	ip addr add "$2" dev "$1"
+	ip link set "$1" up
+	wait_for 10 '[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ]' ||
+		fail "$1: no carrier"
+}
+
+# Bytes/s iperf3 reports for the receiver of one run (its JSON on stdin).
+iperf_bps() {
+	sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' | tail -n 1
+}

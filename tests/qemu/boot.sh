@@ -19,6 +19,15 @@
 # directory before boot; "@RUN@" in "# hvsim:" and "# qemu:" (extra QEMU
 # arguments, e.g. a virtio-blk disk over the same image) names that
 # directory.
+# Networks: "# netns: yes" (or --netns) runs hvsim, QEMU and the hostctl
+# relay in a network namespace of the run's own, so TAP devices and host
+# addresses never touch the machine's network; "# host: CMD" lines run in
+# it (bash -c) once hvsim is up, before QEMU starts (make TAPs, addresses,
+# bridges).  "# peer: tests/guest/NAME.sh" boots a second guest with its
+# own hvsim (its "# hvsim:" header; @RUN@ still names the first run's
+# directory, so "switch=@RUN@/sw" joins both to one internal switch) in the
+# same namespace; it is stopped when the first guest ends and its output
+# is shown as comments.
 #
 # Exit status: 0 when the scenario passed.
 set -euo pipefail
@@ -36,6 +45,8 @@ keep=0
 use_hvsim=1
 hvsim_bin=$top/tests/hvsim/hvsim
 tag=
+netns=
+peer=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--hvsim-args) hvsim_args=$2; shift ;;
 	--keep) keep=1 ;;
 	--no-hvsim) use_hvsim=0 ;;
+	--netns) netns=yes ;;
 	--asan) hvsim_bin=$top/tests/hvsim/build/asan/hvsim; tag=" [hvsim asan]" ;;
 	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -64,6 +76,8 @@ if [ $mode != shell ]; then
 	timeout=${timeout:-$(header timeout)}
 	hvsim_args=${hvsim_args:-$(header hvsim)}
 	qemu_extra=$(header qemu)
+	netns=${netns:-$(header netns)}
+	peer=$(header peer)
 fi
 smp=${smp:-2}
 mem=${mem:-1G}
@@ -78,12 +92,26 @@ kd=$cache/kernels/$series
 
 run=$(mktemp -d /dev/shm/hvlis-run.XXXXXX)
 pids=()
+ns=
+nsexec=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	if [ -n "$ns" ]; then
+		# anything a "host:" line left running in the namespace goes too
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	fi
 	if [ $keep = 1 ]; then echo "# run directory kept: $run" >&2; else rm -rf "$run"; fi
 }
 trap cleanup EXIT
+
+if [ -n "$netns" ]; then
+	ns=hvlis-${run##*.}
+	ip netns add "$ns" || { echo "boot.sh: cannot make network namespace $ns" >&2; exit 2; }
+	ip -n "$ns" link set lo up
+	nsexec=(ip netns exec "$ns")
+fi
 
 "$top/tests/qemu/mkinitramfs.sh" "$series" "$cache/kernels/$series/initramfs.cpio.gz"
 if [ -n "$scenario" ]; then
@@ -94,52 +122,86 @@ if [ -n "$scenario" ]; then
 fi
 hvsim_args=${hvsim_args//@RUN@/$run}
 qemu_extra=${qemu_extra//@RUN@/$run}
-memb=$(numfmt --from=iec "$mem")
 
+# start_hvsim DIR SMP MEM ARGS: hvsim for one guest, its files in DIR
 start_hvsim() {
-	# shellcheck disable=SC2086 # hvsim_args is a list of words
-	"$hvsim_bin" --socket "$run/hvsim.sock" --ram "$run/guest.ram" \
-		--ram-size "$memb" --cpus "$smp" --ctl "$run/ctl" \
-		--log "$run/hvsim.log" $hvsim_args >"$run/hvsim.out" 2>&1 &
+	local dir=$1 n=$2 memb
+	memb=$(numfmt --from=iec "$3")
+	# shellcheck disable=SC2086 # the arguments are a list of words
+	"${nsexec[@]}" "$hvsim_bin" --socket "$dir/hvsim.sock" --ram "$dir/guest.ram" \
+		--ram-size "$memb" --cpus "$n" --ctl "$dir/ctl" \
+		--log "$dir/hvsim.log" $4 >"$dir/hvsim.out" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
-		grep -q '^hvsim: ready' "$run/hvsim.out" 2>/dev/null && return 0
-		kill -0 "${pids[0]}" 2>/dev/null || break
+		grep -q '^hvsim: ready' "$dir/hvsim.out" 2>/dev/null && return 0
+		kill -0 "${pids[-1]}" 2>/dev/null || break
 		sleep 0.05
 	done
 	echo "not ok - $series $name # hvsim did not start"
-	sed 's/^/# /' "$run/hvsim.out"
+	sed 's/^/# /' "$dir/hvsim.out"
 	exit 1
 }
 
+# qemu_cmd DIR SMP MEM SCENARIO: fill the array qemu with a guest's QEMU
+# command line, hvsim's devices and the hostctl relay (ttyS2) included
+qemu_cmd() {
+	local dir=$1 n=$2 m=$3 sc=$4 append
+	local dev=()
+	if [ $use_hvsim = 1 ]; then
+		dev=(-chardev "socket,id=hv,path=$dir/hvsim.sock"
+			-device "ivshmem-doorbell,chardev=hv,vectors=$n")
+		# ttyS2 in the guest: hvsim control commands (tests/guest/lib.sh hostctl)
+		HVSIM_CTL=$dir/ctl HVLIS_RUN=$run "${nsexec[@]}" socat \
+			"UNIX-LISTEN:$dir/hostctl.sock" \
+			"EXEC:$top/tests/qemu/hostctl-relay.sh" 2>>"$dir/hvsim.out" &
+		pids+=($!)
+		for _ in $(seq 50); do [ -S "$dir/hostctl.sock" ] && break; sleep 0.02; done
+		dev+=(-chardev "socket,id=hostctl,path=$dir/hostctl.sock"
+			-device "isa-serial,chardev=hostctl,index=2")
+	fi
+	append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
+	append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
+	append+=" hvlis.mode=$mode hvlis.scenario=$sc"
+	qemu=("${nsexec[@]}" qemu-system-x86_64 -M q35,memory-backend=ram -cpu max
+		-m "$m" -smp "$n"
+		-object "memory-backend-file,id=ram,size=$m,mem-path=$dir/guest.ram,share=on"
+		-nodefaults -display none -no-reboot
+		-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+		"${dev[@]}")
+}
+
 # hvsim first: it serves the ivshmem socket QEMU connects to.
-hvsim_dev=()
 if [ $use_hvsim = 1 ]; then
-	start_hvsim
+	start_hvsim "$run" "$smp" "$mem" "$hvsim_args"
 	export HVSIM_CTL=$run/ctl
-	hvsim_dev=(-chardev "socket,id=hv,path=$run/hvsim.sock"
-		-device "ivshmem-doorbell,chardev=hv,vectors=$smp")
-	# ttyS2 in the guest: hvsim control commands (tests/guest/lib.sh hostctl)
-	socat "UNIX-LISTEN:$run/hostctl.sock" \
-		"EXEC:$top/tests/qemu/hostctl-relay.sh" 2>>"$run/hvsim.out" &
-	pids+=($!)
-	for _ in $(seq 50); do [ -S "$run/hostctl.sock" ] && break; sleep 0.02; done
-	hvsim_dev+=(-chardev "socket,id=hostctl,path=$run/hostctl.sock"
-		-device "isa-serial,chardev=hostctl,index=2")
+fi
+if [ -n "$scenario" ]; then
+	while IFS= read -r cmd; do
+		cmd=${cmd//@RUN@/$run}
+		if ! out=$("${nsexec[@]}" bash -c "$cmd" 2>&1); then
+			echo "not ok - $series $name # host setup failed: $cmd"
+			printf '%s\n' "$out" | sed 's/^/# /'
+			exit 1
+		fi
+	done < <(sed -n 's/^# host: *//p' "$top/$scenario")
 fi
 
-append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
-append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
-append+=" hvlis.mode=$mode hvlis.scenario=$scenario"
-qemu=(qemu-system-x86_64 -M q35,memory-backend=ram -cpu max -m "$mem" -smp "$smp"
-	-object "memory-backend-file,id=ram,size=$mem,mem-path=$run/guest.ram,share=on"
-	-nodefaults -display none -no-reboot
-	-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
-	"${hvsim_dev[@]}")
+# The peer guest: one vCPU, its own hvsim and run directory.
+if [ -n "$peer" ]; then
+	[ -f "$top/$peer" ] || { echo "boot.sh: no peer scenario '$peer'" >&2; exit 2; }
+	mkdir "$run/peer"
+	peer_args=$(sed -n 's/^# hvsim: *//p' "$top/$peer" | head -n 1)
+	start_hvsim "$run/peer" 1 512M "${peer_args//@RUN@/$run}"
+	qemu_cmd "$run/peer" 1 512M "$peer"
+	"${qemu[@]}" -serial "file:$run/peer/console.log" \
+		-serial "file:$run/peer/results" </dev/null >/dev/null 2>&1 &
+	pids+=($!)
+fi
+
+qemu_cmd "$run" "$smp" "$mem" "$scenario"
 # shellcheck disable=SC2206 # extra arguments are words
 qemu+=($qemu_extra)
-
 if [ $mode = shell ]; then
 	"${qemu[@]}" -serial mon:stdio -serial "file:$run/results"
 	exit 0
@@ -174,6 +236,9 @@ if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$run/hvsim.out" 2>/
 	sed -i 's/^ok - /not ok - /' "$run/results.txt"
 	echo "# hvsim sanitizer report:" >>"$run/results.txt"
 	head -n 30 "$run/hvsim.out" | sed 's/^/# /' >>"$run/results.txt"
+fi
+if [ -n "$peer" ]; then
+	tr -d '\r' <"$run/peer/results" 2>/dev/null | sed 's/^/# peer: /' >>"$run/results.txt"
 fi
 sed -i "s/^\(\(not \)\?ok - .*\)$/\1$tag/" "$run/results.txt"
 cat "$run/results.txt"

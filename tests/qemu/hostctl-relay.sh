@@ -8,6 +8,11 @@
 # "@RUN@" in a word names the run directory (where disk images live), and
 # one command is the relay's own: "mkimage NAME SIZE" makes a sparse image
 # file there, "imageinfo NAME" prints its size and allocated bytes.
+# "host CMD..." runs the rest of the line with bash on the host, in the
+# run's network namespace when it has one (start iperf3 servers, read the
+# TAP's counters); @RUN@ there is the first guest's run directory.  Start
+# servers in the background with their output redirected, or the relay
+# waits for them.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 while IFS= read -r line; do
 	line=${line%$'\r'}
@@ -16,6 +21,11 @@ while IFS= read -r line; do
 	run=$(dirname "$HVSIM_CTL")
 	words=("${words[@]//@RUN@/$run}")
 	case ${words[0]} in
+	host)
+		cmd=${line#*host}
+		out=$(bash -c "${cmd//@RUN@/${HVLIS_RUN:-$run}}" 2>&1 </dev/null)
+		rc=$?
+		;;
 	mkimage | imageinfo)
 		if ! [[ ${words[1]:-} =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
 			out="error: bad image name"
