@@ -194,4 +194,87 @@
 	do { (void)(dev); (void)(mask); } while (0)
 #endif
 
+/*
+ * Networking (hv_netvsc).  Macros, as above: the net headers come after
+ * this one.
+ */
+#ifdef HAVE_NETIF_NAPI_ADD_NO_WEIGHT
+#define compat_netif_napi_add(dev, napi, poll)				\
+	netif_napi_add(dev, napi, poll)
+#else
+#define compat_netif_napi_add(dev, napi, poll)				\
+	netif_napi_add(dev, napi, poll, NAPI_POLL_WEIGHT)
+#endif
+
+#ifdef HAVE_ETH_HW_ADDR_SET
+#define compat_eth_hw_addr_set(dev, addr)	eth_hw_addr_set(dev, addr)
+#else
+#define compat_eth_hw_addr_set(dev, addr)				\
+	memcpy((dev)->dev_addr, addr, ETH_ALEN)
+#endif
+
+#ifdef HAVE_NETIF_SET_TSO_MAX_SIZE
+#define compat_netif_set_tso_max_size(dev, size)			\
+	netif_set_tso_max_size(dev, size)
+#else
+#define compat_netif_set_tso_max_size(dev, size)			\
+	netif_set_gso_max_size(dev, size)
+#endif
+
+/*
+ * ethtool ring parameters: drivers define fn(dev, ring) and name
+ * fn##_compat in ethtool_ops.
+ */
+#ifdef HAVE_ETHTOOL_RINGPARAM_KERNEL
+#define COMPAT_ETHTOOL_GET_RINGPARAM(fn)				\
+	static void fn##_compat(struct net_device *dev,			\
+				struct ethtool_ringparam *ring,		\
+				struct kernel_ethtool_ringparam *kring,	\
+				struct netlink_ext_ack *extack)		\
+	{ fn(dev, ring); }
+#define COMPAT_ETHTOOL_SET_RINGPARAM(fn)				\
+	static int fn##_compat(struct net_device *dev,			\
+			       struct ethtool_ringparam *ring,		\
+			       struct kernel_ethtool_ringparam *kring,	\
+			       struct netlink_ext_ack *extack)		\
+	{ return fn(dev, ring); }
+#else
+#define COMPAT_ETHTOOL_GET_RINGPARAM(fn)				\
+	static void fn##_compat(struct net_device *dev,			\
+				struct ethtool_ringparam *ring)		\
+	{ fn(dev, ring); }
+#define COMPAT_ETHTOOL_SET_RINGPARAM(fn)				\
+	static int fn##_compat(struct net_device *dev,			\
+			       struct ethtool_ringparam *ring)		\
+	{ return fn(dev, ring); }
+#endif
+
+/*
+ * RSS key and indirection table: drivers define
+ * get(dev, u32 *indir, u8 *key, u8 *hfunc) and
+ * set(dev, const u32 *indir, const u8 *key, u8 hfunc) and name
+ * fn##_compat in ethtool_ops.
+ */
+#ifdef HAVE_ETHTOOL_RXFH_PARAM
+#define COMPAT_ETHTOOL_GET_RXFH(fn)					\
+	static int fn##_compat(struct net_device *dev,			\
+			       struct ethtool_rxfh_param *p)		\
+	{ return fn(dev, p->indir, p->key, &p->hfunc); }
+#define COMPAT_ETHTOOL_SET_RXFH(fn)					\
+	static int fn##_compat(struct net_device *dev,			\
+			       struct ethtool_rxfh_param *p,		\
+			       struct netlink_ext_ack *extack)		\
+	{ return fn(dev, p->indir, p->key, p->hfunc); }
+#else
+#define COMPAT_ETHTOOL_GET_RXFH(fn)					\
+	static int fn##_compat(struct net_device *dev, u32 *indir,	\
+			       u8 *key, u8 *hfunc)			\
+	{ return fn(dev, indir, key, hfunc); }
+#define COMPAT_ETHTOOL_SET_RXFH(fn)					\
+	static int fn##_compat(struct net_device *dev,			\
+			       const u32 *indir, const u8 *key,		\
+			       const u8 hfunc)				\
+	{ return fn(dev, indir, key, hfunc); }
+#endif
+
 #endif /* HVLIS_COMPAT_H */

@@ -164,10 +164,11 @@ nic_stat() {
 
 # Bring NIC $1 up with address $2 (CIDR) and wait for carrier (10 s).
 nic_up() {
-	ip addr add "$2" dev "$1"
-	ip link set "$1" up
-	wait_for 10 '[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ]' ||
-		fail "$1: no carrier"
+	local nic_dev=$1
+	ip addr add "$2" dev "$nic_dev"
+	ip link set "$nic_dev" up
+	wait_for 10 '[ "$(cat /sys/class/net/$nic_dev/carrier 2>/dev/null)" = 1 ]' ||
+		fail "$nic_dev: no carrier"
 }
 
 # Bytes/s iperf3 reports for the receiver of one run (its JSON on stdin).

@@ -89,6 +89,7 @@ const struct vsp_ops *vsp_find_ops(const char *class_name)
 {
 	static const struct vsp_ops *const models[] = {
 		&vsp_echo_ops, &vsp_ide_ops, &vsp_scsi_ops, &vsp_fc_ops,
+		&vsp_net_ops,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(models); i++)

@@ -345,7 +345,7 @@ static const struct ctl_cmd vmbus_cmds[] = {
 int vmbus_ctl_register(void)
 {
 	static const struct vsp_ops *const classes[] = {
-		&vsp_echo_ops, &vsp_stub_ops, &vsp_scsi_ops,
+		&vsp_echo_ops, &vsp_stub_ops, &vsp_scsi_ops, &vsp_net_ops,
 	};
 	static bool done;
 

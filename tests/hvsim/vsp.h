@@ -139,6 +139,8 @@ extern const struct vsp_ops vsp_stub_ops;
 extern const struct vsp_ops vsp_ide_ops;
 extern const struct vsp_ops vsp_scsi_ops;
 extern const struct vsp_ops vsp_fc_ops;
+/* netvsp.c: the synthetic NIC; carries the "net" commands */
+extern const struct vsp_ops vsp_net_ops;
 const struct vsp_ops *vsp_find_ops(const char *class_name);
 
 #define VSP_MAX_SUBCHANNELS	64

@@ -105,6 +105,8 @@ cleanup() {
 	if [ $keep = 1 ]; then echo "# run directory kept: $run" >&2; else rm -rf "$run"; fi
 }
 trap cleanup EXIT
+# a killed run (timeout, ^C) still removes its namespace and files
+trap 'exit 143' INT TERM HUP
 
 if [ -n "$netns" ]; then
 	ns=hvlis-${run##*.}

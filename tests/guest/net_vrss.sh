@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vRSS: ethtool -L combined 2 opens one sub-channel and both queues carry
+# traffic each way; ethtool -X changes the indirection table the host
+# spreads received flows with (all to queue 0, then all to queue 1), and
+# ethtool -X hkey the Toeplitz key it hashes with.
+# netns: yes
+# hvsim: --device net:tap=hvtap0,channels=4
+# host: ip addr add 10.0.0.1/24 dev hvtap0 && ip link set hvtap0 up
+# host: iperf3 -s -D -p 5201 --logfile /dev/null
+# smp: 2
+# timeout: 400
+
+hv_load_net
+nic=$(hv_nic) || fail "no synthetic NIC appeared"
+ethtool -l "$nic" | tee /tmp/l
+ethtool -L "$nic" combined 2 || fail "ethtool -L combined 2"
+nic_up "$nic" 10.0.0.2/24
+ping -c 2 -W 2 10.0.0.1 >/dev/null || fail "no ping to the host"
+ethtool -l "$nic" | sed -n '/Current/,$p' | grep -q 'Combined:[[:space:]]*2' ||
+	fail "ethtool -l does not show 2 combined channels"
+[ "$(net_stat 0 queues)" = 2 ] || fail "host: $(net_stat 0 queues) queues open, want 2"
+
+snap() { for k in q0_rx_frames q1_rx_frames q0_tx_frames q1_tx_frames; do net_stat 0 $k; done; }
+# traffic of 8 flows each way; prints the per-queue deltas
+flows() {
+	local a b
+	a=($(snap))
+	iperf3 -c 10.0.0.1 -P 8 -n 40M -J >/dev/null || fail "iperf3 -P 8"
+	iperf3 -c 10.0.0.1 -P 8 -n 40M -R -J >/dev/null || fail "iperf3 -P 8 -R"
+	b=($(snap))
+	echo $((b[0] - a[0])) $((b[1] - a[1])) $((b[2] - a[2])) $((b[3] - a[3]))
+}
+read -r r0 r1 t0 t1 < <(flows)
+note "default table: rx q0 +$r0 q1 +$r1, tx q0 +$t0 q1 +$t1"
+[ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] || fail "received traffic did not use both queues"
+[ "$t0" -gt 100 ] && [ "$t1" -gt 100 ] || fail "sent traffic did not use both queues"
+ethtool -S "$nic" | grep -E 'rx_queue_[01]_packets|tx_queue_[01]_packets' | tee /tmp/S
+[ "$(grep -c ': [1-9]' /tmp/S)" -eq 4 ] || fail "ethtool -S shows an idle queue"
+
+ethtool -X "$nic" equal 1 || fail "ethtool -X equal 1"
+hostctl net rss 0 | grep '^indirection' | tee /tmp/ind
+[ "$(tr ' ' '\n' </tmp/ind | tail -n +2 | sort -u)" = 0 ] || fail "host table is not all 0"
+read -r r0 r1 t0 t1 < <(flows)
+note "table all 0: rx q0 +$r0 q1 +$r1"
+[ "$r0" -gt 100 ] && [ "$r1" -lt 10 ] || fail "received flows did not all go to queue 0"
+
+ethtool -X "$nic" weight 0 1 || fail "ethtool -X weight 0 1"
+hostctl net rss 0 | grep '^indirection' >/tmp/ind
+[ "$(tr ' ' '\n' </tmp/ind | tail -n +2 | sort -u)" = 1 ] || fail "host table is not all 1"
+read -r r0 r1 t0 t1 < <(flows)
+note "table all 1: rx q0 +$r0 q1 +$r1"
+[ "$r1" -gt 100 ] && [ "$r0" -lt 10 ] || fail "received flows did not all go to queue 1"
+
+key=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+ethtool -X "$nic" hkey "$key" || fail "ethtool -X hkey"
+want=$(echo "$key" | tr -d :)
+got=$(hostctl net rss 0 | awk '$1 == "hash_key" { print $2 }')
+[ "$got" = "$want" ] || fail "host key $got, set $want"
+ethtool -x "$nic" | grep -qi "${key:0:14}" || fail "ethtool -x does not show the new key"
+
+ethtool -N "$nic" rx-flow-hash udp4 sdfn || fail "ethtool -N udp4 sdfn"
+ethtool -n "$nic" rx-flow-hash udp4 | grep -q 'L4 bytes 0 & 1' || fail "udp4 hash lacks ports"
+ethtool -N "$nic" rx-flow-hash udp4 sd || fail "ethtool -N udp4 sd"
+ethtool -n "$nic" rx-flow-hash udp4 | grep -q 'L4 bytes' && fail "udp4 hash still has ports"
+check_dmesg_clean

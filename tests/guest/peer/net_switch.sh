@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The second guest of net_switch.sh: answers pings and serves iperf3 on
+# the internal switch until the first guest is done (boot.sh stops it).
+# hvsim: --device net:switch=@RUN@/sw,mac=00:15:5d:00:01:02
+
+hv_load_net
+nic=$(hv_nic) || fail "no synthetic NIC appeared"
+nic_up "$nic" 10.0.9.2/24
+note "peer up on $nic"
+iperf3 -s -p 5201 >/dev/null 2>&1 || true
+sleep 600

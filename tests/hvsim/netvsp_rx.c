@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netvsp: wire -> guest, and the receive buffer.
+ *
+ * The receive buffer (the guest's GPADL, SEND_RECV_BUF) is cut into
+ * slots of sub_size bytes; the first NETVSP_CTRL_SLOTS are kept for RNDIS
+ * control answers and indications (openvmm RX_RESERVED_CONTROL_BUFFERS).
+ * Each message to the guest is an RNDIS message in one slot, or, for a
+ * coalesced (RSC) frame larger than a slot, in several slots; it goes out
+ * as one VM_PKT_DATA_USING_XFER_PAGES with one range per slot and an NVSP
+ * SEND_RNDIS_PKT, completion requested.  The slots come back when the
+ * guest's VM_PKT_COMP with the same trans_id arrives (netvsc.c
+ * send_recv_completions); trans_id is the packet's first slot in the low
+ * 32 bits and a generation above, so a forged or repeated completion is
+ * recognised and counted, never frees a slot twice.
+ *
+ * A frame from the backend is delivered when the link is up, RNDIS is
+ * initialized and the packet filter takes it (DIRECTED: our current MAC;
+ * BROADCAST; MULTICAST or ALL_MULTICAST: any group address - Linux never
+ * sends a multicast list; PROMISCUOUS: everything).  On the way:
+ *  - an outer 802.1Q tag is removed and given as IEEE_8021Q_INFO (as
+ *    Hyper-V does for tagged frames its port lets through);
+ *  - with RX checksum offload on (OID_TCP_OFFLOAD_PARAMETERS) the IPv4
+ *    header and TCP/UDP checksums are checked and TCPIP_CHKSUM_PKTINFO
+ *    says succeeded/failed;
+ *  - with RSS on, the Toeplitz hash over the guest's key and hash types
+ *    goes in NBL_HASH_VALUE and picks the channel: itab[hash % entries]
+ *    (an entry naming a channel that is not open means the primary);
+ *  - with RSC on (NVSP >= 6.1, rsc_ip_v4/6 enabled) in-order TCP segments
+ *    of a flow read in one backend batch are coalesced (net_offload.c) and
+ *    a result larger than a slot is split over several slots, each piece
+ *    an RNDIS packet with RNDIS_PKTINFO_ID {SUBALLOC, 1ST_FRAG on the
+ *    first, LAST_FRAG on the last}; the other PPIs ride on the first piece
+ *    (rndis_filter.c rndis_filter_receive_data / rsc_add_data).
+ * When the guest cannot take a frame (no free slot, inbound ring full)
+ * it is dropped (rx_drops) and the backend stops reading until slots come
+ * back or the ring has room: the loop never waits.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netvsp.h"
+
+/* pieces of one frame at most (a 64 KiB frame in 1806-byte slots: 38) */
+#define RX_MAX_PIECES	128
+
+int netvsp_rx_setup(struct netvsp *n)
+{
+	uint32_t cnt = n->rpages.byte_count / n->sub_size;
+
+	if (cnt < NETVSP_CTRL_SLOTS + 2)
+		return -1;
+	n->free_data = calloc(cnt, sizeof(uint32_t));
+	n->free_ctrl = calloc(NETVSP_CTRL_SLOTS, sizeof(uint32_t));
+	n->slot_tid = calloc(cnt, sizeof(uint64_t));
+	n->slot_next = calloc(cnt, sizeof(uint32_t));
+	if (!n->free_data || !n->free_ctrl || !n->slot_tid || !n->slot_next) {
+		netvsp_rx_teardown(n);
+		return -1;
+	}
+	n->nslots = cnt;
+	n->nfree_ctrl = 0;
+	n->nfree_data = 0;
+	/* lowest slots on top of the stacks */
+	for (uint32_t i = NETVSP_CTRL_SLOTS; i-- > 0;)
+		n->free_ctrl[n->nfree_ctrl++] = i;
+	for (uint32_t i = cnt; i-- > NETVSP_CTRL_SLOTS;)
+		n->free_data[n->nfree_data++] = i;
+	n->inflight = 0;
+	return 0;
+}
+
+void netvsp_rx_teardown(struct netvsp *n)
+{
+	free(n->free_data);
+	free(n->free_ctrl);
+	free(n->slot_tid);
+	free(n->slot_next);
+	n->free_data = n->free_ctrl = n->slot_next = NULL;
+	n->slot_tid = NULL;
+	n->nslots = n->nfree_data = n->nfree_ctrl = 0;
+	n->inflight = 0;
+	n->rsc.len = 0;
+	if (n->rx_starved && n->be)
+		net_backend_pause_rx(n->be, false);
+	n->rx_starved = false;
+}
+
+static uint32_t slot_get(struct netvsp *n, bool ctrl)
+{
+	if (ctrl && n->nfree_ctrl)
+		return n->free_ctrl[--n->nfree_ctrl];
+	if (n->nfree_data)
+		return n->free_data[--n->nfree_data];
+	return NETVSP_NO_SLOT;
+}
+
+static void slot_put(struct netvsp *n, uint32_t s)
+{
+	if (s < NETVSP_CTRL_SLOTS)
+		n->free_ctrl[n->nfree_ctrl++] = s;
+	else
+		n->free_data[n->nfree_data++] = s;
+}
+
+/* the slots of one transfer-page packet, lengths per slot */
+static int xfer_send(struct netvsp_chan *nc, const uint32_t *slots,
+		     const uint32_t *lens, uint32_t nr, bool ctrl)
+{
+	struct netvsp *n = nc->n;
+	struct vmtransfer_page_range r[RX_MAX_PIECES];
+	struct nvsp_message m = { .hdr.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
+	uint64_t tid;
+	int ret;
+
+	if (!++n->tid_gen)
+		n->tid_gen = 1;
+	tid = (uint64_t)n->tid_gen << 32 | slots[0];
+	for (uint32_t i = 0; i < nr; i++) {
+		r[i].byte_count = lens[i];
+		r[i].byte_offset = slots[i] * n->sub_size;
+	}
+	m.msg.send_rndis_pkt.channel_type = ctrl ? NVSP_RNDIS_CHANNEL_CONTROL :
+						   NVSP_RNDIS_CHANNEL_DATA;
+	m.msg.send_rndis_pkt.send_buf_section_index = NVSP_INVALID_SECTION_INDEX;
+	ret = chan_send_xfer(nc->ch, tid,
+			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+			     n->rbuf_id, r, nr, &m, sizeof(m));
+	if (ret) {
+		for (uint32_t i = 0; i < nr; i++)
+			slot_put(n, slots[i]);
+		return ret;
+	}
+	n->slot_tid[slots[0]] = tid;
+	for (uint32_t i = 0; i < nr; i++)
+		n->slot_next[slots[i]] = i + 1 < nr ? slots[i + 1] : NETVSP_NO_SLOT;
+	n->inflight++;
+	return 0;
+}
+
+int netvsp_rx_send_ctrl(struct netvsp_chan *nc, const void *msg, uint32_t len)
+{
+	struct netvsp *n = nc->n;
+	uint32_t s;
+
+	if (!n->rbuf || !n->nslots)
+		return -EPIPE;		/* no receive buffer: nowhere to put it */
+	if (len > n->sub_size)
+		return -EINVAL;
+	s = slot_get(n, true);
+	if (s == NETVSP_NO_SLOT)
+		return -EAGAIN;
+	if (gpa_pages_write(chan_hvsim(nc->ch), &n->rpages,
+			    (uint64_t)s * n->sub_size, msg, len)) {
+		slot_put(n, s);
+		return -EFAULT;
+	}
+	return xfer_send(nc, &s, &len, 1, true);
+}
+
+void netvsp_rx_kick(struct netvsp *n)
+{
+	for (unsigned int i = 0; i < NETVSP_MAX_CHANNELS; i++) {
+		struct netvsp_chan *nc = n->chans[i];
+
+		/* control answers that waited for a slot */
+		if (nc && nc->backlog && (n->nfree_ctrl || n->nfree_data))
+			netvsp_flush(nc);
+	}
+	if (n->rx_starved && n->nfree_data) {
+		n->rx_starved = false;
+		if (n->be)
+			net_backend_pause_rx(n->be, false);
+	}
+}
+
+void netvsp_rx_complete(struct netvsp_chan *nc, uint64_t trans_id)
+{
+	struct netvsp *n = nc->n;
+	uint32_t s = (uint32_t)trans_id;
+
+	if (!n->rbuf || !n->nslots || s >= n->nslots || !(trans_id >> 32) ||
+	    n->slot_tid[s] != trans_id) {
+		n->st.bad_packets++;
+		log_guest("net%u: completion of unknown transfer 0x%llx", n->nic,
+			  (unsigned long long)trans_id);
+		return;
+	}
+	n->slot_tid[s] = 0;
+	for (uint32_t k = 0; s != NETVSP_NO_SLOT && k < n->nslots; k++) {
+		uint32_t next = n->slot_next[s];
+
+		slot_put(n, s);
+		s = next;
+	}
+	n->inflight--;
+	if (n->rx_starved || nc->backlog)
+		netvsp_rx_kick(n);
+}
+
+/* ---- frames ---- */
+
+static void starve(struct netvsp *n, struct netvsp_chan *nc, bool ring)
+{
+	n->st.rx_drops++;
+	if (!n->rx_starved && n->be) {
+		n->rx_starved = true;
+		net_backend_pause_rx(n->be, true);
+	}
+	/* on_writable resumes once the guest has read */
+	if (ring)
+		chan_request_space(nc->ch, 4096);
+}
+
+static bool filter_ok(const struct netvsp *n, const uint8_t *f)
+{
+	uint32_t fl = n->filter;
+
+	if (fl & NDIS_PACKET_TYPE_PROMISCUOUS)
+		return true;
+	if (!(f[0] & 1))
+		return (fl & NDIS_PACKET_TYPE_DIRECTED) && !memcmp(f, n->mac, 6);
+	if (!memcmp(f, "\xff\xff\xff\xff\xff\xff", 6))
+		return fl & NDIS_PACKET_TYPE_BROADCAST;
+	return fl & (NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST);
+}
+
+static unsigned int hash_types(uint32_t info)
+{
+	unsigned int t = 0;
+
+	if (info & NDIS_HASH_IPV4)
+		t |= NET_HT_IPV4;
+	if (info & NDIS_HASH_TCP_IPV4)
+		t |= NET_HT_TCP4;
+	if (info & (NDIS_HASH_IPV6 | NDIS_HASH_IPV6_EX))
+		t |= NET_HT_IPV6;
+	if (info & (NDIS_HASH_TCP_IPV6 | NDIS_HASH_TCP_IPV6_EX))
+		t |= NET_HT_TCP6;
+	return t;
+}
+
+static void put_ppi(uint8_t *b, uint32_t *pos, uint32_t type, bool internal,
+		    uint32_t value)
+{
+	struct rndis_per_packet_info h = { 0 };
+
+	h.size = sizeof(h) + 4;
+	h.type = type;
+	h.internal = internal;
+	h.ppi_offset = sizeof(h);
+	memcpy(b + *pos, &h, sizeof(h));
+	memcpy(b + *pos + sizeof(h), &value, 4);
+	*pos += sizeof(h) + 4;
+}
+
+/* header of one RNDIS data message with @ppi bytes of PPIs in b[44..) */
+static uint32_t put_header(uint8_t *b, uint32_t ppi, uint32_t dlen)
+{
+	struct rndis_packet rp = { 0 };
+	uint32_t type = RNDIS_MSG_PACKET;
+	uint32_t mlen = RNDIS_HEADER_SIZE + sizeof(rp) + ppi + dlen;
+
+	rp.per_pkt_info_offset = ppi ? sizeof(rp) : 0;
+	rp.per_pkt_info_len = ppi;
+	rp.data_offset = sizeof(rp) + ppi;
+	rp.data_len = dlen;
+	memcpy(b, &type, 4);
+	memcpy(b + 4, &mlen, 4);
+	memcpy(b + RNDIS_HEADER_SIZE, &rp, sizeof(rp));
+	return RNDIS_HEADER_SIZE + sizeof(rp) + ppi;
+}
+
+static void deliver(struct netvsp *n, const uint8_t *f, uint32_t len,
+		    const struct net_pkt *p, bool parsed, uint16_t segs)
+{
+	struct hvsim *hs;
+	struct netvsp_chan *nc;
+	uint8_t *b = n->rxbuf;
+	const uint32_t base = RNDIS_HEADER_SIZE + sizeof(struct rndis_packet);
+	uint32_t ppi = 0, hdr, dlen, q = 0, cap;
+	uint32_t slots[RX_MAX_PIECES], lens[RX_MAX_PIECES], npieces;
+	bool strip = false, csum = false;
+	struct ndis_tcp_ip_checksum_info ci = { .value = 0 };
+	struct ndis_pkt_8021q_info vi = { .value = 0 };
+	uint32_t hash = 0;
+	unsigned int used;
+	bool has_hash = false;
+	int ret;
+
+	if (parsed && p->nvlan && f[12] == 0x81 && f[13] == 0x00) {
+		uint16_t tci = (uint16_t)(f[14] << 8 | f[15]);
+
+		strip = true;
+		vi.pri = tci >> 13;
+		vi.cfi = (tci >> 12) & 1;
+		vi.vlanid = tci & 0xfff;
+	}
+	if (parsed && ((p->ipver == 4 && n->off.rx_csum4) ||
+		       (p->ipver == 6 && n->off.rx_csum6))) {
+		csum = true;
+		if (p->ipver == 4) {
+			if (segs > 1 || net_ip4_csum_ok(f, p))
+				ci.receive.ip_checksum_succeeded = 1;
+			else
+				ci.receive.ip_checksum_failed = 1;
+		}
+		if (p->l4_off && p->l4_proto == NET_IPPROTO_TCP) {
+			if (segs > 1 || net_l4_csum_ok(f, p))
+				ci.receive.tcp_checksum_succeeded = 1;
+			else
+				ci.receive.tcp_checksum_failed = 1;
+		} else if (p->l4_off && p->l4_proto == NET_IPPROTO_UDP) {
+			if (net_l4_csum_ok(f, p))
+				ci.receive.udp_checksum_succeeded = 1;
+			else
+				ci.receive.udp_checksum_failed = 1;
+		}
+	}
+	if (parsed && n->rss_on &&
+	    net_rss_hash(n->key, n->key_len, hash_types(n->hash_info), f, p,
+			 &hash, &used)) {
+		uint32_t e = n->itab[hash % n->itab_n];
+
+		q = e < NETVSP_MAX_CHANNELS && n->chans[e] ? e : 0;
+		has_hash = true;
+	}
+	nc = n->chans[q];
+	if (!nc) {
+		n->st.rx_drops++;
+		return;
+	}
+	hs = chan_hvsim(nc->ch);
+	/* the first piece's PPIs */
+	if (strip)
+		put_ppi(b + base, &ppi, IEEE_8021Q_INFO, false, vi.value);
+	if (csum)
+		put_ppi(b + base, &ppi, TCPIP_CHKSUM_PKTINFO, false, ci.value);
+	if (has_hash)
+		put_ppi(b + base, &ppi, NBL_HASH_VALUE, false, hash);
+	dlen = strip ? len - 4 : len;
+	if (base + ppi + dlen <= n->sub_size) {
+		npieces = 1;
+	} else {
+		/* pieces: RSC fragments (NVSP 6.1) */
+		uint32_t room = n->sub_size - base - ppi - 16;
+		uint32_t rest_room = n->sub_size - base - 16;
+
+		if (n->nvsp_version < NVSP_PROTOCOL_VERSION_61 || dlen <= room) {
+			n->st.rx_drops++;
+			return;
+		}
+		npieces = 1 + (dlen - room + rest_room - 1) / rest_room;
+		if (npieces > RX_MAX_PIECES) {
+			n->st.rx_drops++;
+			return;
+		}
+	}
+	if (n->nfree_data < npieces) {
+		starve(n, nc, false);
+		return;
+	}
+	{
+		static uint16_t pkt_id;
+		uint32_t done = 0;
+
+		pkt_id++;
+		for (uint32_t i = 0; i < npieces; i++) {
+			uint32_t pp = i ? 0 : ppi, chunk, off;
+
+			slots[i] = slot_get(n, false);
+			if (npieces > 1) {
+				struct rndis_pktinfo_id id = {
+					.ver = RNDIS_PKTINFO_ID_V1,
+					.flag = RNDIS_PKTINFO_SUBALLOC |
+						(i == 0 ? RNDIS_PKTINFO_1ST_FRAG : 0) |
+						(i == npieces - 1 ?
+						 RNDIS_PKTINFO_LAST_FRAG : 0),
+					.pkt_id = pkt_id,
+				};
+				uint32_t v;
+
+				memcpy(&v, &id, 4);
+				if (i)
+					memset(b + base, 0, 16);
+				put_ppi(b + base, &pp, RNDIS_PKTINFO_ID, true, v);
+			}
+			cap = n->sub_size - base - pp;
+			chunk = dlen - done < cap ? dlen - done : cap;
+			hdr = put_header(b, pp, chunk);
+			off = slots[i] * n->sub_size;
+			ret = gpa_pages_write(hs, &n->rpages, off, b, hdr);
+			/* the frame without its tag: bytes 0..11, then 16.. */
+			if (!ret && strip) {
+				uint32_t src = done < 12 ? done : done + 4;
+				uint32_t w = 0;
+
+				if (done < 12) {
+					w = 12 - done < chunk ? 12 - done : chunk;
+					ret = gpa_pages_write(hs, &n->rpages, off + hdr,
+							      f + done, w);
+					src = 16;
+				}
+				if (!ret && chunk > w)
+					ret = gpa_pages_write(hs, &n->rpages,
+							      off + hdr + w, f + src,
+							      chunk - w);
+			} else if (!ret) {
+				ret = gpa_pages_write(hs, &n->rpages, off + hdr,
+						      f + done, chunk);
+			}
+			lens[i] = hdr + chunk;
+			done += chunk;
+			if (ret) {
+				for (uint32_t k = 0; k <= i; k++)
+					slot_put(n, slots[k]);
+				n->st.rx_drops++;
+				return;
+			}
+		}
+	}
+	ret = xfer_send(nc, slots, lens, npieces, false);
+	if (ret) {
+		starve(n, nc, ret == -EAGAIN);
+		return;
+	}
+	n->st.rx_frames++;
+	n->st.rx_bytes += len;
+	nc->rx_frames++;
+	if (strip)
+		n->st.rx_vlan++;
+	if (ci.receive.tcp_checksum_succeeded || ci.receive.udp_checksum_succeeded)
+		n->st.rx_csum_ok++;
+	if (segs > 1) {
+		n->st.rx_rsc_packets++;
+		n->st.rx_rsc_segments += segs;
+	}
+}
+
+static void rsc_flush(struct netvsp *n)
+{
+	struct net_pkt p;
+	uint16_t segs = 0;
+	uint32_t len;
+
+	if (!n->rsc.len)
+		return;
+	len = net_rsc_finish(&n->rsc, &segs);
+	if (net_parse(n->rscbuf, len, &p))
+		return;		/* cannot happen: built from parsed frames */
+	deliver(n, n->rscbuf, len, &p, true, segs);
+}
+
+void netvsp_rx_frame(void *ctx, const uint8_t *f, uint32_t len)
+{
+	struct netvsp *n = ctx;
+	struct net_pkt p;
+	bool parsed;
+
+	if (!n->link_up) {
+		n->st.rx_drops++;
+		return;
+	}
+	if (!n->rndis_ready || !n->rbuf || !n->nslots || !n->chans[0] ||
+	    !filter_ok(n, f)) {
+		n->st.rx_filtered++;
+		return;
+	}
+	parsed = !net_parse(f, len, &p);
+	/* the guest's MTU (and a tag) bounds what it can take */
+	if (len > n->frame_mtu + (parsed ? 4u * p.nvlan : 0u)) {
+		n->st.rx_drops++;
+		return;
+	}
+	if (parsed && n->nvsp_version >= NVSP_PROTOCOL_VERSION_61 &&
+	    ((p.ipver == 4 && n->off.rsc4) || (p.ipver == 6 && n->off.rsc6))) {
+		switch (net_rsc_offer(&n->rsc, f, len, &p)) {
+		case NET_RSC_MERGED:
+		case NET_RSC_HELD:
+			return;
+		case NET_RSC_FLUSH:
+			rsc_flush(n);
+			if (net_rsc_offer(&n->rsc, f, len, &p) == NET_RSC_HELD)
+				return;
+			break;
+		default:
+			break;
+		}
+	}
+	/* keep the order of a flow: what is held goes first */
+	rsc_flush(n);
+	deliver(n, f, len, &p, parsed, 1);
+}
+
+void netvsp_rx_done(void *ctx)
+{
+	rsc_flush(ctx);
+}
