@@ -52,7 +52,9 @@ for k in "${guest_kernels[@]}"; do
 done
 # The host side under ASan/UBSan: its data paths and hot-plug, on 6.1.
 for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh \
-	tests/guest/storage_disk.sh tests/guest/storage_hotplug.sh; do
+	tests/guest/storage_disk.sh tests/guest/storage_hotplug.sh \
+	tests/guest/net_ping.sh tests/guest/net_offloads.sh \
+	tests/guest/net_hotplug.sh tests/guest/net_switch.sh; do
 	step "guest 6.1 $(basename "$t" .sh) (hvsim asan)" \
 		tests/qemu/boot.sh --series 6.1 --scenario "$t" --asan
 done
