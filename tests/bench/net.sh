@@ -41,6 +41,6 @@ for p in 1 2 4 8; do
 		a=$(gbps 10.0.0.1 $p "$r")
 		b=$(gbps 10.0.1.1 $p "$r")
 		printf '%-8s %-7s %9s Gb/s %7s Gb/s %7s\n' $p $dir "$a" "$b" \
-			"$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+			"$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 	done
 done
