@@ -54,7 +54,8 @@ done
 for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh \
 	tests/guest/storage_disk.sh tests/guest/storage_hotplug.sh \
 	tests/guest/net_ping.sh tests/guest/net_offloads.sh \
-	tests/guest/net_hotplug.sh tests/guest/net_switch.sh; do
+	tests/guest/net_hotplug.sh tests/guest/net_switch.sh \
+	tests/guest/net_hostile.sh; do
 	step "guest 6.1 $(basename "$t" .sh) (hvsim asan)" \
 		tests/qemu/boot.sh --series 6.1 --scenario "$t" --asan
 done

@@ -346,6 +346,7 @@ static void netvsc_send_table(struct netvsc_dev *nvdev, const u8 *data,
 {
 	const struct nvsp_message *m = (const void *)data;
 	u32 cnt = m->msg.send_table.count, off = m->msg.send_table.offset;
+	u32 tab[NVSP_SEND_TAB_SIZE];
 	u32 i;
 
 	if (cnt != NVSP_SEND_TAB_SIZE) {
@@ -364,8 +365,18 @@ static void netvsc_send_table(struct netvsc_dev *nvdev, const u8 *data,
 		return;
 	}
 	for (i = 0; i < cnt; i++)
-		memcpy(&nvdev->send_table[i], data + off + i * sizeof(u32),
-		       sizeof(u32));
+		memcpy(&tab[i], data + off + i * sizeof(u32), sizeof(u32));
+	/* a queue we can never have: the whole table is suspect */
+	for (i = 0; i < cnt; i++) {
+		if (tab[i] >= NETVSC_MAX_CHANNELS) {
+			netvsc_warn_rl(nvdev->ndev,
+				       "send table names queue %u, ignored\n",
+				       tab[i]);
+			return;
+		}
+	}
+	for (i = 0; i < cnt; i++)
+		WRITE_ONCE(nvdev->send_table[i], tab[i]);
 	WRITE_ONCE(nvdev->send_table_ok, true);
 }
 
@@ -380,8 +391,10 @@ static void netvsc_host_msg(struct netvsc_chan *nc,
 
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, pkt->data, len);
-	if (len < sizeof(m->hdr))
+	if (len < sizeof(m->hdr)) {
+		netvsc_warn_rl(nvdev->ndev, "NVSP message of %u bytes\n", len);
 		return;
+	}
 	switch (m->hdr.msg_type) {
 	case NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION:
 		if (len < offsetofend(struct nvsp_message, msg.vf_assoc.serial))

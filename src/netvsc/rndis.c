@@ -430,12 +430,27 @@ int netvsc_rndis_set_offloads(struct netvsc_dev *nvdev,
 	return netvsc_rndis_set(nvdev, OID_TCP_OFFLOAD_PARAMETERS, &p, len);
 }
 
-/* A status indication: carrier and link changes */
+/*
+ * A status indication (@len bytes from the start of the message, our own
+ * copy): carrier and link changes.  Its status buffer, when it has one,
+ * must lie inside the message (rndis_filter.c, 6.12, checks the one of
+ * LINK_SPEED_CHANGE).
+ */
 static void netvsc_rndis_indicate(struct netvsc_dev *nvdev,
-				  const struct rndis_indicate_status *st)
+				  const struct rndis_indicate_status *st,
+				  u32 len)
 {
 	struct netvsc_ctx *ctx = netvsc_ctx(nvdev->ndev);
+	u32 body = len - RNDIS_HEADER_SIZE;
+	u32 off = st->status_buf_offset, blen = st->status_buflen;
+	u32 speed;
 
+	if (blen && (off < sizeof(*st) || off > body || blen > body - off)) {
+		netvsc_warn_rl(nvdev->ndev,
+			       "RNDIS status %#x: buffer at %u, %u bytes, outside the message (%u bytes)\n",
+			       st->status, off, blen, len);
+		return;
+	}
 	switch (st->status) {
 	case RNDIS_STATUS_MEDIA_CONNECT:
 		WRITE_ONCE(ctx->host_link, true);
@@ -450,6 +465,14 @@ static void netvsc_rndis_indicate(struct netvsc_dev *nvdev,
 		schedule_work(&ctx->link_work);
 		break;
 	case RNDIS_STATUS_LINK_SPEED_CHANGE:
+		/* the new speed in units of 100 bit/s */
+		if (blen < sizeof(speed)) {
+			netvsc_warn_rl(nvdev->ndev,
+				       "RNDIS link speed change without a speed\n");
+			break;
+		}
+		memcpy(&speed, (const u8 *)st + off, sizeof(speed));
+		WRITE_ONCE(ctx->speed, speed / 10000);
 		break;
 	default:
 		netdev_dbg(nvdev->ndev, "RNDIS status %#x\n", st->status);
@@ -496,7 +519,7 @@ void netvsc_rndis_message(struct netvsc_chan *nc, const void *msg, u32 len)
 	case RNDIS_MSG_INDICATE:
 		if (len < RNDIS_MESSAGE_SIZE(struct rndis_indicate_status))
 			break;
-		netvsc_rndis_indicate(nvdev, &m->msg.indicate_status);
+		netvsc_rndis_indicate(nvdev, &m->msg.indicate_status, len);
 		return;
 	default:
 		break;

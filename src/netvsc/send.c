@@ -518,8 +518,8 @@ u16 netvsc_select_queue(struct net_device *ndev, struct sk_buff *skb,
 	nvdev = rcu_dereference(ctx->nvdev);
 	if (nvdev && READ_ONCE(nvdev->send_table_ok) &&
 	    ndev->real_num_tx_queues > 1) {
-		q = nvdev->send_table[skb_get_hash(skb) &
-				      (NVSP_SEND_TAB_SIZE - 1)];
+		q = READ_ONCE(nvdev->send_table[skb_get_hash(skb) &
+						(NVSP_SEND_TAB_SIZE - 1)]);
 		rcu_read_unlock();
 		return q % ndev->real_num_tx_queues;
 	}

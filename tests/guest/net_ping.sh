@@ -8,6 +8,9 @@
 # timeout: 240
 
 hv_load_net
+for p in ring_size debug; do
+	[ -e /sys/module/hv_netvsc/parameters/$p ] || fail "no module parameter $p"
+done
 nic=$(hv_nic) || fail "no synthetic NIC appeared"
 note "NIC: $nic ($(cat /sys/class/net/$nic/device/device_id))"
 [ "$(cat /sys/class/net/$nic/address)" = 00:15:5d:12:34:56 ] ||

@@ -58,8 +58,33 @@ got=$(hostctl net rss 0 | awk '$1 == "hash_key" { print $2 }')
 [ "$got" = "$want" ] || fail "host key $got, set $want"
 ethtool -x "$nic" | grep -qi "${key:0:14}" || fail "ethtool -x does not show the new key"
 
+# TCP/IPv4 hashing on and off: the host's hash types follow
+ethtool -N "$nic" rx-flow-hash tcp4 sd || fail "ethtool -N tcp4 sd"
+sd=$(hostctl net rss 0 | awk '$1 == "hash_types" { print $2 }')
+ethtool -N "$nic" rx-flow-hash tcp4 sdfn || fail "ethtool -N tcp4 sdfn"
+sdfn=$(hostctl net rss 0 | awk '$1 == "hash_types" { print $2 }')
+note "host hash types: tcp4 sd $sd, sdfn $sdfn"
+[ $((sdfn & 0x200)) -ne 0 ] && [ $((sd & 0x200)) -eq 0 ] ||
+	fail "NDIS_HASH_TCP_IPV4 does not follow ethtool -N tcp4"
 ethtool -N "$nic" rx-flow-hash udp4 sdfn || fail "ethtool -N udp4 sdfn"
 ethtool -n "$nic" rx-flow-hash udp4 | grep -q 'L4 bytes 0 & 1' || fail "udp4 hash lacks ports"
 ethtool -N "$nic" rx-flow-hash udp4 sd || fail "ethtool -N udp4 sd"
 ethtool -n "$nic" rx-flow-hash udp4 | grep -q 'L4 bytes' && fail "udp4 hash still has ports"
+
+# ring sizes and queue count change with the device running
+ethtool -G "$nic" rx 2048 tx 64 || fail "ethtool -G"
+ethtool -g "$nic" | sed -n '/Current/,$p' | tee /tmp/g
+grep -Eq 'RX:[[:space:]]+2048' /tmp/g && grep -Eq 'TX:[[:space:]]+64' /tmp/g ||
+	fail "ethtool -g does not show the new ring sizes"
+wait_for 10 'ping -c 1 -W 1 10.0.0.1 >/dev/null 2>&1' || fail "no ping after ethtool -G"
+# (the kernel refuses fewer queues than a user-set table names)
+ethtool -X "$nic" default || fail "ethtool -X default"
+ethtool -L "$nic" combined 1 || fail "ethtool -L combined 1"
+wait_for 10 '[ "$(net_stat 0 queues)" = 1 ]' || fail "host: $(net_stat 0 queues) queues, want 1"
+wait_for 10 'ping -c 1 -W 1 10.0.0.1 >/dev/null 2>&1' || fail "no ping with 1 queue"
+ethtool -L "$nic" combined 2 || fail "ethtool -L combined 2 again"
+wait_for 10 '[ "$(net_stat 0 queues)" = 2 ]' || fail "host: $(net_stat 0 queues) queues, want 2"
+read -r r0 r1 t0 t1 < <(flows)
+note "2 queues again: rx q0 +$r0 q1 +$r1, tx q0 +$t0 q1 +$t1"
+[ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] || fail "received traffic did not use both queues again"
 check_dmesg_clean

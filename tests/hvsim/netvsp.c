@@ -18,7 +18,8 @@
  *   SEND_RNDIS_PKT: netvsp_tx.c, answered with SEND_RNDIS_PKT_COMPLETE.
  *   SUBCHANNEL ALLOCATE n (>= 5): min(n, channels=) are offered; then the
  *     send indirection table goes to the guest (>= 5).
- *   SWITCH_DATA_PATH (>= 4): recorded and counted, completed if asked.
+ *   SWITCH_DATA_PATH (>= 4): recorded and counted, completed if asked;
+ *     while it says VF, received frames are not delivered (netvsp_rx.c).
  * Messages are answered only when the guest asked for a completion
  * (VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED), with VM_PKT_COMP and the
  * same trans_id.  A message out of place (buffers before INIT, a second
@@ -359,6 +360,13 @@ static void nvsp_rndis_pkt(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 	}
 	status = netvsp_tx_rndis(nc, n->msgbuf, len,
 				 r->channel_type == NVSP_RNDIS_CHANNEL_CONTROL);
+	if (r->channel_type == NVSP_RNDIS_CHANNEL_DATA &&
+	    (pkt->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED)) {
+		/* for "net inject NIC comp-again" */
+		n->last_tx_tid = pkt->trans_id;
+		n->last_tx_queue = nc->idx;
+		n->have_last_tx = true;
+	}
 out:
 	m.msg.send_rndis_pkt_complete.status = status;
 	answer(nc, pkt, &m);
@@ -404,6 +412,12 @@ static void nvsp_subchannel(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 		want = n->max_sub;
 	m.msg.subchn_comp.status = NVSP_STAT_SUCCESS;
 	m.msg.subchn_comp.num_subchannels = want;
+	if (n->inj_subch_extra) {
+		/* net inject: more than the guest asked for */
+		n->inj_subch_extra = false;
+		m.msg.subchn_comp.num_subchannels =
+			req->msg.subchn_req.num_subchannels + 3;
+	}
 	n->granted_subs = want;
 	/* the answer first: Linux reads num_subchannels, then waits for the
 	 * offers (rndis_set_subchannel) */
@@ -603,6 +617,7 @@ static void reset_primary(struct netvsp *n)
 	n->have_config = false;
 	n->granted_subs = 0;
 	n->datapath = NVSP_DATAPATH_SYNTHETIC;
+	n->have_last_tx = false;
 }
 
 static void net_close(struct hv_chan *ch)

@@ -13,6 +13,7 @@
  *   netvsp_rx.c     wire -> guest: filter, VLAN/csum/hash PPIs, RSS
  *                   channel choice, RSC, receive-buffer slots
  *   netvsp_ctl.c    the "net" control commands
+ *   netvsp_inject.c "net inject": malformed messages to the guest
  *
  * Host behaviour follows microsoft/openvmm vm/devices/net/netvsp/src
  * (lib.rs, buffers.rs) and what Linux 6.12's netvsc (drivers/net/hyperv)
@@ -64,6 +65,8 @@ struct netvsp_stats {
 	uint64_t rx_filtered;		/* not for this NIC's filter */
 	uint64_t rndis_requests;
 	uint64_t datapath_switches;
+	uint64_t rx_vf_drops;		/* data path is the VF: not delivered */
+	uint64_t injected;		/* net inject messages sent */
 };
 
 /* a packet to the guest that waits for ring room (or a control slot) */
@@ -154,6 +157,13 @@ struct netvsp {
 	uint32_t vf_serial;
 	uint32_t datapath;		/* NVSP_DATAPATH_* */
 
+	/* net inject (netvsp_inject.c) */
+	uint64_t last_tx_tid;		/* last data SEND_RNDIS_PKT completed */
+	uint16_t last_tx_queue;
+	bool have_last_tx;
+	bool inj_query_info;		/* next QUERY_C: value outside it */
+	bool inj_subch_extra;		/* next SUBCHANNEL: grant more */
+
 	/* scratch */
 	uint8_t *msgbuf;		/* a guest RNDIS message, NETVSP_MAX_MSG */
 	uint8_t *framebuf;		/* a frame being changed (VLAN insert) */
@@ -216,6 +226,27 @@ int netvsp_rx_send_ctrl(struct netvsp_chan *nc, const void *msg,
 void netvsp_rx_complete(struct netvsp_chan *nc, uint64_t trans_id);
 /* room again: resume the backend */
 void netvsp_rx_kick(struct netvsp *n);
+/* a free slot (@ctrl: a control slot first), or NETVSP_NO_SLOT */
+uint32_t netvsp_rx_slot_get(struct netvsp *n, bool ctrl);
+void netvsp_rx_slot_put(struct netvsp *n, uint32_t s);
+/*
+ * A hand-made transfer-page packet (net inject): the header says
+ * @range_cnt ranges, @nr of them (@r) follow, then @len bytes of @data;
+ * @pageset is the transfer page set id.  Slots @slots[0..nslots) belong
+ * to it and come back with the guest's completion (or when the primary
+ * closes).  0, or -errno with the slots freed.
+ */
+int netvsp_rx_send_raw(struct netvsp_chan *nc, const uint32_t *slots,
+		       uint32_t nslots, uint16_t pageset, uint32_t range_cnt,
+		       const struct vmtransfer_page_range *r, uint32_t nr,
+		       const void *data, uint32_t len);
+
+/* netvsp_inject.c */
+/* send one malformed message of @kind; 0, or -1 with @err set */
+int netvsp_inject(struct netvsp *n, const char *kind, char *err,
+		  size_t errlen);
+/* the kinds, space-separated */
+extern const char netvsp_inject_kinds[];
 
 /* netvsp_ctl.c */
 #define NETVSP_CTL_NCMDS	1	/* "net" with sub-commands */

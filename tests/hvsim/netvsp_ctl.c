@@ -9,6 +9,7 @@
  *   net rss NIC               RSS state the guest set
  *   net vf NIC add|remove     NVSP4 SEND_VF_ASSOCIATION to the guest
  *   net macpolicy NIC allow|deny   honour MAC changes from the guest?
+ *   net inject NIC KIND       one malformed message (netvsp_inject.c)
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #define NET_USAGE							\
 	"net list | net link <nic> up|down | net stats <nic> | "	\
 	"net rss <nic> | net vf <nic> add|remove | "			\
-	"net macpolicy <nic> allow|deny"
+	"net macpolicy <nic> allow|deny | net inject <nic> <kind>"
 
 static struct netvsp *find_nic(struct ctl_conn *c, const char *arg)
 {
@@ -59,6 +60,8 @@ static void stats(struct ctl_conn *c, struct netvsp *n)
 	ctl_printf(c, "datapath %s",
 		   n->datapath == NVSP_DATAPATH_VF ? "vf" : "synthetic");
 	P("datapath_switches", s->datapath_switches);
+	P("rx_vf_drops", s->rx_vf_drops);
+	P("injected", s->injected);
 	ctl_printf(c, "packet_filter 0x%x", n->filter);
 	P("tx_frames", s->tx_frames);
 	P("tx_bytes", s->tx_bytes);
@@ -172,6 +175,13 @@ static int cmd_net(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 		if (netvsp_vf(n, !strcmp(argv[3], "add")))
 			return ctl_fail(c, "NIC %u: guest not connected (NVSP >= 4)",
 					n->nic);
+		return 0;
+	}
+	if (!strcmp(sub, "inject")) {
+		char err[160];
+
+		if (netvsp_inject(n, argv[3], err, sizeof(err)))
+			return ctl_fail(c, "%s", err);
 		return 0;
 	}
 	if (!strcmp(sub, "macpolicy")) {

@@ -472,6 +472,11 @@ void netvsp_rndis_control(struct netvsp_chan *nc, const uint8_t *msg,
 		c->status = RNDIS_STATUS_SUCCESS;
 		c->info_buflen = (uint32_t)vlen;
 		c->info_buf_offset = sizeof(struct rndis_query_complete);
+		if (n->inj_query_info) {
+			/* net inject: the value lies outside the message */
+			n->inj_query_info = false;
+			c->info_buf_offset = 0x7fff0000u;
+		}
 		rlen = hdr + (uint32_t)vlen;
 		break;
 	}

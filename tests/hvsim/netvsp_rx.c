@@ -32,6 +32,8 @@
  *    an RNDIS packet with RNDIS_PKTINFO_ID {SUBALLOC, 1ST_FRAG on the
  *    first, LAST_FRAG on the last}; the other PPIs ride on the first piece
  *    (rndis_filter.c rndis_filter_receive_data / rsc_add_data).
+ * While the guest's data path is the VF (SWITCH_DATA_PATH) no frame is
+ * delivered here: Hyper-V gives them to the VF (counted in rx_vf_drops).
  * When the guest cannot take a frame (no free slot, inbound ring full)
  * it is dropped (rx_drops) and the backend stops reading until slots come
  * back or the ring has room: the loop never waits.
@@ -104,6 +106,74 @@ static void slot_put(struct netvsp *n, uint32_t s)
 		n->free_data[n->nfree_data++] = s;
 }
 
+uint32_t netvsp_rx_slot_get(struct netvsp *n, bool ctrl)
+{
+	return n->nslots ? slot_get(n, ctrl) : NETVSP_NO_SLOT;
+}
+
+void netvsp_rx_slot_put(struct netvsp *n, uint32_t s)
+{
+	if (s < n->nslots)
+		slot_put(n, s);
+}
+
+static uint64_t next_tid(struct netvsp *n, uint32_t first)
+{
+	if (!++n->tid_gen)
+		n->tid_gen = 1;
+	return (uint64_t)n->tid_gen << 32 | first;
+}
+
+/* the packet with @tid holds @slots until the guest completes it */
+static void own_slots(struct netvsp *n, uint64_t tid, const uint32_t *slots,
+		      uint32_t nr)
+{
+	n->slot_tid[slots[0]] = tid;
+	for (uint32_t i = 0; i < nr; i++)
+		n->slot_next[slots[i]] = i + 1 < nr ? slots[i + 1] : NETVSP_NO_SLOT;
+	n->inflight++;
+}
+
+int netvsp_rx_send_raw(struct netvsp_chan *nc, const uint32_t *slots,
+		       uint32_t nslots, uint16_t pageset, uint32_t range_cnt,
+		       const struct vmtransfer_page_range *r, uint32_t nr,
+		       const void *data, uint32_t len)
+{
+	struct netvsp *n = nc->n;
+	struct {
+		uint16_t id;
+		uint8_t sender_owns_set;
+		uint8_t reserved;
+		uint32_t range_cnt;
+		struct vmtransfer_page_range r[RX_MAX_PIECES];
+	} __packed h;
+	uint64_t tid;
+	int ret;
+
+	if (!nslots || nr > RX_MAX_PIECES) {
+		for (uint32_t i = 0; i < nslots; i++)
+			netvsp_rx_slot_put(n, slots[i]);
+		return -EINVAL;
+	}
+	memset(&h, 0, sizeof(h));
+	h.id = pageset;
+	h.range_cnt = range_cnt;
+	if (nr)
+		memcpy(h.r, r, nr * sizeof(*r));
+	tid = next_tid(n, slots[0]);
+	ret = chan_send(nc->ch, VM_PKT_DATA_USING_XFER_PAGES,
+			VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, tid, &h,
+			(uint32_t)(offsetof(typeof(h), r) + nr * sizeof(*r)),
+			data, len);
+	if (ret) {
+		for (uint32_t i = 0; i < nslots; i++)
+			slot_put(n, slots[i]);
+		return ret;
+	}
+	own_slots(n, tid, slots, nslots);
+	return 0;
+}
+
 /* the slots of one transfer-page packet, lengths per slot */
 static int xfer_send(struct netvsp_chan *nc, const uint32_t *slots,
 		     const uint32_t *lens, uint32_t nr, bool ctrl)
@@ -114,9 +184,7 @@ static int xfer_send(struct netvsp_chan *nc, const uint32_t *slots,
 	uint64_t tid;
 	int ret;
 
-	if (!++n->tid_gen)
-		n->tid_gen = 1;
-	tid = (uint64_t)n->tid_gen << 32 | slots[0];
+	tid = next_tid(n, slots[0]);
 	for (uint32_t i = 0; i < nr; i++) {
 		r[i].byte_count = lens[i];
 		r[i].byte_offset = slots[i] * n->sub_size;
@@ -132,10 +200,7 @@ static int xfer_send(struct netvsp_chan *nc, const uint32_t *slots,
 			slot_put(n, slots[i]);
 		return ret;
 	}
-	n->slot_tid[slots[0]] = tid;
-	for (uint32_t i = 0; i < nr; i++)
-		n->slot_next[slots[i]] = i + 1 < nr ? slots[i + 1] : NETVSP_NO_SLOT;
-	n->inflight++;
+	own_slots(n, tid, slots, nr);
 	return 0;
 }
 
@@ -462,8 +527,16 @@ void netvsp_rx_frame(void *ctx, const uint8_t *f, uint32_t len)
 		n->st.rx_drops++;
 		return;
 	}
-	if (!n->rndis_ready || !n->rbuf || !n->nslots || !n->chans[0] ||
-	    !filter_ok(n, f)) {
+	/*
+	 * The guest switched its data path to the VF: Hyper-V delivers to
+	 * the VF then, not on the synthetic channels.
+	 */
+	if (n->datapath == NVSP_DATAPATH_VF) {
+		n->st.rx_vf_drops++;
+		return;
+	}
+	if (len < ETH_HLEN_ || !n->rndis_ready || !n->rbuf || !n->nslots ||
+	    !n->chans[0] || !filter_ok(n, f)) {
 		n->st.rx_filtered++;
 		return;
 	}

@@ -1217,7 +1217,18 @@ static bool vf(void)
 	CHECK_EQ(h.d.trans_id, g.tid);
 	CHECK_EQ(h.len, 0);
 	o = tg_ctl(&g.t, "net stats 0");
-	CHECK(strstr(o, "datapath vf\ndatapath_switches 1\n"));
+	CHECK(strstr(o, "datapath vf\ndatapath_switches 1\nrx_vf_drops 0\n"));
+	/* Hyper-V now delivers to the VF: nothing on the synthetic path */
+	{
+		static uint8_t f[200];
+		uint32_t len = ipframe(f, guest_mac, host_mac, 17, 0, 100, 0, 7);
+
+		CHECK_EQ(send_wire(f, len), 0);
+		nic_poll();
+		CHECK_EQ(nic()->st.rx_vf_drops, 1);
+		CHECK_EQ(nic()->st.rx_frames, 0);
+		CHECK(host_pkt(&g.tc, &h) != 0);
+	}
 	m.msg.active_dp.active_datapath = NVSP_DATAPATH_SYNTHETIC;
 	CHECK_EQ(nvsp_send(&g.tc, &m, false), 0);
 	CHECK(tg_ctl_ok(&g.t, "net vf 0 remove"));
@@ -1226,6 +1237,231 @@ static bool vf(void)
 	CHECK_EQ(m.msg.vf_assoc.allocated, 0);
 	o = tg_ctl(&g.t, "net stats 0");
 	CHECK(strstr(o, "datapath synthetic\ndatapath_switches 2\n"));
+	return true;
+}
+
+/* net inject: each kind is the malformed packet it claims to be */
+static bool inject_rx(const char *kind, struct hpkt *h, uint8_t *m,
+		      uint32_t *len)
+{
+	char line[64];
+	struct nvsp_message nm;
+
+	snprintf(line, sizeof(line), "net inject 0 %s", kind);
+	CHECK(tg_ctl_ok(&g.t, line));
+	CHECK_EQ(host_pkt(&g.tc, h), 0);
+	CHECK_EQ(h->d.type, VM_PKT_DATA_USING_XFER_PAGES);
+	CHECK(h->d.flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	CHECK_EQ(h->xfer_id, NVSP_RECEIVE_BUFFER_ID);
+	CHECK(h->len >= sizeof(nm));
+	memcpy(&nm, h->data, sizeof(nm));
+	CHECK_EQ(nm.hdr.msg_type, NVSP_MSG1_TYPE_SEND_RNDIS_PKT);
+	CHECK_EQ(nic()->inflight, 1);
+	*len = 0;
+	if (h->nranges >= 1 && h->r[0].byte_offset < 256 * 4096 &&
+	    h->r[0].byte_count <= 256 * 4096 - h->r[0].byte_offset) {
+		*len = h->r[0].byte_count;
+		memcpy(m, rbuf() + h->r[0].byte_offset, *len);
+	}
+	return true;
+}
+
+/* the guest's completion gives the slot back */
+static bool inject_done(const struct hpkt *h)
+{
+	complete_xfer(&g.tc, h->d.trans_id);
+	CHECK_EQ(nic()->inflight, 0);
+	return true;
+}
+
+static bool inject(void)
+{
+	static uint8_t m[4096];
+	struct rndis_message r;
+	struct rndis_per_packet_info pi;
+	struct nvsp_message nm;
+	uint32_t len, bufsz = 256 * 4096, v;
+	struct hpkt h;
+	const char *o;
+	uint64_t inj;
+
+	/* ranges */
+	CHECK(inject_rx("range-past", &h, m, &len));
+	CHECK_EQ(h.nranges, 1);
+	CHECK_EQ(h.r[0].byte_offset, bufsz);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("range-wrap", &h, m, &len));
+	CHECK_EQ(h.nranges, 1);
+	CHECK((uint32_t)(h.r[0].byte_offset + h.r[0].byte_count) <
+	      h.r[0].byte_offset);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("range-count", &h, m, &len));
+	CHECK_EQ(h.nranges, 100);
+	/* the packet holds one range: its NVSP message follows it */
+	CHECK_EQ(h.d.offset8 * 8u, 24 + 8);
+	CHECK(inject_done(&h));
+	/* RNDIS lengths and offsets */
+	CHECK(inject_rx("msg-len", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.ndis_msg_type, RNDIS_MSG_PACKET);
+	CHECK(r.msg_len > len);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("data-off", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.msg_len, len);
+	CHECK(r.msg.pkt.data_offset > len);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("data-len", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	CHECK(r.msg.pkt.data_offset < len);
+	CHECK(r.msg.pkt.data_len > len);
+	CHECK(inject_done(&h));
+	/* PPI chains */
+	CHECK(inject_rx("ppi-zero", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.msg.pkt.per_pkt_info_len, 16);
+	memcpy(&pi, m + 8 + r.msg.pkt.per_pkt_info_offset, sizeof(pi));
+	CHECK_EQ(pi.size, 0);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("ppi-size", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	memcpy(&pi, m + 8 + r.msg.pkt.per_pkt_info_offset, sizeof(pi));
+	CHECK(pi.size > r.msg.pkt.per_pkt_info_len);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("ppi-off", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	memcpy(&pi, m + 8 + r.msg.pkt.per_pkt_info_offset, sizeof(pi));
+	CHECK(pi.size <= r.msg.pkt.per_pkt_info_len);
+	CHECK(pi.ppi_offset > pi.size);
+	CHECK(inject_done(&h));
+	/* RSC fragments and a runt */
+	CHECK(inject_rx("rsc-middle", &h, m, &len));
+	CHECK(get_ppi(m, RNDIS_PKTINFO_ID, true, &v));
+	CHECK_EQ((v >> 8) & 0xff, RNDIS_PKTINFO_SUBALLOC);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("rsc-open", &h, m, &len));
+	CHECK_EQ(h.nranges, 1);
+	CHECK(get_ppi(m, RNDIS_PKTINFO_ID, true, &v));
+	CHECK_EQ((v >> 8) & 0xff,
+		 RNDIS_PKTINFO_SUBALLOC | RNDIS_PKTINFO_1ST_FRAG);
+	CHECK(inject_done(&h));
+	CHECK(inject_rx("runt", &h, m, &len));
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.msg.pkt.data_len, 10);
+	CHECK_EQ(r.msg_len, len);
+	/* never completed: the slot stays taken (and shows) */
+	o = tg_ctl(&g.t, "net stats 0");
+	CHECK(strstr(o, "rx_inflight 1\n"));
+	CHECK(inject_done(&h));
+
+	/* NVSP messages */
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 nvsp-type"));
+	CHECK_EQ(host_pkt(&g.tc, &h), 0);
+	CHECK_EQ(h.d.type, VM_PKT_DATA_INBAND);
+	memcpy(&nm, h.data, sizeof(nm));
+	CHECK_EQ(nm.hdr.msg_type, 0x7777);
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 nvsp-short"));
+	CHECK_EQ(host_pkt(&g.tc, &h), 0);
+	CHECK_EQ(h.len, 8);
+	memcpy(&nm, h.data, 8);
+	CHECK_EQ(nm.hdr.msg_type, NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION);
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 vf-serial"));
+	CHECK_EQ(host_pkt(&g.tc, &h), 0);
+	memcpy(&nm, h.data, sizeof(nm));
+	CHECK_EQ(nm.msg.vf_assoc.allocated, 1);
+	CHECK_EQ(nm.msg.vf_assoc.serial, 0xffffffffu);
+	{
+		static const struct {
+			const char *kind;
+			uint32_t count, offset, len, entry0;
+		} t[] = {
+			{ "table-zero", 0, 40, 104, 0 },
+			{ "table-big", 200, 40, 104, 0 },
+			{ "table-off", 16, 0x10000, 40, 0 },
+			{ "table-queue", 16, 40, 104, 1000 },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+			char line[64];
+
+			snprintf(line, sizeof(line), "net inject 0 %s", t[i].kind);
+			CHECK(tg_ctl_ok(&g.t, line));
+			CHECK_EQ(host_pkt(&g.tc, &h), 0);
+			CHECK_EQ(h.d.type, VM_PKT_DATA_INBAND);
+			CHECK_EQ(h.len, t[i].len);
+			memcpy(&nm, h.data, sizeof(nm));
+			CHECK_EQ(nm.hdr.msg_type, NVSP_MSG5_TYPE_SEND_INDIRECTION_TABLE);
+			CHECK_EQ(nm.msg.send_table.count, t[i].count);
+			CHECK_EQ(nm.msg.send_table.offset, t[i].offset);
+			if (t[i].len > 40) {
+				memcpy(&v, h.data + 40, 4);
+				CHECK_EQ(v, t[i].entry0);
+			}
+		}
+	}
+	/* completions: never used, and repeated */
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 comp-unknown"));
+	CHECK_EQ(host_pkt(&g.tc, &h), 0);
+	CHECK_EQ(h.d.type, VM_PKT_COMP);
+	CHECK_EQ(h.d.trans_id, 0x00001234000003ffULL);
+	memcpy(&nm, h.data, sizeof(nm));
+	CHECK_EQ(nm.hdr.msg_type, NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE);
+	CHECK(!tg_ctl_ok(&g.t, "net inject 0 comp-again"));	/* none yet */
+	len = build_packet(msg, m, 60, NULL, 0);
+	CHECK_EQ(rndis_send_section(&g.tc, msg, len, 1, false), NVSP_STAT_SUCCESS);
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 comp-again"));
+	CHECK_EQ(host_pkt(&g.tc, &h), 0);
+	CHECK_EQ(h.d.type, VM_PKT_COMP);
+	CHECK_EQ(h.d.trans_id, g.tid);
+	/* RNDIS answers nobody asked for, a bad status buffer */
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 query-id"));
+	CHECK(rndis_recv(&g.tc, m, sizeof(m), NULL) > 0);
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.ndis_msg_type, RNDIS_MSG_QUERY_C);
+	CHECK_EQ(r.msg.query_complete.req_id, 0xdeadbeef);
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 set-id"));
+	CHECK(rndis_recv(&g.tc, m, sizeof(m), NULL) > 0);
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.ndis_msg_type, RNDIS_MSG_SET_C);
+	CHECK_EQ(r.msg.set_complete.req_id, 0xdeadbef0);
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 status-len"));
+	len = (uint32_t)rndis_recv(&g.tc, m, sizeof(m), NULL);
+	memcpy(&r, m, sizeof(r));
+	CHECK_EQ(r.ndis_msg_type, RNDIS_MSG_INDICATE);
+	CHECK_EQ(r.msg_len, len);
+	CHECK_EQ(r.msg.indicate_status.status, RNDIS_STATUS_LINK_SPEED_CHANGE);
+	CHECK(r.msg.indicate_status.status_buflen > len);
+	/* armed: the next QUERY_C's value lies outside it, once */
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 query-info"));
+	for (int i = 0; i < 2; i++) {
+		struct rndis_query_complete qc;
+
+		memset(msg, 0, 64);
+		memcpy(&r, msg, sizeof(r));
+		r.ndis_msg_type = RNDIS_MSG_QUERY;
+		r.msg_len = RNDIS_MESSAGE_SIZE(struct rndis_query_request);
+		r.msg.query_req.req_id = ++g.req_id;
+		r.msg.query_req.oid = RNDIS_OID_GEN_LINK_SPEED;
+		memcpy(msg, &r, r.msg_len);
+		CHECK_EQ(rndis_send_section(&g.tc, msg, r.msg_len, 0, true),
+			 NVSP_STAT_SUCCESS);
+		len = (uint32_t)rndis_recv(&g.tc, m, sizeof(m), NULL);
+		memcpy(&qc, m + 8, sizeof(qc));
+		CHECK_EQ(qc.req_id, g.req_id);
+		if (!i)
+			CHECK(qc.info_buf_offset > len);
+		else
+			CHECK_EQ(qc.info_buf_offset, sizeof(qc));
+	}
+	/* armed: more sub-channels than asked for, once */
+	CHECK(tg_ctl_ok(&g.t, "net inject 0 subch-extra"));
+	CHECK(nic()->inj_subch_extra);
+
+	CHECK(!tg_ctl_ok(&g.t, "net inject 0 nonsense"));
+	CHECK(!tg_ctl_ok(&g.t, "net inject 7 runt"));
+	inj = nic()->st.injected;
+	CHECK_EQ(inj, 26);
+	CHECK_EQ(nic()->inflight, 0);
 	return true;
 }
 
@@ -1270,6 +1506,7 @@ NET_TEST(rx, "")
 NET_TEST(rsc, "")
 NET_TEST(subchannels, ",channels=2")
 NET_TEST(vf, "")
+NET_TEST(inject, "")
 
 int main(void)
 {
@@ -1281,6 +1518,7 @@ int main(void)
 		{ "RX: RSC coalescing into fragments", t_rsc },
 		{ "sub-channels, send table, RSS spreading", t_subchannels },
 		{ "VF association and data path switch", t_vf },
+		{ "net inject builds each malformed message", t_inject },
 		{ "device options and net list", options },
 	};
 	int ret;
