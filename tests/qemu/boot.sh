@@ -163,10 +163,10 @@ qemu_cmd() {
 	fi
 	# tsc=unstable: otherwise the kernel marks sched_clock stable about a
 	# second into boot by patching a static branch while the other vCPU
-	# may be running it, and QEMU's multi-threaded TCG now and then runs
-	# a stale translation holding the patch's int3 after the patch is
-	# done: a panic in sched_clock_idle_wakeup_event, once in about 550
-	# boots here.  With the TSC unstable from the start nothing is
+	# may be running it, and under QEMU's multi-threaded TCG that vCPU
+	# now and then faults in the half-patched instruction (RIP one byte
+	# into the site, as after the patch's int3): a panic in
+	# sched_clock_idle_wakeup_event, once in about 550 boots here.  With the TSC unstable from the start nothing is
 	# patched; the clocksource is the HPET, no slower in these tests.
 	append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init tsc=unstable"
 	append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
