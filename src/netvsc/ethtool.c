@@ -80,54 +80,29 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 {
 	struct netvsc_ctx *ctx = netvsc_ctx(ndev);
 	const atomic_long_t *g = &ctx->eth.tx_scattered;
-	u64 vf[NETVSC_NR_VF] = { };
+	struct netvsc_vf_stats vf;
 	struct netvsc_dev *nvdev;
-	unsigned int start;
 	u32 i, n = 0;
-	int cpu;
 
 	BUILD_BUG_ON(sizeof(ctx->eth) != NETVSC_NR_GLOBAL * sizeof(*g));
 	BUILD_BUG_ON(ARRAY_SIZE(netvsc_gstrings) !=
 		     NETVSC_NR_GLOBAL + NETVSC_NR_VF);
 	for (i = 0; i < NETVSC_NR_GLOBAL; i++)
 		data[n++] = atomic_long_read(&g[i]);
-	for_each_possible_cpu(cpu) {
-		const struct netvsc_vf_stats *s = per_cpu_ptr(ctx->vf_stats, cpu);
-		u64 rp, rb, tp, tb;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			rp = s->rx_packets;
-			rb = s->rx_bytes;
-			tp = s->tx_packets;
-			tb = s->tx_bytes;
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		vf[0] += rp;
-		vf[1] += rb;
-		vf[2] += tp;
-		vf[3] += tb;
-		vf[4] += s->tx_dropped;
-	}
-	for (i = 0; i < NETVSC_NR_VF; i++)
-		data[n++] = vf[i];
+	netvsc_vf_stats_sum(ctx, &vf);
+	data[n++] = vf.rx_packets;
+	data[n++] = vf.rx_bytes;
+	data[n++] = vf.tx_packets;
+	data[n++] = vf.tx_bytes;
+	data[n++] = vf.tx_dropped;
 
 	nvdev = netvsc_rtnl_dev(ctx);
 	for (i = 0; i < ndev->real_num_tx_queues; i++) {
-		const struct netvsc_chan *nc;
 		u64 tp = 0, tb = 0, rp = 0, rb = 0;
 
 		if (nvdev && i < nvdev->num_chn) {
-			nc = &nvdev->chan[i];
-			do {
-				start = u64_stats_fetch_begin(&nc->txq.syncp);
-				tp = nc->txq.packets;
-				tb = nc->txq.bytes;
-			} while (u64_stats_fetch_retry(&nc->txq.syncp, start));
-			do {
-				start = u64_stats_fetch_begin(&nc->rxq.syncp);
-				rp = nc->rxq.packets;
-				rb = nc->rxq.bytes;
-			} while (u64_stats_fetch_retry(&nc->rxq.syncp, start));
+			netvsc_qstats_read(&nvdev->chan[i].txq, &tp, &tb, NULL);
+			netvsc_qstats_read(&nvdev->chan[i].rxq, &rp, &rb, NULL);
 		}
 		data[n++] = tp;
 		data[n++] = tb;

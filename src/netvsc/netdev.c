@@ -321,54 +321,41 @@ static void netvsc_get_stats64(struct net_device *ndev,
 			       struct rtnl_link_stats64 *t)
 {
 	struct netvsc_ctx *ctx = netvsc_ctx(ndev);
+	const struct netvsc_errstats *e = &ctx->err;
+	struct netvsc_vf_stats vf;
 	struct netvsc_dev *nvdev;
-	unsigned int start;
-	int cpu;
 	u32 i;
 
 	netdev_stats_to_stats64(t, &ndev->stats);
+	t->rx_errors += atomic_long_read(&e->rx_errors);
+	t->rx_length_errors += atomic_long_read(&e->rx_length_errors);
+	t->rx_frame_errors += atomic_long_read(&e->rx_frame_errors);
+	t->rx_dropped += atomic_long_read(&e->rx_dropped);
+	t->tx_errors += atomic_long_read(&e->tx_errors);
+	t->tx_dropped += atomic_long_read(&e->tx_dropped);
+
 	rcu_read_lock();
 	nvdev = rcu_dereference(ctx->nvdev);
 	for (i = 0; nvdev && i < nvdev->num_chn; i++) {
 		const struct netvsc_chan *nc = &nvdev->chan[i];
 		u64 p, b, m;
 
-		do {
-			start = u64_stats_fetch_begin(&nc->txq.syncp);
-			p = nc->txq.packets;
-			b = nc->txq.bytes;
-		} while (u64_stats_fetch_retry(&nc->txq.syncp, start));
+		netvsc_qstats_read(&nc->txq, &p, &b, NULL);
 		t->tx_packets += p;
 		t->tx_bytes += b;
-		do {
-			start = u64_stats_fetch_begin(&nc->rxq.syncp);
-			p = nc->rxq.packets;
-			b = nc->rxq.bytes;
-			m = nc->rxq.multicast;
-		} while (u64_stats_fetch_retry(&nc->rxq.syncp, start));
+		netvsc_qstats_read(&nc->rxq, &p, &b, &m);
 		t->rx_packets += p;
 		t->rx_bytes += b;
 		t->multicast += m;
 	}
 	rcu_read_unlock();
 	/* traffic through the VF counts as ours (netvsc_drv.c) */
-	for_each_possible_cpu(cpu) {
-		const struct netvsc_vf_stats *s = per_cpu_ptr(ctx->vf_stats, cpu);
-		u64 rp, rb, tp, tb;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			rp = s->rx_packets;
-			rb = s->rx_bytes;
-			tp = s->tx_packets;
-			tb = s->tx_bytes;
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		t->rx_packets += rp;
-		t->rx_bytes += rb;
-		t->tx_packets += tp;
-		t->tx_bytes += tb;
-		t->tx_dropped += s->tx_dropped;
-	}
+	netvsc_vf_stats_sum(ctx, &vf);
+	t->rx_packets += vf.rx_packets;
+	t->rx_bytes += vf.rx_bytes;
+	t->tx_packets += vf.tx_packets;
+	t->tx_bytes += vf.tx_bytes;
+	t->tx_dropped += vf.tx_dropped;
 }
 
 const struct net_device_ops netvsc_netdev_ops = {

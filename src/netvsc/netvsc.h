@@ -119,6 +119,19 @@ struct netvsc_ethstats {
 	atomic_long_t vlan_error;
 };
 
+/*
+ * Error counters of struct net_device_stats: channels run concurrently, so
+ * they are atomics, folded in by ndo_get_stats64.
+ */
+struct netvsc_errstats {
+	atomic_long_t rx_errors;
+	atomic_long_t rx_length_errors;
+	atomic_long_t rx_frame_errors;
+	atomic_long_t rx_dropped;
+	atomic_long_t tx_errors;
+	atomic_long_t tx_dropped;
+};
+
 /* One packet the host holds: a frame, a send-buffer section, or both */
 struct netvsc_tx_slot {
 	struct sk_buff *skb;		/* freed on completion, or NULL */
@@ -280,6 +293,7 @@ struct netvsc_ctx {
 	u32 speed;			/* Mb/s, from the host; 0: unknown */
 
 	struct netvsc_ethstats eth;
+	struct netvsc_errstats err;
 
 	/* SR-IOV: the VF we team with */
 	struct net_device __rcu *vf_netdev;
@@ -317,6 +331,21 @@ static inline struct netvsc_ctx *netvsc_ctx(const struct net_device *ndev)
 static inline struct netvsc_dev *netvsc_rtnl_dev(struct netvsc_ctx *ctx)
 {
 	return rtnl_dereference(ctx->nvdev);
+}
+
+/* A consistent snapshot of @q; @mcast may be NULL */
+static inline void netvsc_qstats_read(const struct netvsc_qstats *q,
+				      u64 *packets, u64 *bytes, u64 *mcast)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&q->syncp);
+		*packets = q->packets;
+		*bytes = q->bytes;
+		if (mcast)
+			*mcast = q->multicast;
+	} while (u64_stats_fetch_retry(&q->syncp, start));
 }
 
 static inline bool netvsc_dead(const struct netvsc_dev *nvdev)
@@ -399,5 +428,6 @@ netdev_tx_t netvsc_vf_xmit(struct netvsc_ctx *ctx, struct net_device *vf,
 			   struct sk_buff *skb);
 void netvsc_vf_sync(struct netvsc_ctx *ctx);
 void netvsc_vf_takeover_work(struct work_struct *w);
+void netvsc_vf_stats_sum(struct netvsc_ctx *ctx, struct netvsc_vf_stats *tot);
 
 #endif /* _NETVSC_H */

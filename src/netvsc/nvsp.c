@@ -181,6 +181,29 @@ static int netvsc_negotiate(struct netvsc_dev *nvdev)
 	return netvsc_nvsp_post(nvdev, &msg);
 }
 
+/*
+ * @size bytes at *@buf, shared with the host as a GPADL.  On error what
+ * was done stays recorded, for netvsc_dev_destroy() to undo.
+ */
+static int netvsc_buf_share(struct netvsc_dev *nvdev, void **buf, u32 size,
+			    struct vmbus_gpadl *gpadl, bool *gpadl_ok,
+			    const char *what)
+{
+	int ret;
+
+	*buf = vzalloc(size);
+	if (!*buf)
+		return -ENOMEM;
+	ret = vmbus_establish_gpadl(nvdev->hdev->channel, *buf, size, gpadl);
+	if (ret) {
+		dev_err(&nvdev->hdev->device, "%s buffer GPADL: %d\n", what,
+			ret);
+		return ret;
+	}
+	*gpadl_ok = true;
+	return 0;
+}
+
 static int netvsc_init_recv_buf(struct netvsc_dev *nvdev, u32 size)
 {
 	struct device *dev = &nvdev->hdev->device;
@@ -191,17 +214,12 @@ static int netvsc_init_recv_buf(struct netvsc_dev *nvdev, u32 size)
 	int ret;
 
 	size = clamp_t(u32, PAGE_ALIGN(size), 64 * PAGE_SIZE, max);
-	nvdev->recv_buf = vzalloc(size);
-	if (!nvdev->recv_buf)
-		return -ENOMEM;
 	nvdev->recv_buf_size = size;
-	ret = vmbus_establish_gpadl(nvdev->hdev->channel, nvdev->recv_buf, size,
-				    &nvdev->recv_gpadl);
-	if (ret) {
-		dev_err(dev, "receive buffer GPADL: %d\n", ret);
+	ret = netvsc_buf_share(nvdev, &nvdev->recv_buf, size,
+			       &nvdev->recv_gpadl, &nvdev->recv_gpadl_ok,
+			       "receive");
+	if (ret)
 		return ret;
-	}
-	nvdev->recv_gpadl_ok = true;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.hdr.msg_type = NVSP_MSG1_TYPE_SEND_RECV_BUF;
@@ -237,17 +255,12 @@ static int netvsc_init_send_buf(struct netvsc_dev *nvdev, u32 size)
 
 	size = clamp_t(u32, PAGE_ALIGN(size), 16 * PAGE_SIZE,
 		       NETVSC_SEND_BUF_MAX);
-	nvdev->send_buf = vzalloc(size);
-	if (!nvdev->send_buf)
-		return -ENOMEM;
 	nvdev->send_buf_size = size;
-	ret = vmbus_establish_gpadl(nvdev->hdev->channel, nvdev->send_buf, size,
-				    &nvdev->send_gpadl);
-	if (ret) {
-		dev_err(dev, "send buffer GPADL: %d\n", ret);
+	ret = netvsc_buf_share(nvdev, &nvdev->send_buf, size,
+			       &nvdev->send_gpadl, &nvdev->send_gpadl_ok,
+			       "send");
+	if (ret)
 		return ret;
-	}
-	nvdev->send_gpadl_ok = true;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.hdr.msg_type = NVSP_MSG1_TYPE_SEND_SEND_BUF;

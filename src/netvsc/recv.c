@@ -95,14 +95,14 @@ static void netvsc_rx_deliver(struct netvsc_chan *nc, struct napi_struct *napi,
 
 	if (total < ETH_HLEN || total > NETVSC_RSC_MAX_LEN) {
 		netvsc_warn_rl(ndev, "dropping a frame of %u bytes\n", total);
-		ndev->stats.rx_length_errors++;
+		atomic_long_inc(&ctx->err.rx_length_errors);
 		return;
 	}
 	skb = napi ? napi_alloc_skb(napi, total) :
 		     netdev_alloc_skb_ip_align(ndev, total);
 	if (!skb) {
 		atomic_long_inc(&ctx->eth.rx_no_memory);
-		ndev->stats.rx_dropped++;
+		atomic_long_inc(&ctx->err.rx_dropped);
 		return;
 	}
 	/* one copy out of memory the host may still write */
@@ -118,7 +118,7 @@ static void netvsc_rx_deliver(struct netvsc_chan *nc, struct napi_struct *napi,
 			skb = __vlan_hwaccel_push_inside(skb);
 			if (!skb) {
 				atomic_long_inc(&ctx->eth.rx_no_memory);
-				ndev->stats.rx_dropped++;
+				atomic_long_inc(&ctx->err.rx_dropped);
 				return;
 			}
 		}
@@ -156,6 +156,7 @@ static void netvsc_rx_deliver(struct netvsc_chan *nc, struct napi_struct *napi,
 static void netvsc_rx_packet(struct netvsc_chan *nc, struct napi_struct *napi,
 			     struct netvsc_rx_info *ri)
 {
+	struct netvsc_errstats *err = &netvsc_ctx(nc->nvdev->ndev)->err;
 	struct netvsc_rsc *rsc = nc->rsc;
 
 	if (!ri->have_id || (ri->id.flag & (RNDIS_PKTINFO_1ST_FRAG |
@@ -163,7 +164,7 @@ static void netvsc_rx_packet(struct netvsc_chan *nc, struct napi_struct *napi,
 			    (RNDIS_PKTINFO_1ST_FRAG | RNDIS_PKTINFO_LAST_FRAG)) {
 		/* a whole frame */
 		if (rsc->active)
-			nc->nvdev->ndev->stats.rx_frame_errors++;
+			atomic_long_inc(&err->rx_frame_errors);
 		rsc->active = false;
 		netvsc_rx_deliver(nc, napi, &ri->data_off, &ri->data_len, 1,
 				  ri->data_len, ri);
@@ -171,7 +172,7 @@ static void netvsc_rx_packet(struct netvsc_chan *nc, struct napi_struct *napi,
 	}
 	if (ri->id.flag & RNDIS_PKTINFO_1ST_FRAG) {
 		if (rsc->active)
-			nc->nvdev->ndev->stats.rx_frame_errors++;
+			atomic_long_inc(&err->rx_frame_errors);
 		rsc->active = true;
 		rsc->cnt = 0;
 		rsc->pktlen = 0;
@@ -190,13 +191,13 @@ static void netvsc_rx_packet(struct netvsc_chan *nc, struct napi_struct *napi,
 		}
 	} else if (!rsc->active) {
 		/* a middle or last piece without a first one */
-		nc->nvdev->ndev->stats.rx_frame_errors++;
+		atomic_long_inc(&err->rx_frame_errors);
 		return;
 	}
 	if (rsc->cnt >= NVSP_RSC_MAX ||
 	    rsc->pktlen + ri->data_len > NETVSC_RSC_MAX_LEN) {
 		rsc->active = false;
-		nc->nvdev->ndev->stats.rx_length_errors++;
+		atomic_long_inc(&err->rx_length_errors);
 		return;
 	}
 	rsc->off[rsc->cnt] = ri->data_off;
@@ -323,17 +324,17 @@ static void netvsc_rx_xfer(struct netvsc_chan *nc, struct napi_struct *napi,
 	if (nc->rsc->active) {
 		/* a segment must end within its packet */
 		nc->rsc->active = false;
-		ndev->stats.rx_frame_errors++;
+		atomic_long_inc(&netvsc_ctx(ndev)->err.rx_frame_errors);
 	}
 	if (bad) {
-		ndev->stats.rx_errors += bad;
+		atomic_long_add(bad, &netvsc_ctx(ndev)->err.rx_errors);
 		netvsc_warn_rl(ndev, "queue %u: %u of %u ranges malformed\n",
 			       nc->idx, bad, cnt);
 	}
 	netvsc_send_completion(nc, pkt->trans_id);
 	return;
 bad:
-	ndev->stats.rx_errors++;
+	atomic_long_inc(&netvsc_ctx(ndev)->err.rx_errors);
 	netvsc_warn_rl(ndev, "queue %u: malformed receive packet (%u bytes)\n",
 		       nc->idx, pkt->len);
 	/* the host may still wait for its slots: complete it anyway */

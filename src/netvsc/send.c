@@ -145,7 +145,7 @@ void netvsc_tx_done(struct netvsc_chan *nc, u64 id, const void *data,
 	memcpy(&msg, data, min_t(u32, len, sizeof(msg)));
 	if (msg.hdr.msg_type != NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE ||
 	    msg.msg.send_rndis_pkt_complete.status != NVSP_STAT_SUCCESS)
-		ndev->stats.tx_errors++;
+		atomic_long_inc(&netvsc_ctx(ndev)->err.tx_errors);
 	if (skb)
 		napi_consume_skb(skb, budget);
 
@@ -359,7 +359,7 @@ static u32 netvsc_pb_build(struct sk_buff *skb, void *hdr, u32 hdr_len,
 
 static netdev_tx_t netvsc_drop(struct net_device *ndev, struct sk_buff *skb)
 {
-	ndev->stats.tx_dropped++;
+	atomic_long_inc(&netvsc_ctx(ndev)->err.tx_dropped);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
@@ -377,7 +377,7 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	struct netdev_queue *txq;
 	u8 hdr[NETVSC_TX_HDR_MAX];
 	int hlen, ret;
-	u32 npb = 0;
+	u32 npb = 0, pkts, bytes;
 	u64 id;
 
 	vf = rcu_dereference_bh(ctx->vf_netdev);
@@ -463,6 +463,12 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		return NETDEV_TX_BUSY;
 	}
 
+	/*
+	 * Count now: once a page-buffer send is in the ring, the host's
+	 * completion may free the skb on another CPU.
+	 */
+	pkts = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	bytes = skb->len;
 	if (npb)
 		ret = vmbus_sendpacket_pagebuffer(nc->chan, pb, npb, &msg,
 						  sizeof(msg), id);
@@ -486,8 +492,8 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 
 	u64_stats_update_begin(&nc->txq.syncp);
-	nc->txq.packets += skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	nc->txq.bytes += skb->len;
+	nc->txq.packets += pkts;
+	nc->txq.bytes += bytes;
 	u64_stats_update_end(&nc->txq.syncp);
 	if (section != NVSP_INVALID_SECTION_INDEX)
 		dev_consume_skb_any(skb);

@@ -221,13 +221,44 @@ void netvsc_vf_unregister(struct netvsc_ctx *ctx)
 	list_del_init(&ctx->list);
 }
 
+/* The VF counters of all CPUs (syncp of @tot is not used) */
+void netvsc_vf_stats_sum(struct netvsc_ctx *ctx, struct netvsc_vf_stats *tot)
+{
+	unsigned int start;
+	int cpu;
+
+	memset(tot, 0, sizeof(*tot));
+	for_each_possible_cpu(cpu) {
+		const struct netvsc_vf_stats *s = per_cpu_ptr(ctx->vf_stats, cpu);
+		u64 rp, rb, tp, tb;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rp = s->rx_packets;
+			rb = s->rx_bytes;
+			tp = s->tx_packets;
+			tb = s->tx_bytes;
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		tot->rx_packets += rp;
+		tot->rx_bytes += rb;
+		tot->tx_packets += tp;
+		tot->tx_bytes += tb;
+		tot->tx_dropped += READ_ONCE(s->tx_dropped);
+	}
+}
+
 /* The host added (1) or removed (0) the VF of this NIC */
 void netvsc_vf_assoc(struct netvsc_ctx *ctx, u32 allocated, u32 serial)
 {
+	/* its own state: a host repeating this must not flood the log */
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
 	WRITE_ONCE(ctx->vf_alloc, allocated);
 	WRITE_ONCE(ctx->vf_serial, serial);
-	netdev_info(ctx->ndev, "VF slot %u %s\n", serial,
-		    allocated ? "added" : "removed");
+	if (__ratelimit(&rs))
+		netdev_info(ctx->ndev, "VF slot %u %s\n", serial,
+			    allocated ? "added" : "removed");
 }
 
 static int netvsc_netdev_event(struct notifier_block *nb, unsigned long event,

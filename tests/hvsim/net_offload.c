@@ -8,32 +8,8 @@
  */
 #include <string.h>
 
+#include "be.h"
 #include "net_offload.h"
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* IPv6 extension headers we walk (RFC 8200 section 4, RFC 4302 for AH) */
 #define IP6_HOPOPTS	0
@@ -64,7 +40,7 @@ static int parse_l4(const uint8_t *f, struct net_pkt *p, uint32_t off)
 		if (avail < 8)
 			return -1;
 		/* UDP length may not exceed the datagram (RFC 768) */
-		if (!p->ip_len_zero && rd16(f + off + 4) > avail)
+		if (!p->ip_len_zero && be16(f + off + 4) > avail)
 			return -1;
 		p->l4_hlen = 8;
 	} else {
@@ -81,7 +57,7 @@ static int parse_ip4(const uint8_t *f, struct net_pkt *p, uint32_t off)
 	if (avail < 20 || (f[off] >> 4) != 4)
 		return -1;
 	hl = (uint32_t)(f[off] & 0xf) * 4;
-	tot = rd16(f + off + 2);
+	tot = be16(f + off + 2);
 	if (hl < 20 || hl > avail)
 		return -1;
 	if (tot == 0) {
@@ -97,7 +73,7 @@ static int parse_ip4(const uint8_t *f, struct net_pkt *p, uint32_t off)
 	p->l3_end = off + tot;
 	p->l4_proto = f[off + 9];
 	/* MF set or a fragment offset: no transport header to look at */
-	p->frag = (rd16(f + off + 6) & 0x3fff) != 0;
+	p->frag = (be16(f + off + 6) & 0x3fff) != 0;
 	return parse_l4(f, p, off + hl);
 }
 
@@ -108,7 +84,7 @@ static int parse_ip6(const uint8_t *f, struct net_pkt *p, uint32_t off)
 
 	if (avail < 40 || (f[off] >> 4) != 6)
 		return -1;
-	plen = rd16(f + off + 4);
+	plen = be16(f + off + 4);
 	if (plen == 0) {
 		/* LSOv2 (or a jumbogram, which a 64 KiB frame cannot be) */
 		p->ip_len_zero = true;
@@ -142,7 +118,7 @@ static int parse_ip6(const uint8_t *f, struct net_pkt *p, uint32_t off)
 				return -1;
 			el = 8;
 			/* offset or M bit: a piece of a datagram */
-			if (rd16(f + pos + 2) & 0xfff9)
+			if (be16(f + pos + 2) & 0xfff9)
 				p->frag = true;
 			break;
 		default:
@@ -170,16 +146,16 @@ int net_parse(const uint8_t *f, uint32_t len, struct net_pkt *p)
 	if (len < ETH_HLEN_ || len > NET_MAX_FRAME)
 		return -1;
 	p->len = len;
-	et = rd16(f + off);
+	et = be16(f + off);
 	while ((et == NET_ETH_P_8021Q || et == NET_ETH_P_8021AD) &&
 	       p->nvlan < 2) {
 		if (len < off + 6)
 			return -1;
 		if (!p->nvlan)
-			p->vlan_tci = rd16(f + off + 2);
+			p->vlan_tci = be16(f + off + 2);
 		p->nvlan++;
 		off += 4;
-		et = rd16(f + off);
+		et = be16(f + off);
 	}
 	p->ethertype = et;
 	off += 2;
@@ -222,8 +198,8 @@ int net_ip4_csum_fill(uint8_t *f, const struct net_pkt *p)
 
 	if (p->ipver != 4)
 		return -1;
-	wr16(ip + 10, 0);
-	wr16(ip + 10, net_csum_fold(net_csum_add(0, ip, p->l3_hlen)));
+	put16(ip + 10, 0);
+	put16(ip + 10, net_csum_fold(net_csum_add(0, ip, p->l3_hlen)));
 	return 0;
 }
 
@@ -245,13 +221,13 @@ static uint32_t pseudo_sum(const uint8_t *f, const struct net_pkt *p,
 		s = net_csum_add(0, ip + 12, 8);
 		tail[0] = 0;
 		tail[1] = p->l4_proto;
-		wr16(tail + 2, (uint16_t)l4len);
+		put16(tail + 2, (uint16_t)l4len);
 		return net_csum_add(s, tail, 4);
 	}
 	/* IPv6: with a routing header the final destination would differ;
 	 * hvsim uses the header's (what Linux does without segment routing) */
 	s = net_csum_add(0, ip + 8, 32);
-	wr32(tail, l4len);
+	put32(tail, l4len);
 	tail[7] = p->l4_proto;
 	return net_csum_add(s, tail, 8);
 }
@@ -276,13 +252,13 @@ int net_l4_csum_fill(uint8_t *f, const struct net_pkt *p)
 	if (co < 0)
 		return -1;
 	l4len = p->l3_end - p->l4_off;
-	wr16(f + co, 0);
+	put16(f + co, 0);
 	c = net_csum_fold(net_csum_add(pseudo_sum(f, p, l4len),
 				       f + p->l4_off, l4len));
 	/* UDP: a computed 0 is sent as all ones (RFC 768, RFC 8200) */
 	if (p->l4_proto == NET_IPPROTO_UDP && c == 0)
 		c = 0xffff;
-	wr16(f + co, c);
+	put16(f + co, c);
 	return 0;
 }
 
@@ -296,7 +272,7 @@ bool net_l4_csum_ok(const uint8_t *f, const struct net_pkt *p)
 	l4len = p->l3_end - p->l4_off;
 	/* an IPv4 UDP checksum of 0 means "none": nothing to verify */
 	if (p->l4_proto == NET_IPPROTO_UDP && p->ipver == 4 &&
-	    rd16(f + co) == 0)
+	    be16(f + co) == 0)
 		return true;
 	return net_csum_fold(net_csum_add(pseudo_sum(f, p, l4len),
 					  f + p->l4_off, l4len)) == 0;
@@ -312,9 +288,9 @@ static void set_ip_len(uint8_t *f, struct net_pkt *p, uint32_t l3_end)
 	p->l3_end = l3_end;
 	p->ip_len_zero = false;
 	if (p->ipver == 4)
-		wr16(ip + 2, (uint16_t)(l3_end - p->l3_off));
+		put16(ip + 2, (uint16_t)(l3_end - p->l3_off));
 	else
-		wr16(ip + 4, (uint16_t)(l3_end - p->l3_off - 40));
+		put16(ip + 4, (uint16_t)(l3_end - p->l3_off - 40));
 }
 
 int net_lso_segment(const uint8_t *f, uint32_t len, uint32_t mss,
@@ -334,10 +310,10 @@ int net_lso_segment(const uint8_t *f, uint32_t len, uint32_t mss,
 	/* an IPv4 datagram must stay within 64 KiB */
 	if (hdr - p.l3_off + (mss < payload ? mss : payload) > 65535)
 		return -1;
-	seq = rd32(f + p.l4_off + 4);
+	seq = be32(f + p.l4_off + 4);
 	flags = f[p.l4_off + 13];
 	if (p.ipver == 4)
-		ip_id = rd16(f + p.l3_off + 4);
+		ip_id = be16(f + p.l3_off + 4);
 	do {
 		uint32_t chunk = payload - off < mss ? payload - off : mss;
 		bool last = off + chunk >= payload;
@@ -351,10 +327,10 @@ int net_lso_segment(const uint8_t *f, uint32_t len, uint32_t mss,
 		s.len = hdr + chunk;
 		if (p.ipver == 4) {
 			/* consecutive ids, as a TSO NIC numbers them */
-			wr16(buf + p.l3_off + 4, (uint16_t)(ip_id + n));
+			put16(buf + p.l3_off + 4, (uint16_t)(ip_id + n));
 			net_ip4_csum_fill(buf, &s);
 		}
-		wr32(buf + p.l4_off + 4, seq + off);
+		put32(buf + p.l4_off + 4, seq + off);
 		/* FIN and PSH only on the last segment, CWR only on the
 		 * first (RFC 3168 section 6.1.2; Linux tcp_gso_segment) */
 		if (!last)
@@ -456,7 +432,7 @@ static bool rsc_candidate(const uint8_t *f, const struct net_pkt *p)
 	if ((p->ipver == 4 && p->l3_hlen != 20) ||
 	    (p->ipver == 6 && p->l3_hlen != 40))
 		return false;
-	if (p->ipver == 4 && (rd16(f + p->l3_off + 6) & 0x3fff))
+	if (p->ipver == 4 && (be16(f + p->l3_off + 6) & 0x3fff))
 		return false;
 	fl = f[p->l4_off + 13];
 	if ((fl & ~(NET_TCP_ACK | NET_TCP_PSH)) || !(fl & NET_TCP_ACK))
@@ -494,7 +470,7 @@ static bool rsc_same_flow(const struct net_rsc *r, const uint8_t *f,
 	if (memcmp(h + l4, f + l4, 4) || memcmp(h + l4 + 8, f + l4 + 8, 4) ||
 	    memcmp(h + l4 + 20, f + l4 + 20, p->l4_hlen - 20u))
 		return false;
-	return rd32(f + l4 + 4) == r->next_seq;
+	return be32(f + l4 + 4) == r->next_seq;
 }
 
 static void rsc_hold(struct net_rsc *r, const uint8_t *f,
@@ -507,7 +483,7 @@ static void rsc_hold(struct net_rsc *r, const uint8_t *f,
 	r->p = *p;
 	r->p.len = p->l3_end;
 	r->len = p->l3_end;
-	r->next_seq = rd32(f + p->l4_off + 4) + data;
+	r->next_seq = be32(f + p->l4_off + 4) + data;
 	r->segs = 1;
 }
 

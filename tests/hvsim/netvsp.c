@@ -218,6 +218,32 @@ static void nvsp_ndis_config(struct netvsp *n, const struct nvsp_message *req)
 	n->have_config = true;
 }
 
+/*
+ * The GPADL a SEND_RECV_BUF / SEND_SEND_BUF names, with a reference; NULL
+ * (and the guest told off) if the buffer comes before NVSP init, twice
+ * (@taken), or names no GPADL of this channel.
+ */
+static struct gpadl *take_buf(struct netvsp_chan *nc,
+			      const struct nvsp_message *req, uint32_t handle,
+			      bool taken, const char *out_of_place,
+			      const char *no_gpadl)
+{
+	struct netvsp *n = nc->n;
+	struct gpadl *g;
+
+	if (!n->nvsp_version || taken) {
+		bad(n, out_of_place, req->hdr.msg_type);
+		return NULL;
+	}
+	g = chan_gpadl(nc->ch, handle);
+	if (!g) {
+		bad(n, no_gpadl, req->hdr.msg_type);
+		return NULL;
+	}
+	gpadl_get(g);
+	return g;
+}
+
 static void nvsp_recv_buf(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 			  const struct nvsp_message *req)
 {
@@ -230,16 +256,11 @@ static void nvsp_recv_buf(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 	struct gpadl *g;
 
 	c->status = NVSP_STAT_FAIL;
-	if (!n->nvsp_version || n->rbuf) {
-		bad(n, "receive buffer out of place", req->hdr.msg_type);
+	g = take_buf(nc, req, req->msg.send_recv_buf.gpadl_handle,
+		     n->rbuf != NULL, "receive buffer out of place",
+		     "receive buffer: no such GPADL");
+	if (!g)
 		goto out;
-	}
-	g = chan_gpadl(nc->ch, req->msg.send_recv_buf.gpadl_handle);
-	if (!g) {
-		bad(n, "receive buffer: no such GPADL", req->hdr.msg_type);
-		goto out;
-	}
-	gpadl_get(g);
 	n->rbuf = g;
 	n->rbuf_handle = req->msg.send_recv_buf.gpadl_handle;
 	n->rbuf_id = req->msg.send_recv_buf.id;
@@ -291,16 +312,11 @@ static void nvsp_send_buf(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 	struct gpadl *g;
 
 	m.msg.send_send_buf_complete.status = NVSP_STAT_FAIL;
-	if (!n->nvsp_version || n->sbuf) {
-		bad(n, "send buffer out of place", req->hdr.msg_type);
+	g = take_buf(nc, req, req->msg.send_send_buf.gpadl_handle,
+		     n->sbuf != NULL, "send buffer out of place",
+		     "send buffer: no such GPADL");
+	if (!g)
 		goto out;
-	}
-	g = chan_gpadl(nc->ch, req->msg.send_send_buf.gpadl_handle);
-	if (!g) {
-		bad(n, "send buffer: no such GPADL", req->hdr.msg_type);
-		goto out;
-	}
-	gpadl_get(g);
 	n->sbuf = g;
 	n->sbuf_handle = req->msg.send_send_buf.gpadl_handle;
 	n->spages = gpadl_pages(g);

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "be.h"
 #include "storage.h"
 
 /* opcodes (SPC-4, SBC-3) */
@@ -74,42 +75,6 @@ enum {
 
 #define INQUIRY_LEN		104	/* openvmm scsi_defs InquiryData */
 #define PHYS_BLOCK		4096	/* what we report as physical block */
-
-/* ---- big-endian fields ---- */
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
 
 /* ---- results ---- */
 

@@ -6,6 +6,7 @@
  * reassembled payload), Toeplitz against Microsoft's published
  * verification vectors, RSC coalescing and its refusals.
  */
+#include "be.h"
 #include "tap.h"
 #include "net_offload.h"
 
@@ -28,28 +29,6 @@ struct fspec {
 	int tcp_opt;		/* option bytes (multiple of 4) */
 	int ip6_ext;		/* a hop-by-hop header of 8 bytes */
 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
 
 /* an independent one's-complement sum, 16 bits at a time */
 static uint16_t ref_csum(const uint8_t *a, size_t n, uint32_t init)
@@ -216,7 +195,7 @@ static bool t_csum(void)
 	put16(frame + 24, 0);
 	want = ref_csum(frame + 14, 20, 0);
 	CHECK_EQ(net_ip4_csum_fill(frame, &p), 0);
-	CHECK_EQ(get16(frame + 24), want);
+	CHECK_EQ(be16(frame + 24), want);
 	CHECK(net_ip4_csum_ok(frame, &p));
 	frame[22]--;			/* TTL */
 	CHECK(!net_ip4_csum_ok(frame, &p));
@@ -235,7 +214,7 @@ static bool t_csum(void)
 		want = ref_csum(frame + 34, len - 34, (uint32_t)s);
 	}
 	CHECK_EQ(net_l4_csum_fill(frame, &p), 0);
-	CHECK_EQ(get16(frame + 34 + 16), want);
+	CHECK_EQ(be16(frame + 34 + 16), want);
 	CHECK(net_l4_csum_ok(frame, &p));
 	frame[len - 1] ^= 0x40;
 	CHECK(!net_l4_csum_ok(frame, &p));
@@ -248,7 +227,7 @@ static bool t_csum(void)
 		len = build(frame, &s);
 		CHECK_EQ(net_parse(frame, len, &p), 0);
 		CHECK_EQ(net_l4_csum_fill(frame, &p), 0);
-		CHECK(get16(frame + p.l4_off + 6) != 0);
+		CHECK(be16(frame + p.l4_off + 6) != 0);
 		CHECK(net_l4_csum_ok(frame, &p));
 		frame[p.l3_off + 8] ^= 1;	/* source address */
 		CHECK(!net_l4_csum_ok(frame, &p));
@@ -293,14 +272,14 @@ static int collect(void *ctx, const uint8_t *f, uint32_t len)
 	hdr = p.l4_off + p.l4_hlen;
 	dl = len - hdr;
 	if (!sg->n) {
-		sg->first_seq = get32(f + p.l4_off + 4);
+		sg->first_seq = be32(f + p.l4_off + 4);
 		if (p.ipver == 4)
-			sg->first_id = get16(f + p.l3_off + 4);
+			sg->first_id = be16(f + p.l3_off + 4);
 	} else {
-		if (get32(f + p.l4_off + 4) != sg->first_seq + sg->total)
+		if (be32(f + p.l4_off + 4) != sg->first_seq + sg->total)
 			sg->bad = true;
 		if (p.ipver == 4 &&
-		    get16(f + p.l3_off + 4) != (uint16_t)(sg->first_id + sg->n))
+		    be16(f + p.l3_off + 4) != (uint16_t)(sg->first_id + sg->n))
 			sg->bad = true;
 		if (f[p.l4_off + 13] & NET_TCP_CWR)
 			sg->bad = true;

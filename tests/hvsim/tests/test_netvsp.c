@@ -17,6 +17,7 @@
  */
 #include <sys/stat.h>
 
+#include "be.h"
 #include "vmbus_guest.h"
 #include "netvsp.h"
 
@@ -263,27 +264,46 @@ static uint32_t rndis_send_pages(struct tchan *tc, const void *msg,
 
 static uint8_t msg[70000], ans[8192];
 
-static uint32_t query(struct tchan *tc, uint32_t oid, uint32_t inlen,
-		      const void *in, const uint8_t **val, uint32_t *vlen)
+/* query and set requests have one layout */
+_Static_assert(sizeof(struct rndis_query_request) ==
+	       sizeof(struct rndis_set_request), "OID request layouts");
+
+/*
+ * Send an OID request (RNDIS_MSG_QUERY or _SET) with @inlen bytes of
+ * information buffer from send section @sec; the answer goes to ans[].
+ * Returns its length, or -1 if the host did not take the request.
+ */
+static int oid_request(struct tchan *tc, uint32_t type, uint32_t oid,
+		       const void *in, uint32_t inlen, uint32_t sec)
 {
 	struct rndis_message *r = (struct rndis_message *)msg;
-	struct rndis_query_complete qc;
-	uint32_t type;
-	int n;
+	const uint32_t hlen = RNDIS_MESSAGE_SIZE(struct rndis_query_request);
 
 	memset(msg, 0, 200);
-	r->ndis_msg_type = RNDIS_MSG_QUERY;
-	r->msg_len = RNDIS_MESSAGE_SIZE(struct rndis_query_request) + inlen;
+	r->ndis_msg_type = type;
+	r->msg_len = hlen + inlen;
 	r->msg.query_req.req_id = ++g.req_id;
 	r->msg.query_req.oid = oid;
 	r->msg.query_req.info_buflen = inlen;
 	r->msg.query_req.info_buf_offset = sizeof(struct rndis_query_request);
 	if (inlen)
-		memcpy(msg + RNDIS_MESSAGE_SIZE(struct rndis_query_request), in,
-		       inlen);
-	if (rndis_send_section(tc, msg, r->msg_len, 1, true) != NVSP_STAT_SUCCESS)
+		memcpy(msg + hlen, in, inlen);
+	if (rndis_send_section(tc, msg, r->msg_len, sec, true) !=
+	    NVSP_STAT_SUCCESS)
+		return -1;
+	return rndis_recv(tc, ans, sizeof(ans), NULL);
+}
+
+static uint32_t query(struct tchan *tc, uint32_t oid, uint32_t inlen,
+		      const void *in, const uint8_t **val, uint32_t *vlen)
+{
+	struct rndis_query_complete qc;
+	uint32_t type;
+	int n;
+
+	n = oid_request(tc, RNDIS_MSG_QUERY, oid, in, inlen, 1);
+	if (n < 0)
 		return 0xdead;
-	n = rndis_recv(tc, ans, sizeof(ans), NULL);
 	if (n < (int)RNDIS_MESSAGE_SIZE(struct rndis_query_complete))
 		return 0xdead1;
 	memcpy(&type, ans, 4);
@@ -301,21 +321,14 @@ static uint32_t query(struct tchan *tc, uint32_t oid, uint32_t inlen,
 
 static uint32_t set(struct tchan *tc, uint32_t oid, const void *v, uint32_t len)
 {
-	struct rndis_message *r = (struct rndis_message *)msg;
 	struct rndis_set_complete sc;
 	uint32_t type;
+	int n;
 
-	memset(msg, 0, 200);
-	r->ndis_msg_type = RNDIS_MSG_SET;
-	r->msg_len = RNDIS_MESSAGE_SIZE(struct rndis_set_request) + len;
-	r->msg.set_req.req_id = ++g.req_id;
-	r->msg.set_req.oid = oid;
-	r->msg.set_req.info_buflen = len;
-	r->msg.set_req.info_buf_offset = sizeof(struct rndis_set_request);
-	memcpy(msg + RNDIS_MESSAGE_SIZE(struct rndis_set_request), v, len);
-	if (rndis_send_section(tc, msg, r->msg_len, 2, true) != NVSP_STAT_SUCCESS)
+	n = oid_request(tc, RNDIS_MSG_SET, oid, v, len, 2);
+	if (n < 0)
 		return 0xdead;
-	if (rndis_recv(tc, ans, sizeof(ans), NULL) < 16)
+	if (n < 16)
 		return 0xdead1;
 	memcpy(&type, ans, 4);
 	memcpy(&sc, ans + 8, sizeof(sc));
@@ -378,18 +391,6 @@ static bool get_ppi(const uint8_t *m, uint32_t type, bool internal,
 }
 
 /* ---- frames ---- */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 /* IPv4 TCP (proto 6) or UDP (17) frame, checksums left 0 */
 static uint32_t ipframe(uint8_t *f, const uint8_t *dst, const uint8_t *src,
@@ -800,6 +801,56 @@ static bool tx(void)
 			 NVSP_STAT_SUCCESS);
 		wire_poll();
 		wire_poll();
+		CHECK_EQ(wire_n, 2);
+	}
+
+	/*
+	 * A full multi-send batch as netvsc gathers it: INIT_C's 8 messages
+	 * of different sizes, each padded to 8, all sent in order.  Then one
+	 * whose third message claims more than the section holds: the first
+	 * two go out, the rest is refused; a msg_len below the header is
+	 * refused too (it would never advance).
+	 */
+	{
+		uint32_t off = 0, at[8], i;
+
+		for (i = 0; i < 8; i++) {
+			len = ipframe(f, bcast, guest_mac, 17, 0, 20 + 37 * i, 0,
+				      3);
+			at[i] = off;
+			off += build_packet(msg + off, f, len, NULL, 0);
+			if (i < 7) {
+				while (off % 8)
+					msg[off++] = 0;
+				mlen = off - at[i];
+				memcpy(msg + at[i] + 4, &mlen, 4);
+			}
+		}
+		wire_n = 0;
+		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+			 NVSP_STAT_SUCCESS);
+		for (i = 0; i < 10; i++)
+			wire_poll();
+		CHECK_EQ(wire_n, 8);
+		for (i = 0; i < 8; i++)
+			CHECK_EQ(wire_len[i], 42 + 20 + 37 * i);
+
+		mlen = off - at[2] + 8;
+		memcpy(msg + at[2] + 4, &mlen, 4);
+		wire_n = 0;
+		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+			 NVSP_STAT_INVALID_RNDIS_PKT);
+		for (i = 0; i < 10; i++)
+			wire_poll();
+		CHECK_EQ(wire_n, 2);
+
+		mlen = 4;
+		memcpy(msg + at[2] + 4, &mlen, 4);
+		wire_n = 0;
+		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+			 NVSP_STAT_INVALID_RNDIS_PKT);
+		for (i = 0; i < 10; i++)
+			wire_poll();
 		CHECK_EQ(wire_n, 2);
 	}
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "be.h"
 #include "tap.h"
 #include "storage.h"
 
@@ -141,16 +142,6 @@ static bool check(enum scsi_fail how, unsigned int key, unsigned int asc)
 
 #define ILLEGAL(asc)	check(SCSI_FAIL_INVALID, SK_ILLEGAL_REQUEST, (asc))
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
 /* ---- tests ---- */
 
 static bool inquiry(void)
@@ -200,11 +191,11 @@ static bool inquiry(void)
 	CHECK(good(64));
 	CHECK_EQ(data[3], 0x3c);
 	CHECK_EQ(data[4] & 1, 1);
-	CHECK_EQ(get32(data + 20), 0xffffffff);
-	CHECK_EQ(get32(data + 24), 4096);
-	CHECK_EQ(get32(data + 28), 8);
-	CHECK_EQ(get32(data + 32), 0x80000000);
-	CHECK_EQ(get64(data + 36), 16384);
+	CHECK_EQ(be32(data + 20), 0xffffffff);
+	CHECK_EQ(be32(data + 24), 4096);
+	CHECK_EQ(be32(data + 28), 8);
+	CHECK_EQ(be32(data + 32), 0x80000000);
+	CHECK_EQ(be64(data + 36), 16384);
 	/* 0xB1: non-rotating */
 	RUN(0, 4096, true, 0x12, 1, 0xb1, 0, 255, 0);
 	CHECK(good(64));
@@ -256,24 +247,24 @@ static bool capacity(void)
 	CHECK(addlun(1, "a.img", true, 4096));
 	RUN(0, 8, true, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	CHECK(good(8));
-	CHECK_EQ(get32(data), 2047);
-	CHECK_EQ(get32(data + 4), 512);
+	CHECK_EQ(be32(data), 2047);
+	CHECK_EQ(be32(data + 4), 512);
 	RUN(1, 512, true, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	CHECK(good(8));
-	CHECK_EQ(get32(data), 255);
-	CHECK_EQ(get32(data + 4), 4096);
+	CHECK_EQ(be32(data), 255);
+	CHECK_EQ(be32(data + 4), 4096);
 	RUN(0, 4, true, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	CHECK(check(SCSI_FAIL_OVERRUN, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB));
 	RUN(0, 4096, true, 0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0);
 	CHECK(good(32));
-	CHECK_EQ(get64(data), 2047);
-	CHECK_EQ(get32(data + 8), 512);
+	CHECK_EQ(be64(data), 2047);
+	CHECK_EQ(be32(data + 8), 512);
 	CHECK_EQ(data[13], 3);
 	CHECK_EQ(data[14], 0x80);
 	RUN(1, 4096, true, 0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0);
 	CHECK(good(12));
-	CHECK_EQ(get64(data), 255);
-	CHECK_EQ(get32(data + 8), 4096);
+	CHECK_EQ(be64(data), 255);
+	CHECK_EQ(be32(data + 8), 4096);
 	RUN(0, 4096, true, 0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
 	/* 3 TiB: READ CAPACITY (10) says "too big" */
@@ -281,10 +272,10 @@ static bool capacity(void)
 	CHECK(addlun(0, "b.img", false, 512));
 	RUN(0, 8, true, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	CHECK(good(8));
-	CHECK_EQ(get32(data), 0xffffffff);
+	CHECK_EQ(be32(data), 0xffffffff);
 	RUN(0, 32, true, 0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0);
 	CHECK(good(32));
-	CHECK_EQ(get64(data), (3ull << 40) / 512 - 1);
+	CHECK_EQ(be64(data), (3ull << 40) / 512 - 1);
 	/* LBP threshold exponent: blocks >> e < 2^32 */
 	RUN(0, 4096, true, 0x12, 1, 0xb2, 0, 255, 0);
 	CHECK(good(8));
@@ -621,12 +612,12 @@ static bool report_luns(void)
 	CHECK(addlun(200, "a.img", true, 512));
 	RUN(0, 4096, true, 0xa0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0);
 	CHECK(good(32));
-	CHECK_EQ(get32(data), 24);
+	CHECK_EQ(be32(data), 24);
 	CHECK(!memcmp(data + 8, "\0\0\0\0\0\0\0\0\0\3\0\0\0\0\0\0\0\xc8\0\0\0\0\0\0", 24));
 	/* cut by the allocation length; works on an absent LUN too */
 	RUN(9, 4096, true, 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0);
 	CHECK(good(16));
-	CHECK_EQ(get32(data), 24);
+	CHECK_EQ(be32(data), 24);
 	RUN(0, 4096, true, 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
 	RUN(0, 4096, true, 0xa0, 0, 3, 0, 0, 0, 0, 0, 0, 16, 0, 0);
@@ -635,7 +626,7 @@ static bool report_luns(void)
 	scsi_exec(NULL, 0, CDB(0xa0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0), 12,
 		  &(struct scsi_buf){ 4096, true, mbuf_run, &mb }, &res);
 	CHECK(good(8));
-	CHECK_EQ(get32(data), 0);
+	CHECK_EQ(be32(data), 0);
 	clear_target();
 	return true;
 }
@@ -703,7 +694,7 @@ static bool unit_attention(void)
 	CHECK(good(0));
 	RUN(0, 8, true, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	CHECK(good(8));
-	CHECK_EQ(get32(data), 4095);
+	CHECK_EQ(be32(data), 4095);
 	CHECK_EQ(blkimg_resize(&l0->img, 1000), -EINVAL);
 	CHECK_EQ(blkimg_resize(&l0->img, 0), -EINVAL);
 	/* LUN inventory changed: every LUN but the new one */
