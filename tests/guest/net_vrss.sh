@@ -2,7 +2,8 @@
 # vRSS: ethtool -L combined 2 opens one sub-channel and both queues carry
 # traffic each way; ethtool -X changes the indirection table the host
 # spreads received flows with (all to queue 0, then all to queue 1), and
-# ethtool -X hkey the Toeplitz key it hashes with.
+# ethtool -X hkey the Toeplitz key it hashes with; ten quick session
+# rebuilds (-G, -L 1, -L 2) each end with 2 queues.
 # netns: yes
 # hvsim: --device net:tap=hvtap0,channels=4
 # host: ip addr add 10.0.0.1/24 dev hvtap0 && ip link set hvtap0 up
@@ -87,4 +88,15 @@ wait_for 10 '[ "$(net_stat 0 queues)" = 2 ]' || fail "host: $(net_stat 0 queues)
 read -r r0 r1 t0 t1 < <(flows)
 note "2 queues again: rx q0 +$r0 q1 +$r1, tx q0 +$t0 q1 +$t1"
 [ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] || fail "received traffic did not use both queues again"
+
+# Session rebuilds in quick succession: each reopens the primary before the
+# sub-channel of the last one is released, and must still get 2 queues.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	ethtool -G "$nic" rx $((1024 + i % 2 * 1024)) || fail "ethtool -G, round $i"
+	ethtool -L "$nic" combined 1 && ethtool -L "$nic" combined 2 ||
+		fail "ethtool -L 1/2, round $i"
+	[ "$(net_stat 0 queues)" = 2 ] || fail "round $i: host has $(net_stat 0 queues) queues"
+	! dmesg | grep -q 'channels opened' || fail "round $i: $(dmesg | grep 'channels opened')"
+done
+wait_for 10 'ping -c 1 -W 1 10.0.0.1 >/dev/null 2>&1' || fail "no ping after 10 rebuilds"
 check_dmesg_clean

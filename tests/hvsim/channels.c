@@ -476,6 +476,8 @@ void chan_handle_close(struct vmbus_host *vh, const void *msg, uint32_t len)
 	chan_close(ch);
 }
 
+static void chan_reoffer(struct vsp_device *dev, uint16_t idx);
+
 void chan_handle_relid_released(struct vmbus_host *vh, const void *msg,
 				uint32_t len)
 {
@@ -497,7 +499,11 @@ void chan_handle_relid_released(struct vmbus_host *vh, const void *msg,
 	chan_release_ids(ch);
 	gpadl_drop_chan(vh, ch);
 	if (ch->state == CHAN_RESCINDED) {
+		uint16_t idx = ch->sub_index;
+
 		chan_free(ch);
+		if (idx)
+			chan_reoffer(dev, idx);
 		vsp_device_maybe_free(dev);
 	} else {
 		/* given back unasked: offered again on the next connection */
@@ -624,40 +630,70 @@ void chan_request_space(struct hv_chan *ch, uint32_t bytes)
 	vmbus_timer_update(ch->vh);
 }
 
+/*
+ * Sub-channel @idx of @dev: the live one (anything but rescinded), and the
+ * rescinded one the guest has not released yet, if any.
+ */
+static struct hv_chan *sub_by_index(struct vsp_device *dev, uint16_t idx,
+				    struct hv_chan **rescinded)
+{
+	struct hv_chan *ch, *live = NULL;
+
+	if (rescinded)
+		*rescinded = NULL;
+	for (ch = dev->subs; ch; ch = ch->next) {
+		if (ch->sub_index != idx)
+			continue;
+		if (ch->state != CHAN_RESCINDED)
+			live = ch;
+		else if (rescinded)
+			*rescinded = ch;
+	}
+	return live;
+}
+
+/*
+ * Sub-channels 1..n, each offered once.  An index whose earlier channel
+ * is rescinded but not yet released by the guest is offered when that
+ * release comes (openvmm channels.rs ChannelState::Reoffered): the guest
+ * asked for indexes 1..n and matches offers to queues by index.
+ */
 int chan_offer_subchannels(struct vsp_device *dev, unsigned int n)
 {
-	unsigned int live = 0;
-	struct hv_chan *ch;
+	struct hv_chan *ch, *old;
+	uint16_t idx;
 
 	if (!dev->primary || dev->primary->state != CHAN_OPEN)
 		return -EPIPE;
 	if (n > VSP_MAX_SUBCHANNELS)
 		n = VSP_MAX_SUBCHANNELS;
-	for (ch = dev->subs; ch; ch = ch->next)
-		if (ch->state == CHAN_OFFERED || ch->state == CHAN_OPEN)
-			live++;
-	while (live < n) {
-		uint16_t idx;
-
-		/* lowest index no sub-channel (even a rescinded one) holds */
-		for (idx = 1; idx <= VSP_MAX_SUBCHANNELS; idx++) {
-			for (ch = dev->subs; ch && ch->sub_index != idx; ch = ch->next)
-				;
-			if (!ch)
-				break;
-		}
-		if (idx > VSP_MAX_SUBCHANNELS)
-			break;
+	for (idx = 1; idx <= n; idx++) {
+		if (sub_by_index(dev, idx, &old))
+			continue;
 		ch = chan_new(dev, idx);
 		if (!ch)
 			return -ENOMEM;
+		if (old) {
+			log_dbg("vmbus: %s#%u sub %u offered once relid %u is released",
+				vsp_class_name(dev), dev->index, idx, old->relid);
+			continue;
+		}
 		if (chan_offer(ch) || ch->state != CHAN_OFFERED) {
 			chan_free(ch);
 			return -ENOSPC;
 		}
-		live++;
 	}
-	return (int)live;
+	return (int)n;
+}
+
+/* the guest released a rescinded sub-channel: a re-offer may wait on it */
+static void chan_reoffer(struct vsp_device *dev, uint16_t idx)
+{
+	struct hv_chan *ch = sub_by_index(dev, idx, NULL);
+
+	if (ch && ch->state == CHAN_NEW && !dev->removing && dev->primary &&
+	    dev->primary->state == CHAN_OPEN && chan_offer(ch))
+		chan_free(ch);
 }
 
 /*

@@ -303,6 +303,25 @@ static bool subchannels(void)
 	CHECK(o.offer.sub_channel_index == 1 && o.child_relid == 2);
 	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK(o.offer.sub_channel_index == 2 && o.child_relid == 3);
+	/*
+	 * Reopened before the guest released index 1's old relid: index 2
+	 * comes at once, index 1 only after that release, never as index 3.
+	 */
+	tg_close(&t, 1);
+	for (n = 0; tg_recv(&t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
+		;
+	CHECK_EQ(n, 2);
+	CHECK_EQ(tg_teardown(&t, 1, tc.handle), 1);
+	tg_release(&t, 3);
+	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
+	CHECK_EQ(subchan(&tc, 2, 0), 0);
+	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	CHECK(o.offer.sub_channel_index == 2 && o.child_relid == 3);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+	tg_release(&t, 2);
+	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	CHECK(o.offer.sub_channel_index == 1 && o.child_relid == 2);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
 	tg_free(&t);
 	return true;
 }
@@ -630,7 +649,7 @@ static const struct tap_test tests[] = {
 	{ "OPENCHANNEL checks, close, deferred teardown, reopen", open_checks },
 	{ "echo: in-band round trips, events and interrupts", echo_inband },
 	{ "echo: GPA direct checksum of multi-page ranges", echo_gpa_direct },
-	{ "echo: sub-channel request, close rescinds them, reuse", subchannels },
+	{ "echo: sub-channel request, close rescinds them, reuse, re-offer after release", subchannels },
 	{ "back-pressure: pending_send_sz, guest signal, poll", back_pressure },
 	{ "monitor page signalling", monitor_page },
 	{ "SIGNAL_EVENT connection ids; the stub device", signals },
