@@ -63,10 +63,25 @@ if [ "$mode" = full ]; then
 	step "packaging" tests/packaging/run.sh
 fi
 
+# The summary repeats, for each failure, why: its FAIL line, the lines just
+# before it and any panic lines after it (CI may show only the end).
 awk '
 	/^ok .*# SKIP/ { s++; next }
-	/^ok/ { p++ }
-	/^not ok/ { f++; failed = failed "\n#   " $0 }
+	/^ok/ { p++; cur = ""; why = ""; n = 0; next }
+	/^not ok/ {
+		f++; cur = $0
+		failed = failed "\n#   " $0
+		if (why != "") failed = failed "\n#     " why
+		for (i = (n > 6 ? n - 6 : 0); i < n; i++)
+			if (ctx[i % 6] != why)
+				failed = failed "\n#     " ctx[i % 6]
+		why = ""; n = 0; next
+	}
+	/^# FAIL:/ { why = $0 }
+	/^# --- / { cur = ""; why = ""; n = 0; next }
+	cur != "" && /(Kernel panic|BUG:|Oops|RIP:|timed out|Call Trace)/ &&
+	    shown[cur]++ < 6 { failed = failed "\n#     " $0 }
+	{ ctx[n % 6] = $0; n++ }
 	END {
 		if (f) print "# failed:" failed
 		printf "%d passed, %d failed, %d skipped\n", p, f, s
