@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "hvsim.h"
 
 static void help_one(const struct ctl_cmd *cmd, void *arg)
@@ -134,17 +135,6 @@ static int cmd_irq(struct hvsim *hs, struct ctl_conn *c, int argc,
 	return ctl_fail(c, "irq: unknown subcommand '%s'", argv[1]);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len)
 {
 	size_t n = strlen(s);
@@ -152,11 +142,8 @@ static int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len)
 	if (n % 2 || n / 2 > max)
 		return -1;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
+		if (!hex_byte(s + 2 * i, &buf[i]))
 			return -1;
-		buf[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*len = n / 2;
 	return 0;

@@ -33,13 +33,13 @@
  *    mnf_interrupt_latency); nothing else does by default;
  *  - everything else is a plain device offer: chn_flags 0.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "vmbus_host.h"
 
 enum {
@@ -124,21 +124,13 @@ bool guid_parse(const char *s, guid_t *g)
 	if (len != 36)
 		return false;
 	for (size_t i = 0; i < 36;) {
-		int hi, lo;
-
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i++] != '-')
 				return false;
 			continue;
 		}
-		if (!isxdigit((unsigned char)s[i]) ||
-		    !isxdigit((unsigned char)s[i + 1]))
+		if (!hex_byte(s + i, &g->b[order[k++]]))
 			return false;
-		hi = isdigit((unsigned char)s[i]) ? s[i] - '0' :
-						    tolower((unsigned char)s[i]) - 'a' + 10;
-		lo = isdigit((unsigned char)s[i + 1]) ? s[i + 1] - '0' :
-							tolower((unsigned char)s[i + 1]) - 'a' + 10;
-		g->b[order[k++]] = (uint8_t)(hi << 4 | lo);
 		i += 2;
 	}
 	return true;

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "netvsp.h"
 
 /* answers are small: the largest is an ndis_offload (156 bytes) */
@@ -312,17 +313,6 @@ static bool set_mac(struct netvsp *n, const uint8_t *mac)
 	return true;
 }
 
-static int hexval(uint16_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: only NetworkAddress matters */
 static uint32_t set_config_param(struct netvsp *n, const uint8_t *v,
 				 uint32_t len)
@@ -359,8 +349,8 @@ static uint32_t set_config_param(struct netvsp *n, const uint8_t *v,
 
 		memcpy(&hi, v + vo + 4 * i, 2);
 		memcpy(&lo, v + vo + 4 * i + 2, 2);
-		h = hexval(hi);
-		l = hexval(lo);
+		h = hex_digit(hi);
+		l = hex_digit(lo);
 		if (h < 0 || l < 0)
 			return RNDIS_STATUS_INVALID_DATA;
 		mac[i] = (uint8_t)(h << 4 | l);

@@ -51,6 +51,7 @@
 
 #include <hvlis/vstor.h>
 
+#include "hex.h"
 #include "storage.h"
 
 /* largest data buffer of one SRB: what hvsim is willing to map */
@@ -953,15 +954,9 @@ static bool parse_wwn(const char *v, uint8_t out[8])
 {
 	if (strlen(v) != 16)
 		return false;
-	for (int i = 0; i < 8; i++) {
-		unsigned int x;
-
-		if (!isxdigit((unsigned char)v[2 * i]) ||
-		    !isxdigit((unsigned char)v[2 * i + 1]) ||
-		    sscanf(v + 2 * i, "%2x", &x) != 1)
+	for (int i = 0; i < 8; i++)
+		if (!hex_byte(v + 2 * i, &out[i]))
 			return false;
-		out[i] = (uint8_t)x;
-	}
 	return true;
 }
 

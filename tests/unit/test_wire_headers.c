@@ -20,20 +20,9 @@
 #include <hvlis/guids.h>
 
 #include "tap.h"
+#include "../hvsim/hex.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Parse "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into the on-the-wire GUID
@@ -50,18 +39,13 @@ static bool parse_guid(const char *s, guid_t *g)
 	if (strlen(s) != 36)
 		return false;
 	for (i = 0; i < 36; ) {
-		int hi, lo;
-
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i++] != '-')
 				return false;
 			continue;
 		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
+		if (!hex_byte(s + i, &g->b[byte_at[n++]]))
 			return false;
-		g->b[byte_at[n++]] = (__u8)(hi << 4 | lo);
 		i += 2;
 	}
 	return n == 16;
