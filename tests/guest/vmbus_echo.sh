@@ -19,8 +19,17 @@ done
 [ -n "$dev" ] || fail "no echo device"
 [ -e "$dev/echo_run" ] || fail "hv_echo_test did not bind $dev"
 
+# Both ends' view of every ring, for a run that failed or stalled.
+rings() {
+	hostctl channels
+	for c in "$dev"/channels/*; do
+		note "guest relid $(basename "$c"): out_mask $(cat "$c/out_mask") in_mask $(cat "$c/in_mask") read_avail $(cat "$c/read_avail") write_avail $(cat "$c/write_avail") interrupts $(cat "$c/interrupts") events $(cat "$c/events")"
+	done
+}
+
 run() {	# run PACKETS MIN MAX CHANNELS
 	if ! echo "$*" >"$dev/echo_run"; then
+		rings
 		fail "echo run $*: $(cat "$dev/echo_result")"
 	fi
 	note "echo run $*: $(cat "$dev/echo_result")"

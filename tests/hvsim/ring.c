@@ -18,7 +18,10 @@
  *  - the writer signals only on empty -> non-empty with interrupt_mask
  *    clear (hv_signal_on_write); a blocked writer sets pending_send_sz
  *    and the reader signals when free space crosses above it
- *    (hv_pkt_iter_close).
+ *    (hv_pkt_iter_close);
+ *  - so a reader publishes read_index with a full barrier before it looks
+ *    at write_index again, as the writer does between its write_index and
+ *    its look at read_index (virt_mb in hv_signal_on_write).
  *
  * The index we own (read of the guest-to-host ring, write of the
  * host-to-guest ring) is kept privately and only published; the guest's
@@ -193,6 +196,15 @@ int ring_consume(struct ring *r, uint32_t len)
 	r->priv = (r->priv + len + VMBUS_PKT_TRAILER_SIZE) % r->size;
 	/* release: we are done with the bytes before the writer reuses them */
 	__atomic_store_n(p, r->priv, __ATOMIC_RELEASE);
+	/*
+	 * A full barrier before our next look at write_index (ring_peek) or
+	 * pending_send_sz (ring_read_signal).  The guest writes write_index,
+	 * then (virt_mb) reads read_index to decide whether to signal us:
+	 * without this, a store buffer may hide our read_index from it while
+	 * we still see its old write_index - it sees a busy ring and does not
+	 * signal, we see an empty one and stop reading, and nobody moves.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -203,8 +215,7 @@ bool ring_read_signal(struct ring *r, uint32_t bytes)
 
 	if (!bytes || !pp)
 		return false;
-	/* read_index is published before pending_send_sz is looked at */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* ring_consume() published read_index with a full barrier */
 	pending = __atomic_load_n(pp, __ATOMIC_RELAXED);
 	if (!pending)
 		return false;
@@ -267,11 +278,19 @@ int ring_write(struct ring *r, const struct ring_iov *iov, unsigned int n,
 
 	/* hv_signal_on_write(): only empty -> non-empty, unless masked */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(mp, __ATOMIC_RELAXED))
+	if (__atomic_load_n(mp, __ATOMIC_RELAXED)) {
+		r->quiet_masked++;
+		r->last = 'm';
 		return 0;
+	}
 	rd = guest_index(r, OFF_READ);
-	if (rd >= 0 && (uint32_t)rd == old)
+	if (rd >= 0 && (uint32_t)rd == old) {
 		*signal = true;
+		r->last = 's';
+	} else {
+		r->quiet_busy++;
+		r->last = 'b';
+	}
 	return 0;
 }
 

@@ -146,7 +146,7 @@ static int cmd_devices(struct hvsim *hs, struct ctl_conn *c, int argc,
 static void print_channel(struct ctl_conn *c, const struct hv_chan *ch)
 {
 	char guid[37], relid[16] = "-", vp[16] = "-", mon[16] = "-";
-	char rings[160] = "out=- in=-";
+	char rings[256] = "out=- in=-";
 	uint32_t r1, w1, tr1, tw1, r2, w2, tr2, tw2;
 
 	guid_fmt(&ch->dev->instance, guid);
@@ -162,9 +162,12 @@ static void print_channel(struct ctl_conn *c, const struct hv_chan *ch)
 		if (ring_state(&ch->out, &r1, &w1, &tr1, &tw1) &&
 		    ring_state(&ch->in, &r2, &w2, &tr2, &tw2))
 			snprintf(rings, sizeof(rings),
-				 "out.read=%u out.write=%u out.toread=%u out.size=%u in.read=%u in.write=%u in.free=%u in.size=%u",
+				 "out.read=%u out.write=%u out.toread=%u out.size=%u in.read=%u in.write=%u in.free=%u in.size=%u in.quiet_masked=%llu in.quiet_busy=%llu in.last=%c",
 				 r1, w1, tr1, ch->out.size, r2, w2, tw2,
-				 ch->in.size);
+				 ch->in.size,
+				 (unsigned long long)ch->in.quiet_masked,
+				 (unsigned long long)ch->in.quiet_busy,
+				 ch->in.last ? ch->in.last : '-');
 		else
 			snprintf(rings, sizeof(rings), "out=bad in=bad");
 	}

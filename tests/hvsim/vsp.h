@@ -180,6 +180,10 @@ struct ring {
 	uint32_t priv;		/* our index: read or write */
 	uint32_t need;		/* writer: bytes the last failed write needed */
 	bool broken;		/* a corrupt packet: stop until reopened */
+	/* writer: packets sent without a signal, and why (hv_signal_on_write) */
+	uint64_t quiet_masked;	/* interrupt_mask was set: the reader polls */
+	uint64_t quiet_busy;	/* the reader had not caught up yet */
+	char last;		/* the last write: 's'ignal, 'm'asked, 'b'usy */
 };
 
 struct chan_stats {

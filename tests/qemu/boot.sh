@@ -28,6 +28,8 @@
 # directory, so "switch=@RUN@/sw" joins both to one internal switch) in the
 # same namespace; it is stopped when the first guest ends and its output
 # is shown as comments.
+# Environment for experiments: HVLIS_HVSIM=PATH runs another hvsim build
+# (A/B runs), HVLIS_QEMU_ARGS="..." adds QEMU options.
 #
 # Exit status: 0 when the scenario passed.
 set -euo pipefail
@@ -43,7 +45,7 @@ timeout=
 hvsim_args=
 keep=0
 use_hvsim=1
-hvsim_bin=$top/tests/hvsim/hvsim
+hvsim_bin=${HVLIS_HVSIM:-$top/tests/hvsim/hvsim}
 tag=
 netns=
 peer=
@@ -178,6 +180,8 @@ qemu_cmd() {
 		-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 		"${dev[@]}")
+	# shellcheck disable=SC2206
+	qemu+=(${HVLIS_QEMU_ARGS:-})
 }
 
 # hvsim first: it serves the ivshmem socket QEMU connects to.
