@@ -504,8 +504,15 @@ int netvsc_napi_poll(struct napi_struct *napi, int budget)
 	if (READ_ONCE(nc->open))
 		n = netvsc_drain(nc, napi, budget);
 	spin_unlock(&nc->rx_lock);
-	if (n < budget)
-		napi_complete_done(napi, n);
+	/*
+	 * Like upstream's hv_end_read after napi_complete_done: the host may
+	 * have written after our last look and not signalled, since it saw
+	 * the read index we had not published yet.  The drain published it
+	 * with a full barrier (vmbus_pkt_iter_close); look once more.
+	 */
+	if (n < budget && napi_complete_done(napi, n) && READ_ONCE(nc->open) &&
+	    hv_get_bytes_to_read(&nc->chan->inbound))
+		napi_schedule(napi);
 	return n;
 }
 

@@ -117,6 +117,8 @@ static bool netvsc_slot_put(struct netvsc_chan *nc, u64 id,
 	nc->free[nc->nr_free++] = idx;
 	spin_unlock(&nc->tx_lock);
 	atomic_dec(&nc->tx_pending);
+	/* the count drops before the caller looks for a stopped queue */
+	smp_mb__after_atomic();
 	return true;
 }
 
@@ -460,6 +462,11 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		atomic_long_inc(&ctx->eth.tx_busy);
 		netif_tx_stop_queue(txq);
 		atomic_long_inc(&ctx->eth.stop_queue);
+		/* the completions that free slots may all have come already */
+		smp_mb();
+		if (netvsc_tx_room(nc, NETVSC_TX_RING_WAKE) ||
+		    !atomic_read(&nc->tx_pending))
+			netif_tx_wake_queue(txq);
 		return NETDEV_TX_BUSY;
 	}
 
@@ -485,6 +492,8 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		atomic_long_inc(&ctx->eth.tx_send_full);
 		netif_tx_stop_queue(txq);
 		atomic_long_inc(&ctx->eth.stop_queue);
+		/* stopped before we look: a completion now sees the stop */
+		smp_mb();
 		/* nothing in flight would wake the queue: try again soon */
 		if (!atomic_read(&nc->tx_pending))
 			netif_tx_wake_queue(txq);

@@ -37,43 +37,56 @@ static struct hvsim_mailbox *sim_slot(unsigned int i)
 	return sim->shm + sim->hdr.slots_offset + (size_t)i * sim->hdr.slot_size;
 }
 
+/* Wait (bounded) until hvsim has answered operation @seq of @mb. */
+static bool sim_wait_done(struct hvsim_mailbox *mb, u32 seq)
+{
+	u32 waited;
+
+	for (waited = 0; waited < SIM_CALL_TIMEOUT_US; waited++) {
+		/* pairs with hvsim's release store of done_seq after status */
+		if (smp_load_acquire(&mb->done_seq) == seq)
+			return true;
+		udelay(1);
+	}
+	return false;
+}
+
 /*
  * Run one operation in the mailbox of the current CPU and wait for hvsim.
- * Callable from any context, like a hypercall.
+ * Callable from any context, like a hypercall.  A slot is hvsim's from
+ * the doorbell until it answers: an operation that timed out may still
+ * run, so the next one waits for it rather than overwrite it half-read
+ * (a lost SIGNAL_EVENT would stall its channel for good).
  */
 static u16 sim_call(u32 op, const u64 *args, unsigned int nargs,
 		    const void *data, size_t len)
 {
 	unsigned int slot = raw_smp_processor_id() % sim->nr_cpus;
 	struct hvsim_mailbox *mb = sim_slot(slot);
+	u16 status = HV_STATUS_TIME_OUT;
 	unsigned long flags;
-	u32 seq, waited;
-	u16 status;
+	u32 seq;
 
 	if (nargs > ARRAY_SIZE(mb->args) || len > sizeof(mb->data))
 		return HV_STATUS_INVALID_PARAMETER;
 
 	spin_lock_irqsave(&sim->slot_lock[slot], flags);
+	seq = READ_ONCE(mb->seq);
+	if (!sim_wait_done(mb, seq))
+		goto out;
 	mb->op = op;
 	memset(mb->args, 0, sizeof(mb->args));
 	memcpy(mb->args, args, nargs * sizeof(*args));
 	if (len)
 		memcpy(mb->data, data, len);
-	seq = READ_ONCE(mb->seq) + 1;
+	seq++;
 	/* the operation must be visible before the new sequence number */
 	smp_store_release(&mb->seq, seq);
 	writel(sim->hdr.host_peer_id << 16 | slot,
 	       sim->regs + IVSHMEM_REG_DOORBELL);
-
-	status = HV_STATUS_TIME_OUT;
-	for (waited = 0; waited < SIM_CALL_TIMEOUT_US; waited++) {
-		/* pairs with hvsim's release store of done_seq after status */
-		if (smp_load_acquire(&mb->done_seq) == seq) {
-			status = READ_ONCE(mb->status);
-			break;
-		}
-		udelay(1);
-	}
+	if (sim_wait_done(mb, seq))
+		status = READ_ONCE(mb->status);
+out:
 	spin_unlock_irqrestore(&sim->slot_lock[slot], flags);
 
 	if (status == HV_STATUS_TIME_OUT)

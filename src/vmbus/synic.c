@@ -43,11 +43,17 @@ int hv_synic_init(struct hv_backend *backend)
 			ret = -ENOMEM;
 			goto err;
 		}
+		/*
+		 * Listen before the host knows the pages: it may deliver a
+		 * queued message as soon as they are set up.
+		 */
+		WRITE_ONCE(sc->enabled, true);
 		ret = backend->synic_setup(cpu, virt_to_phys(sc->msg_page),
 					   virt_to_phys(sc->event_page));
-		if (ret)
+		if (ret) {
+			WRITE_ONCE(sc->enabled, false);
 			goto err;
-		WRITE_ONCE(sc->enabled, true);
+		}
 	}
 	return 0;
 err:

@@ -67,6 +67,8 @@ static int cmd_status(struct hvsim *hs, struct ctl_conn *c, int argc,
 		   (unsigned long long)st->hypercalls_unknown);
 	ctl_printf(c, "hypercall.failed %llu",
 		   (unsigned long long)st->hypercalls_failed);
+	ctl_printf(c, "hypercall.torn %llu",
+		   (unsigned long long)st->hypercalls_torn);
 	ctl_printf(c, "synic.posted %llu", (unsigned long long)st->synic_posted);
 	ctl_printf(c, "synic.delivered %llu",
 		   (unsigned long long)st->synic_delivered);

@@ -259,6 +259,7 @@ struct hvsim_stats {
 	uint64_t hypercalls[HVSIM_OP_RESET + 1];
 	uint64_t hypercalls_unknown;
 	uint64_t hypercalls_failed;
+	uint64_t hypercalls_torn;	/* slot rewritten while we copied it */
 	uint64_t synic_posted;		/* synic_post() calls accepted */
 	uint64_t synic_delivered;	/* written into a SINT slot */
 	uint64_t synic_queued;		/* had to wait for EOM */

@@ -129,6 +129,28 @@ uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
 	return HV_STATUS_INVALID_HYPERCALL_CODE;
 }
 
+/*
+ * Copy slot @mb's pending operation to @req; false if there is none.  A
+ * guest must not rewrite a slot before done_seq says we answered, but it
+ * is not trusted: a copy it changed under us is taken again (bounded).
+ */
+static bool mailbox_take(struct hvsim *hs, struct hvsim_mailbox *mb,
+			 struct hvsim_mailbox *req, uint32_t *seq)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		/* acquire pairs with the guest's release of seq */
+		*seq = __atomic_load_n(&mb->seq, __ATOMIC_ACQUIRE);
+		if (*seq == __atomic_load_n(&mb->done_seq, __ATOMIC_RELAXED))
+			return false;
+		memcpy(req, mb, sizeof(*req));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&mb->seq, __ATOMIC_RELAXED) == *seq)
+			return true;
+		hs->stats.hypercalls_torn++;
+	}
+	return false;
+}
+
 void mailbox_process(struct hvsim *hs)
 {
 	for (unsigned int i = 0; i < hs->cfg.nr_cpus; i++) {
@@ -136,11 +158,8 @@ void mailbox_process(struct hvsim *hs)
 		struct hvsim_mailbox req;
 		uint32_t seq, status;
 
-		/* acquire pairs with the guest's release of seq */
-		seq = __atomic_load_n(&mb->seq, __ATOMIC_ACQUIRE);
-		if (seq == __atomic_load_n(&mb->done_seq, __ATOMIC_RELAXED))
+		if (!mailbox_take(hs, mb, &req, &seq))
 			continue;
-		memcpy(&req, mb, sizeof(req));
 		status = mailbox_exec(hs, i, &req);
 		if (status != HV_STATUS_SUCCESS) {
 			hs->stats.hypercalls_failed++;

@@ -15,8 +15,10 @@
  * A "hypercall": the guest fills the mailbox slot of the CPU it runs on, bumps
  * 'seq' and writes the Doorbell register with (host_peer_id << 16 | slot).
  * hvsim executes the operation, stores 'status' and then sets
- * done_seq = seq.  The guest spins (bounded) on done_seq.  Guest memory is
- * only ever named by guest physical address, as on real Hyper-V.
+ * done_seq = seq.  The guest spins (bounded) on done_seq, and does not
+ * touch the slot again before done_seq == seq, even after it gave up
+ * waiting.  Guest memory is only ever named by guest physical address, as
+ * on real Hyper-V.
  *
  * SynIC: each CPU registers a message page and an event-flags page (GPAs)
  * with HVSIM_OP_SYNIC_SETUP.  hvsim writes struct hv_message into the SINT
