@@ -63,24 +63,30 @@ if [ "$mode" = full ]; then
 	step "packaging" tests/packaging/run.sh
 fi
 
-# The summary repeats, for each failure, why: its FAIL line, the lines just
-# before it and any panic lines after it (CI may show only the end).
+# The summary repeats, for each failure, why: its FAIL line, the scenario's
+# last notes before it, the last kernel lines of our modules and any panic
+# lines after it (CI may show only the end).
 awk '
+	function add(line) { failed = failed "\n#     " line }
 	/^ok .*# SKIP/ { s++; next }
-	/^ok/ { p++; cur = ""; why = ""; n = 0; next }
+	/^ok/ { p++; cur = ""; why = ""; n = m = 0; next }
 	/^not ok/ {
 		f++; cur = $0
 		failed = failed "\n#   " $0
-		if (why != "") failed = failed "\n#     " why
+		if (why != "") add(why)
 		for (i = (n > 6 ? n - 6 : 0); i < n; i++)
-			if (ctx[i % 6] != why)
-				failed = failed "\n#     " ctx[i % 6]
-		why = ""; n = 0; next
+			if (ctx[i % 6] != why) add(ctx[i % 6])
+		for (i = (m > 4 ? m - 4 : 0); i < m; i++) add(kern[i % 4])
+		why = ""; n = m = 0; next
 	}
 	/^# FAIL:/ { why = $0 }
-	/^# --- / { cur = ""; why = ""; n = 0; next }
+	/^# --- / { cur = ""; why = ""; n = m = 0; next }
 	cur != "" && /(Kernel panic|BUG:|Oops|RIP:|timed out|Call Trace)/ &&
-	    shown[cur]++ < 6 { failed = failed "\n#     " $0 }
+	    shown[cur]++ < 6 { add($0) }
+	/^# dmesg:/ {
+		if (/hv_|netvsc|storvsc|vmbus/) { kern[m % 4] = $0; m++ }
+		next
+	}
 	{ ctx[n % 6] = $0; n++ }
 	END {
 		if (f) print "# failed:" failed

@@ -33,8 +33,11 @@ flows() {
 }
 read -r r0 r1 t0 t1 < <(flows)
 note "default table: rx q0 +$r0 q1 +$r1, tx q0 +$t0 q1 +$t1"
-[ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] || fail "received traffic did not use both queues"
-[ "$t0" -gt 100 ] && [ "$t1" -gt 100 ] || fail "sent traffic did not use both queues"
+state() {	# what both ends think, for a failure message
+	echo "host queues $(net_stat 0 queues), guest $(ethtool -l "$nic" | sed -n '/Current/,$p' | awk '/Combined/ {print $2}'), host table $(hostctl net rss 0 | awk '/^indirection/ {print $2, $3, $4, $5}')"
+}
+[ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] || fail "received traffic did not use both queues ($(state))"
+[ "$t0" -gt 100 ] && [ "$t1" -gt 100 ] || fail "sent traffic did not use both queues ($(state))"
 ethtool -S "$nic" | grep -E 'rx_queue_[01]_packets|tx_queue_[01]_packets' | tee /tmp/S
 [ "$(grep -c ': [1-9]' /tmp/S)" -eq 4 ] || fail "ethtool -S shows an idle queue"
 
