@@ -49,6 +49,7 @@ static int netvsc_probe(struct hv_device *hdev,
 	ctx->ndev = ndev;
 	ctx->msg_enable = netif_msg_init(netvsc_debug, NETVSC_MSG_DEFAULT);
 	ctx->l4_hash = NETVSC_L4HASH_DEFAULT;
+	netvsc_rss_init(ctx);
 	ctx->cfg.num_chn = min_t(u32, netif_get_num_default_rss_queues(),
 				 NETVSC_DEFAULT_CHANNELS);
 	ctx->cfg.recv_buf_size = NETVSC_RECV_BUF_DEFAULT;

@@ -403,6 +403,7 @@ void netvsc_link_work(struct work_struct *w);
 
 /* rss.c */
 int netvsc_rss_set(struct netvsc_dev *nvdev, struct netvsc_ctx *ctx);
+void netvsc_rss_init(struct netvsc_ctx *ctx);
 void netvsc_rss_defaults(struct netvsc_ctx *ctx, u32 num_chn);
 u32 netvsc_rss_hashinfo(const struct netvsc_ctx *ctx);
 

@@ -12,12 +12,30 @@
 
 #include "netvsc.h"
 
-/* A fresh key and an even spread over @num_chn queues */
+/*
+ * The key until `ethtool -X hkey` sets another: upstream's netvsc_hash_key
+ * (rndis_filter.c, 6.12), Microsoft's documented default RSS key, the same
+ * on every boot so flows land on the same queues every time.
+ */
+static const u8 netvsc_default_key[NDIS_RSS_HASH_KEY_SIZE] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa
+};
+
+/* At probe: the default key; kept across session rebuilds, as upstream */
+void netvsc_rss_init(struct netvsc_ctx *ctx)
+{
+	memcpy(ctx->rss_key, netvsc_default_key, sizeof(ctx->rss_key));
+}
+
+/* An even spread over @num_chn queues (no table set by the user) */
 void netvsc_rss_defaults(struct netvsc_ctx *ctx, u32 num_chn)
 {
 	u32 i;
 
-	netdev_rss_key_fill(ctx->rss_key, sizeof(ctx->rss_key));
 	for (i = 0; i < NDIS_RSS_ITAB_NUM; i++)
 		ctx->rx_table[i] = ethtool_rxfh_indir_default(i, num_chn);
 }
