@@ -234,6 +234,23 @@ static uint32_t rndis_send_section(struct tchan *tc, const void *msg,
 	return a.msg.send_rndis_pkt_complete.status;
 }
 
+/*
+ * Data packets in section @sec: the status the host answers, and in
+ * *@frames how many frames reached the wire (polled until they stop).
+ */
+static uint32_t send_section_frames(struct tchan *tc, const void *msg,
+				    uint32_t len, uint32_t sec, int *frames)
+{
+	uint32_t st;
+
+	wire_n = 0;
+	st = rndis_send_section(tc, msg, len, sec, false);
+	for (int i = 0; i < 10; i++)
+		wire_poll();
+	*frames = wire_n;
+	return st;
+}
+
 /* the same as page buffers: one GPA range over contiguous pages */
 static uint32_t rndis_send_pages(struct tchan *tc, const void *msg,
 				 uint32_t len, uint32_t offset)
@@ -715,16 +732,16 @@ static bool tx(void)
 	static uint8_t f[70000];
 	uint32_t len, mlen, ppis[4];
 	struct netvsp *n = nic();
+	int frames;
 
 	/* from a send-buffer section: a UDP broadcast, checksums asked */
 	len = ipframe(f, bcast, guest_mac, 17, 0, 200, 0, 999);
 	ppis[0] = TCPIP_CHKSUM_PKTINFO;
 	ppis[1] = tx_csum(false, true, true).value;
 	mlen = build_packet(msg, f, len, ppis, 1);
-	wire_n = 0;
-	CHECK_EQ(rndis_send_section(&g.tc, msg, mlen, 4, false), NVSP_STAT_SUCCESS);
-	wire_poll();
-	CHECK_EQ(wire_n, 1);
+	CHECK_EQ(send_section_frames(&g.tc, msg, mlen, 4, &frames),
+		 NVSP_STAT_SUCCESS);
+	CHECK_EQ(frames, 1);
 	CHECK_EQ(wire_len[0], len);
 	CHECK(frame_csums_ok(wire_frames[0], len));
 	CHECK_EQ(n->st.tx_csum_ip, 1);
@@ -796,12 +813,9 @@ static bool tx(void)
 			msg[m1++] = 0;
 		memcpy(msg + 4, &m1, 4);
 		m2 = build_packet(msg + m1, f, len, NULL, 0);
-		wire_n = 0;
-		CHECK_EQ(rndis_send_section(&g.tc, msg, m1 + m2, 5, false),
+		CHECK_EQ(send_section_frames(&g.tc, msg, m1 + m2, 5, &frames),
 			 NVSP_STAT_SUCCESS);
-		wire_poll();
-		wire_poll();
-		CHECK_EQ(wire_n, 2);
+		CHECK_EQ(frames, 2);
 	}
 
 	/*
@@ -826,32 +840,23 @@ static bool tx(void)
 				memcpy(msg + at[i] + 4, &mlen, 4);
 			}
 		}
-		wire_n = 0;
-		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+		CHECK_EQ(send_section_frames(&g.tc, msg, off, 6, &frames),
 			 NVSP_STAT_SUCCESS);
-		for (i = 0; i < 10; i++)
-			wire_poll();
-		CHECK_EQ(wire_n, 8);
+		CHECK_EQ(frames, 8);
 		for (i = 0; i < 8; i++)
 			CHECK_EQ(wire_len[i], 42 + 20 + 37 * i);
 
 		mlen = off - at[2] + 8;
 		memcpy(msg + at[2] + 4, &mlen, 4);
-		wire_n = 0;
-		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+		CHECK_EQ(send_section_frames(&g.tc, msg, off, 6, &frames),
 			 NVSP_STAT_INVALID_RNDIS_PKT);
-		for (i = 0; i < 10; i++)
-			wire_poll();
-		CHECK_EQ(wire_n, 2);
+		CHECK_EQ(frames, 2);
 
 		mlen = 4;
 		memcpy(msg + at[2] + 4, &mlen, 4);
-		wire_n = 0;
-		CHECK_EQ(rndis_send_section(&g.tc, msg, off, 6, false),
+		CHECK_EQ(send_section_frames(&g.tc, msg, off, 6, &frames),
 			 NVSP_STAT_INVALID_RNDIS_PKT);
-		for (i = 0; i < 10; i++)
-			wire_poll();
-		CHECK_EQ(wire_n, 2);
+		CHECK_EQ(frames, 2);
 	}
 
 	/* beyond the MTU without LSO: dropped */
