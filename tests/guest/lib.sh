@@ -83,7 +83,7 @@ wait_for() {
 	local secs=$1 i
 	shift
 	for ((i = 0; i < secs * 10; i++)); do
-		if eval "$@"; then
+		if eval "$*"; then
 			return 0
 		fi
 		sleep 0.1
@@ -174,4 +174,81 @@ nic_up() {
 # Bytes/s iperf3 reports for the receiver of one run (its JSON on stdin).
 iperf_bps() {
 	sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' | tail -n 1
+}
+
+# iperf_client FILE ARGS...: one iperf3 client run ("-c HOST -n 20M -R"...)
+# with its JSON report in FILE.  Succeeds only when the report says the
+# test ran to its end: no "error" and a receiver sum.  The exit status is
+# not enough: iperf3 3.11 and 3.12 (Debian 12) exit 0 under -J whatever
+# failed (esnet/iperf#1405), e.g. a refused connection or a busy server.
+# Those two mean the server is not listening yet or still finishing the
+# last test, so they are retried for up to IPERF_WAIT seconds (default
+# 30); any other failure is final.  On failure prints what iperf3 said.
+iperf_client() {
+	local f=$1 rc why end=$((SECONDS + ${IPERF_WAIT:-30}))
+	shift
+	while :; do
+		rc=0
+		iperf3 "$@" -J >"$f" 2>"$f.err" || rc=$?
+		why=$(iperf_report_error "$f" "$rc") && return 0
+		case $why in
+		*"Connection refused"* | *"server is busy"*)
+			if [ "$SECONDS" -lt "$end" ]; then
+				sleep 1
+				continue
+			fi
+			;;
+		esac
+		echo "iperf3 $*: ${why:-its report could not be read}"
+		return 1
+	done
+}
+
+# iperf_report_error FILE STATUS: succeeds (silently) when iperf3's JSON
+# report FILE, from a run that exited with STATUS, is a finished test;
+# otherwise prints why not and fails.
+iperf_report_error() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+path, rc = sys.argv[1], int(sys.argv[2])
+try:
+    err = " / ".join(open(path + ".err").read().strip().splitlines()[:3])[:300]
+except OSError:
+    err = ""
+try:
+    r = json.load(open(path))
+except ValueError as e:
+    print("exit status %d, no JSON report (%s)%s" % (rc, e, "; stderr: " + err if err else ""))
+    sys.exit(1)
+end = r.get("end") or {}
+if r.get("error"):
+    why = 'error "%s"' % r["error"]
+elif rc:
+    why = "no error in the report"
+elif "sum_received" not in end and "sum" not in end:
+    why = "no receiver sum in the report (end: %s)" % sorted(end)
+else:
+    sys.exit(0)
+print("%s, exit status %d%s" % (why, rc, "; stderr: " + err if err else ""))
+sys.exit(1)
+PY
+}
+
+# iperf_server PORT: an iperf3 server in this guest (a peer's), returning
+# once it listens, so that whoever this guest signals next (answering
+# pings, say) finds it ready.
+iperf_server() {
+	local port=$1
+	iperf3 -s -D -p "$port" --logfile "/tmp/iperf3-server-$port.log" ||
+		fail "iperf3 -s -p $port"
+	wait_for 20 'tcp_listening $port' || fail "iperf3 -s -p $port does not listen"
+}
+
+# tcp_listening PORT: a TCP socket of this guest listens on PORT;
+# host_tcp_listening PORT: one of the host's, in the run's namespace.
+tcp_listening() {
+	[ -n "$(ss -Hltn "sport = :$1")" ]
+}
+host_tcp_listening() {
+	[ -n "$(host ss -Hltn "sport = :$1")" ]
 }

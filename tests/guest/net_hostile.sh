@@ -134,7 +134,8 @@ note "skbuff_head_cache: $skb0 active before, $skb1 after; host injected $(net_s
 [ "$skb1" -le $((skb0 + 512)) ] || fail "skbs leak: $skb0 -> $skb1"
 
 for dir in "" -R; do
-	iperf3 -c 10.0.0.1 -n 50M $dir -J >/tmp/iperf.json || fail "iperf3 $dir failed"
+	# shellcheck disable=SC2086 # $dir is no word or one
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 50M $dir || fail "iperf3 $dir failed"
 	note "iperf3 ${dir:-guest->host}: $(iperf_bps </tmp/iperf.json | awk '{ printf "%.0f Mbit/s", $1 / 1e6 }')"
 done
 ip -s -s link show "$nic" | sed -n '/RX errors/,+1p' | sed 's/^/  /'

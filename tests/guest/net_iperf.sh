@@ -18,8 +18,9 @@ for dir in "" -R; do
 	# the receiver's largest TCP receive buffer (see below)
 	if [ -z "$dir" ]; then rmem=$(host cat /proc/sys/net/ipv4/tcp_rmem); else
 		rmem=$(cat /proc/sys/net/ipv4/tcp_rmem); fi
-	iperf3 -c 10.0.0.1 -n 1G $dir -J >/tmp/iperf.json || fail "iperf3 $dir failed"
-	python3 - "$dir" ${rmem##*[[:space:]]} <<'PY' || fail "iperf3 $dir moved less than 1 GiB"
+	# shellcheck disable=SC2086 # $dir is no word or one
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 1G $dir || fail "iperf3 $dir failed"
+	python3 - "$dir" "${rmem##*[[:space:]]}" <<'PY' || fail "iperf3 $dir moved less than 1 GiB"
 import json, sys
 end = json.load(open("/tmp/iperf.json"))["end"]
 s, r = end["sum_sent"], end["sum_received"]
@@ -37,7 +38,7 @@ done
 
 # guest -> host: a random 1 GiB stream, hashed on both ends
 host "(socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >@RUN@/g2h.sum) >/dev/null 2>&1 &"
-sleep 0.5
+wait_for 10 'host_tcp_listening 5001' || fail "the host's receiver does not listen"
 head -c 1G /dev/urandom | tee >(sha256sum >/tmp/g2h.sum) |
 	socat -u - TCP:10.0.0.1:5001 || fail "sending to the host failed"
 sleep 1
@@ -51,7 +52,7 @@ note "guest -> host sha256 sent $want received $got"
 # host -> guest: the same the other way
 host "head -c 1G /dev/urandom >@RUN@/h2g.bin && sha256sum <@RUN@/h2g.bin >@RUN@/h2g.sum"
 host "(socat -u OPEN:@RUN@/h2g.bin TCP-LISTEN:5002,reuseaddr) >/dev/null 2>&1 &"
-sleep 0.5
+wait_for 10 'host_tcp_listening 5002' || fail "the host's sender does not listen"
 got=$(socat -u TCP:10.0.0.1:5002 - | sha256sum | cut -d' ' -f1)
 want=$(host cat @RUN@/h2g.sum | cut -d' ' -f1)
 host rm -f @RUN@/h2g.bin

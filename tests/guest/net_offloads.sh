@@ -28,7 +28,8 @@ done
 delta() {
 	local before after
 	before=$(net_stat 0 "$1")
-	iperf3 -c 10.0.0.1 -n 20M $2 -J >/dev/null || fail "iperf3 $2 failed"
+	# shellcheck disable=SC2086 # $2 is no word or one
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 20M $2 >&2 || fail "iperf3 $2 failed" >&2
 	after=$(net_stat 0 "$1")
 	echo $((after - before))
 }
@@ -69,5 +70,5 @@ expect rx_rsc_packets -R off
 ethtool -K "$nic" lro on
 expect rx_rsc_packets -R on
 # received data is intact whatever the host coalesced
-iperf3 -c 10.0.0.1 -n 50M -R -J >/dev/null || fail "iperf3 -R with LRO"
+iperf_client /tmp/iperf.json -c 10.0.0.1 -n 50M -R || fail "iperf3 -R with LRO"
 check_dmesg_clean

@@ -41,8 +41,8 @@ for round in 1 2; do
 		fail "round $round: the host did not switch the data path to the VF"
 	syn0=$(net_stat 0 tx_frames)
 	vf0=$(nic_stat "$nic" vf_tx_packets)
-	iperf3 -c 10.0.0.1 -n 20M -J >/dev/null || fail "round $round: iperf3 over the VF"
-	iperf3 -c 10.0.0.1 -n 20M -R -J >/dev/null || fail "round $round: iperf3 -R over the VF"
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 20M || fail "round $round: iperf3 over the VF"
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 20M -R || fail "round $round: iperf3 -R over the VF"
 	syn=$(( $(net_stat 0 tx_frames) - syn0 ))
 	vft=$(( $(nic_stat "$nic" vf_tx_packets) - vf0 ))
 	note "round $round: VF $vf; sent via VF +$vft, via synthetic +$syn"
@@ -53,7 +53,7 @@ for round in 1 2; do
 	wait_for 10 '[ "$(net_stat 0 datapath)" = synthetic ]' ||
 		fail "round $round: the data path did not come back"
 	hostctl net vf 0 remove >/dev/null || fail "net vf remove"
-	iperf3 -c 10.0.0.1 -n 10M -J >/dev/null || fail "round $round: iperf3 after the VF left"
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -n 10M || fail "round $round: iperf3 after the VF left"
 done
 wait $pinger || true
 tail -n 2 /tmp/ping.log

@@ -23,8 +23,9 @@ tx0=$(net_stat 0 tx_vlan)
 rx0=$(net_stat 0 rx_vlan)
 ping -c 5 -i 0.2 -W 2 10.0.5.2 | grep -q ' 0% packet loss' || fail "ping over VLAN 5"
 ping -c 3 -W 2 10.0.9.2 | grep -q ' 0% packet loss' || fail "untagged ping beside VLAN 5"
-wait_for 30 'iperf3 -c 10.0.5.2 -n 20M -J >/dev/null 2>&1' || fail "iperf3 over VLAN 5"
-iperf3 -c 10.0.5.2 -n 20M -R -J >/dev/null || fail "iperf3 -R over VLAN 5"
+# the peer answers pings only once its iperf3 server listens
+iperf_client /tmp/iperf.json -c 10.0.5.2 -n 20M || fail "iperf3 over VLAN 5"
+iperf_client /tmp/iperf.json -c 10.0.5.2 -n 20M -R || fail "iperf3 -R over VLAN 5"
 tx=$(( $(net_stat 0 tx_vlan) - tx0 ))
 rx=$(( $(net_stat 0 rx_vlan) - rx0 ))
 note "tagged frames through the 802.1Q PPI: tx +$tx rx +$rx"
@@ -33,7 +34,7 @@ note "tagged frames through the 802.1Q PPI: tx +$tx rx +$rx"
 ethtool -K "$nic" txvlan off rxvlan off || fail "ethtool -K txvlan/rxvlan off"
 tx0=$(net_stat 0 tx_vlan)
 ping -c 5 -i 0.2 -W 2 10.0.5.2 | grep -q ' 0% packet loss' || fail "ping over VLAN 5, offload off"
-iperf3 -c 10.0.5.2 -n 10M -J >/dev/null || fail "iperf3 over VLAN 5, offload off"
-iperf3 -c 10.0.5.2 -n 10M -R -J >/dev/null || fail "iperf3 -R over VLAN 5, offload off"
+iperf_client /tmp/iperf.json -c 10.0.5.2 -n 10M || fail "iperf3 over VLAN 5, offload off"
+iperf_client /tmp/iperf.json -c 10.0.5.2 -n 10M -R || fail "iperf3 -R over VLAN 5, offload off"
 [ "$(net_stat 0 tx_vlan)" = "$tx0" ] || fail "the tag still went as per-packet info"
 check_dmesg_clean

@@ -25,10 +25,10 @@ snap() { for k in q0_rx_frames q1_rx_frames q0_tx_frames q1_tx_frames; do net_st
 # traffic of 8 flows each way; prints the per-queue deltas
 flows() {
 	local a b
-	a=($(snap))
-	iperf3 -c 10.0.0.1 -P 8 -n 40M -J >/dev/null || fail "iperf3 -P 8"
-	iperf3 -c 10.0.0.1 -P 8 -n 40M -R -J >/dev/null || fail "iperf3 -P 8 -R"
-	b=($(snap))
+	read -r -a a <<<"$(snap | tr '\n' ' ')"
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -P 8 -n 40M >&2 || fail "iperf3 -P 8" >&2
+	iperf_client /tmp/iperf.json -c 10.0.0.1 -P 8 -n 40M -R >&2 || fail "iperf3 -P 8 -R" >&2
+	read -r -a b <<<"$(snap | tr '\n' ' ')"
 	echo $((b[0] - a[0])) $((b[1] - a[1])) $((b[2] - a[2])) $((b[3] - a[3]))
 }
 read -r r0 r1 t0 t1 < <(flows)

@@ -5,7 +5,9 @@
 
 hv_load_net
 nic=$(hv_nic) || fail "no synthetic NIC appeared"
+# the server listens before the address exists: the first guest takes an
+# answered ping as "the peer is ready" and starts iperf3 at once
+iperf_server 5201
 nic_up "$nic" 10.0.9.2/24
 note "peer up on $nic"
-iperf3 -s -p 5201 >/dev/null 2>&1 || true
 sleep 600

@@ -6,9 +6,11 @@
 hv_load_net
 modprobe 8021q || fail "no 8021q module"
 nic=$(hv_nic) || fail "no synthetic NIC appeared"
+# the server listens before the addresses exist: the first guest takes an
+# answered ping as "the peer is ready" and starts iperf3 at once
+iperf_server 5201
 nic_up "$nic" 10.0.9.2/24
 ip link add link "$nic" name "$nic.5" type vlan id 5
 nic_up "$nic.5" 10.0.5.2/24
 note "peer up on $nic and $nic.5"
-iperf3 -s -p 5201 >/dev/null 2>&1 || true
 sleep 600
