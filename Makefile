@@ -5,6 +5,7 @@
 #   make                 modules for KDIR (default: the running kernel) + user space
 #   make check           install test dependencies, then run every test
 #   make check-quick     a subset for the inner loop (< 5 minutes)
+#   make check-all       every scenario on both kernels (before a release)
 #   make run             boot a VM on hvsim with the drivers loaded
 #   make bench           benchmarks (ratios side by side, not pass/fail)
 #   make matrix          build all modules for Debian 5.10, 6.1 and 6.12, W=1, zero warnings
@@ -36,6 +37,9 @@ check:
 check-quick:
 	tests/check.sh quick
 
+check-all:
+	tests/check.sh all
+
 run:
 	tests/run-vm.sh
 
@@ -54,5 +58,5 @@ clean:
 	-$(MAKE) -C tests/hvsim clean
 	rm -rf build
 
-.PHONY: all modules user kernels matrix check check-quick run bench dkms-install \
+.PHONY: all modules user kernels matrix check check-quick check-all run bench dkms-install \
 	dkms-remove clean

@@ -1,29 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The one test command: `make check` (full) and `make check-quick` (quick).
-# Installs dependencies, fetches the test kernels, builds, then runs: unit
-# tests, style checks, the kernel build matrix, guest scenarios on 6.1 and
-# 6.12 under hvsim, and the packaging tests.  Every test prints one TAP line;
-# the run ends with "N passed, N failed, N skipped".
+# The one test command.  Installs dependencies, fetches the test kernels,
+# builds, then runs: unit tests, style checks, the kernel build matrix,
+# guest scenarios under hvsim, and the packaging tests.  Every test prints
+# one TAP line; the run ends with "N passed, N failed, N skipped".
+#
+#   check.sh full    `make check`: every scenario once, on the stock kernel
+#                    its "# tags:" header names (6.1, 6.12, or both for
+#                    compat), the asan-tagged ones again against hvsim's
+#                    ASan/UBSan build; matrix 5.10, 6.1, 6.12; packaging
+#   check.sh quick   `make check-quick`: user space, unit tests, style, the
+#                    6.1 build, the quick-tagged scenarios on 6.1
+#   check.sh all     `make check-all`: every scenario on 6.1 and on 6.12,
+#                    plus the asan ones, matrix and packaging
+#
+# Scenarios are tests/guest/<area>/*.sh (not peer/); tags are explained in
+# tests/qemu/boot.sh's header.  Each stage prints its wall time, and the
+# run ends with a timing summary: `make check` must stay well inside 45
+# minutes on 2 cores (README, "Test time").
 set -uo pipefail
 
 mode=${1:-full}
+case $mode in
+full | quick | all) ;;
+*) echo "usage: check.sh [full|quick|all]" >&2; exit 2 ;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+. tests/qemu/headers.sh
+t0=$(date +%s)
 
 # Dependencies and kernels are set-up, not tests: failing them stops the run.
 tests/deps.sh || exit 1
 if [ "$mode" = quick ]; then
 	kernels=(6.1)
-	guest_kernels=(6.1)
 else
 	kernels=(5.10 6.1 6.12)
-	guest_kernels=(6.1 6.12)
 fi
 tests/kernels/fetch.sh "${kernels[@]}" >/dev/null || exit 1
+printf "setup\t%s\n" $(($(date +%s) - t0)) >"$out/times"
 
 tap_cmd() {	# tap_cmd NAME COMMAND...: one TAP line for a command's success
 	if "${@:2}" >"$out/log" 2>&1; then
@@ -34,33 +52,83 @@ tap_cmd() {	# tap_cmd NAME COMMAND...: one TAP line for a command's success
 	fi
 }
 
-step() {	# step NAME COMMAND...: run, show, and keep its TAP lines
-	echo "# --- $1"
+step() {	# step NAME COMMAND...: run, show, and keep its TAP lines and time
+	local s secs
+	echo "# --- $1" | tee -a "$out/tap"
+	s=$(date +%s)
 	"${@:2}" 2>&1 | tee -a "$out/tap"
+	secs=$(($(date +%s) - s))
+	echo "# --- stage $1: $secs s"
+	printf '%s\t%s\n' "$1" "$secs" >>"$out/times"
+}
+
+scenario() {	# scenario SERIES FILE [--asan]: boot.sh, always one TAP line
+	local res rc
+	res=$(tests/qemu/boot.sh --series "$1" --scenario "$2" "${@:3}" 2>&1)
+	rc=$?
+	printf '%s\n' "$res"
+	printf '%s\n' "$res" | grep -q '^\(not \)\?ok ' ||
+		echo "not ok - $1 $(basename "$2" .sh) # boot.sh exited $rc without a result"
 }
 
 step "user space" tap_cmd "user-space build (-Werror)" make -s user
-step "hvsim asan build" tap_cmd "hvsim ASan/UBSan build" make -s -C tests/hvsim asan
+[ "$mode" = quick ] ||
+	step "hvsim asan build" tap_cmd "hvsim ASan/UBSan build" make -s -C tests/hvsim asan
 step "unit tests" tests/unit/run.sh
 step "style" tests/style.sh
 step "build matrix" tests/matrix.sh "${kernels[@]}"
-for k in "${guest_kernels[@]}"; do
-	for t in tests/guest/*.sh; do
-		case $(basename "$t") in lib.sh | tmp_*) continue ;; esac
-		step "guest $k $(basename "$t" .sh)" tests/qemu/boot.sh --series "$k" --scenario "$t"
+
+# Which scenario runs where, from its header (style.sh reports bad headers;
+# such a scenario does not run).
+runs=()	# "SERIES FILE"
+asan=()	# "SERIES FILE"
+while IFS= read -r t; do
+	h=$(hdr_read "$t" 2>/dev/null) || continue
+	ks=$(hdr_kernels "$h")
+	[ -n "$ks" ] || continue
+	case $mode in
+	quick) hdr_has_tag "$h" quick && runs+=("6.1 $t") ;;
+	full) for k in $ks; do runs+=("$k $t"); done ;;
+	all) runs+=("6.1 $t" "6.12 $t") ;;
+	esac
+	# the host side under ASan/UBSan, once, on the scenario's (first) kernel
+	[ "$mode" = quick ] || ! hdr_has_tag "$h" asan || asan+=("$(echo "$ks" | head -n 1) $t")
+done < <(find tests/guest -mindepth 2 -name '*.sh' ! -path '*/peer/*' ! -name 'tmp_*' | sort)
+for k in 6.1 6.12; do
+	for r in "${runs[@]}" ; do
+		[ "${r%% *}" = "$k" ] || continue
+		t=${r#* }
+		step "guest $k $(basename "$t" .sh)" scenario "$k" "$t"
 	done
 done
-# The host side under ASan/UBSan: its data paths and hot-plug, on 6.1.
-for t in tests/guest/vmbus_echo.sh tests/guest/vmbus_hotplug.sh \
-	tests/guest/storage_disk.sh tests/guest/storage_hotplug.sh \
-	tests/guest/net_ping.sh tests/guest/net_offloads.sh \
-	tests/guest/net_hotplug.sh tests/guest/net_switch.sh \
-	tests/guest/net_hostile.sh; do
-	step "guest 6.1 $(basename "$t" .sh) (hvsim asan)" \
-		tests/qemu/boot.sh --series 6.1 --scenario "$t" --asan
+for r in "${asan[@]}"; do
+	t=${r#* }
+	step "guest ${r%% *} $(basename "$t" .sh) (hvsim asan)" scenario "${r%% *}" "$t" --asan
 done
-if [ "$mode" = full ]; then
-	step "packaging" tests/packaging/run.sh
+[ "$mode" = quick ] || step "packaging" tests/packaging/run.sh
+
+# Timing: per group of stages, the slowest scenarios, and the total.
+echo "# --- timing (wall seconds)"
+awk -F'\t' -v total=$(($(date +%s) - t0)) '
+	{
+		g = $1
+		if (g ~ /\(hvsim asan\)$/) g = "guests, hvsim asan"
+		else if (g ~ /^guest /) { split(g, w, " "); g = "guests on " w[2] }
+		if (!(g in sum)) order[n++] = g
+		sum[g] += $2; cnt[g]++
+		if ($1 ~ /^guest /) print $2 "\t" substr($1, 7) >"/dev/stderr"
+	}
+	END {
+		for (i = 0; i < n; i++) {
+			g = order[i]
+			printf "#   %-28s %5d s%s\n", g, sum[g],
+				(g ~ /^guests/ ? sprintf(" (%d)", cnt[g]) : "")
+		}
+		printf "#   %-28s %5d s (%.1f min)\n", "total", total, total / 60
+	}' "$out/times" 2>"$out/scen"
+if [ -s "$out/scen" ]; then
+	echo "#   slowest scenarios:"
+	sort -rn "$out/scen" | head -n 8 | awk -F'\t' '{ printf "#     %5d s  %s\n", $1, $2 }'
 fi
 
 # The summary repeats, for each failure, why: its FAIL line, the scenario's

@@ -9,8 +9,8 @@ pkgs=(
 	# build: kernel modules, compat probes, user space
 	gcc make libc6-dev linux-libc-dev bc flex bison libelf-dev libssl-dev
 	kmod cpio xz-utils zstd dwarves
-	# style: sparse, checkpatch (from the kernel source package)
-	sparse perl linux-source-6.12
+	# style: sparse, checkpatch (from the kernel source package), shellcheck
+	sparse perl linux-source-6.12 shellcheck
 	# guests: QEMU (TCG), busybox for the initramfs, kernel fetches
 	qemu-system-x86 busybox-static apt dpkg-dev
 	# tools the guest scenarios run (through the host's root over 9p)

@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Kernel style: checkpatch.pl (from Debian's linux-source-6.12) over every C
-# file and header under src/, and no kernel-version tests outside src/compat/.
+# Style: checkpatch.pl (from Debian's linux-source-6.12) over every C file
+# and header under src/, no kernel-version tests outside src/compat/, the
+# tool shellcheck over every shell file under tests/ (its exceptions are
+# in tests/.shellcheckrc or inline, each with its reason), and every guest
+# scenario's header (tests/qemu/headers.sh: known keys and tags, one
+# kernel tag, unique names).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,4 +46,51 @@ if [ -z "$hits" ]; then
 	echo "ok - no kernel-version tests outside src/compat"
 else
 	echo "not ok - kernel-version tests outside src/compat: $hits"
+fi
+
+# Shell: every *.sh under tests/ and every file there that starts with a
+# shell's #!; scenario fragments say "# shellcheck shell=bash".
+shell_files=$(find tests -type f ! -path '*/build/*' | sort | while read -r f; do
+	case $f in
+	*.sh) echo "$f" ;;
+	*) head -n 1 "$f" 2>/dev/null | grep -qE '^#!.*(/|busybox )(ba|da)?sh' && echo "$f" ;;
+	esac
+done)
+n=$(echo "$shell_files" | wc -l)
+if ! command -v shellcheck >/dev/null; then
+	echo "not ok - shellcheck: not installed (tests/deps.sh)"
+elif out=$(echo "$shell_files" | xargs shellcheck -x -f gcc 2>&1); then
+	echo "ok - shellcheck: $n shell files under tests/ clean"
+else
+	echo "not ok - shellcheck: $(echo "$out" | grep -c ': \(error\|warning\|note\|style\):') findings in $n shell files"
+	echo "$out" | head -n 40 | sed 's/^/# /'
+fi
+
+# Scenario headers: what boot.sh and check.sh read must be right before
+# anything boots.
+. tests/qemu/headers.sh
+scen=$(find tests/guest -mindepth 2 -name '*.sh' ! -path '*/peer/*' ! -name 'tmp_*' | sort)
+bad=
+err=$(mktemp)
+for f in $scen; do
+	if ! h=$(hdr_read "$f" 2>"$err"); then
+		bad+=$(cat "$err")$'\n'
+	elif [ -z "$(hdr_get "$h" tags)" ]; then
+		bad+="$f: no \"# tags:\" line"$'\n'
+	elif [ -z "$(hdr_kernels "$h")" ]; then
+		bad+="$f: no kernel tag (6.1, 6.12 or compat) in \"# tags: $(hdr_get "$h" tags)\""$'\n'
+	fi
+done
+for f in $(find tests/guest -mindepth 2 -path '*/peer/*' -name '*.sh') tests/qemu/demo.sh tests/bench/*.sh; do
+	case $f in tests/bench/run.sh) continue ;; esac
+	hdr_read "$f" >/dev/null 2>"$err" || bad+=$(cat "$err")$'\n'
+done
+rm -f "$err"
+dups=$(for f in $scen; do basename "$f"; done | sort | uniq -d)
+[ -z "$dups" ] || bad+="scenario names used twice: $dups"$'\n'
+if [ -z "$bad" ]; then
+	echo "ok - scenario headers: $(echo "$scen" | wc -l) scenarios, known keys and tags, one kernel tag each"
+else
+	echo "not ok - scenario headers"
+	printf '%s' "$bad" | sed 's/^/# /'
 fi

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # netvsc vs virtio-net in the same guest run, both to the same host
 # namespace (netvsc over hvsim's TAP, virtio-net over QEMU's), iperf3
 # with 1, 2, 4 and 8 streams each way.  Prints Gbit/s and the ratio; not a

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Benchmark, not a test: fio 4k random-read IOPS and 1 MiB sequential-read
 # MB/s on storvsc and on virtio-blk over the same image file, in the same
 # guest run, with their ratio.  `make bench` runs it.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Benchmark, not a test: echo throughput over VMBus (packets/s and MB/s for
 # small and large packets, one and four channels) beside this guest's
 # memcpy bandwidth, measured in the same run.  `make bench` runs it.

@@ -34,7 +34,7 @@ for m in $mods; do
 	fi
 done
 if [ -z "$bad" ]; then
-	echo "ok - dkms modules under updates/ win for $k: $(echo $mods)"
+	echo "ok - dkms modules under updates/ win for $k: ${mods//$'\n'/ }"
 else
 	echo "not ok - dkms modules not under updates/:$bad"
 fi

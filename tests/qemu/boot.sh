@@ -4,34 +4,61 @@
 # Boot a cached Debian kernel under QEMU (TCG) on hvsim, the simulated
 # Hyper-V host, and run one guest scenario, a shell or the demo.
 #
-#   boot.sh --series 6.1 --scenario tests/guest/NAME.sh   one scenario; prints
-#                                                         its TAP line(s)
-#   boot.sh --series 6.1 --shell                          interactive shell
-#   boot.sh --series 6.1 --demo                           short demo, no terminal
+#   boot.sh --series 6.1 --scenario tests/guest/vmbus/vmbus_echo.sh
+#                        one scenario; prints its TAP line(s)
+#   boot.sh --series 6.1 --shell     interactive shell (hv_vmbus loaded)
+#   boot.sh --series 6.1 --shell --scenario FILE
+#                        FILE's header sets up the host and its body the
+#                        guest, then a shell (make run: tests/qemu/demo.sh)
+#   boot.sh --series 6.1 --demo      tests/qemu/demo.sh, no terminal
 # Options: --smp N --mem SIZE --timeout SECONDS --hvsim-args "..." --keep
 #          --asan (run hvsim's ASan/UBSan build; any report fails the run)
 #          --no-hvsim (boot without the simulated host, for harness checks)
-# A scenario can set defaults in its header: "# smp: 2", "# mem: 1G",
-# "# timeout: 120", "# hvsim: <hvsim arguments>", and checks of the host
-# after the guest has stopped: "# host-after: REGEX" lines, each of which
-# must match a line of `hvsim ctl vmbus` (e.g. "^vmbus.unloads 1$").
-# Disk images: "# image: NAME SIZE" creates a sparse file NAME in the run
-# directory before boot; "@RUN@" in "# hvsim:" and "# qemu:" (extra QEMU
-# arguments, e.g. a virtio-blk disk over the same image) names that
-# directory.
+#
+# Scenarios live in folders that mirror src/ (tests/guest/vmbus/,
+# storage/, net/; harness/ tests the harness itself); a file's name is its
+# TAP name (tests/guest/vmbus/vmbus_echo.sh reports "vmbus_echo") and is
+# unique.  Second guests ("# peer:") live in a peer/ folder beside them.
+# The harness's shared helpers are tests/guest/lib.sh (sourced before
+# every scenario) and tests/qemu/headers.sh (this header parser).
+#
+# Header: the scenario's leading comment block.  A line there that starts
+# with a lowercase word and a colon is a header line "# key: value"; an
+# unknown key, a malformed line or an unknown tag is an error (exit 2), so
+# prose lines never start with "word:" (tests/qemu/headers.sh).  Keys:
+#   tags: WORDS     what check.sh does with the scenario:
+#       6.1, 6.12   the one stock kernel it runs on in `make check`
+#       compat      both stock kernels: its driver code differs between
+#                   them through compat probes (src/compat/probes)
+#       quick       also part of `make check-quick` (on 6.1; keep it short)
+#       asan        also run once against hvsim's ASan/UBSan build
+#       debug       for the debug kernel (KASAN, lockdep; not built yet:
+#                   until then these run on their stock kernel only)
+#       slow        takes minutes, never quick (for CI planning)
+#     Every scenario under tests/guest/ has exactly one kernel tag;
+#     `make check-all` runs every scenario on 6.1 and 6.12 regardless.
+#   smp: N, mem: SIZE, timeout: SECONDS   VM size and time limit
+#   hvsim: ARGS     hvsim's arguments (its devices)
+#   host-after: REGEX   (repeatable) after the guest has stopped, a line of
+#                   `hvsim ctl vmbus` must match (e.g. "^vmbus.unloads 1$")
+#   image: NAME SIZE    (repeatable) a sparse file NAME in the run
+#                   directory, made before boot
+#   qemu: ARGS      extra QEMU arguments (e.g. a virtio-blk disk over the
+#                   same image)
+# "@RUN@" in "# hvsim:", "# qemu:" and "# host:" names the run directory.
 # Networks: "# netns: yes" (or --netns) runs hvsim, QEMU and the hostctl
 # relay in a network namespace of the run's own, so TAP devices and host
-# addresses never touch the machine's network; "# host: CMD" lines run in
-# it (bash -c) once hvsim is up, before QEMU starts (make TAPs, addresses,
-# bridges).  "# peer: tests/guest/NAME.sh" boots a second guest with its
-# own hvsim (its "# hvsim:" header; @RUN@ still names the first run's
-# directory, so "switch=@RUN@/sw" joins both to one internal switch) in the
-# same namespace; it is stopped when the first guest ends and its output
-# is shown as comments.
+# addresses never touch the machine's network; "# host: CMD" lines
+# (repeatable) run in it (bash -c) once hvsim is up, before QEMU starts
+# (make TAPs, addresses, bridges, servers).  "# peer: FILE" boots a second
+# guest with its own hvsim (FILE's "# hvsim:" header; @RUN@ still names the
+# first run's directory, so "switch=@RUN@/sw" joins both to one internal
+# switch) in the same namespace; it is stopped when the first guest ends
+# and its output is shown as comments ("# peer: ...").
 # Environment for experiments: HVLIS_HVSIM=PATH runs another hvsim build
 # (A/B runs), HVLIS_QEMU_ARGS="..." adds QEMU options.
 #
-# Exit status: 0 when the scenario passed.
+# Exit status: 0 when the scenario passed, 2 for a usage or header error.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,10 +96,16 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-[ $mode != demo ] || scenario=tests/guest/demo.sh
-if [ $mode != shell ]; then
+[ $mode != demo ] || scenario=tests/qemu/demo.sh
+[ $mode != scenario ] || [ -n "$scenario" ] ||
+	{ echo "boot.sh: --scenario FILE, --shell or --demo" >&2; exit 2; }
+. "$top/tests/qemu/headers.sh"
+hdrs=
+peer_hdrs=
+if [ -n "$scenario" ]; then
 	[ -f "$top/$scenario" ] || { echo "boot.sh: no scenario '$scenario'" >&2; exit 2; }
-	header() { sed -n "s/^# $1: *//p" "$top/$scenario" | head -n 1; }
+	hdrs=$(hdr_read "$top/$scenario") || { echo "boot.sh: $scenario: bad header" >&2; exit 2; }
+	header() { hdr_get "$hdrs" "$1" | head -n 1; }
 	smp=${smp:-$(header smp)}
 	mem=${mem:-$(header mem)}
 	timeout=${timeout:-$(header timeout)}
@@ -80,6 +113,10 @@ if [ $mode != shell ]; then
 	qemu_extra=$(header qemu)
 	netns=${netns:-$(header netns)}
 	peer=$(header peer)
+	if [ -n "$peer" ]; then
+		[ -f "$top/$peer" ] || { echo "boot.sh: no peer scenario '$peer'" >&2; exit 2; }
+		peer_hdrs=$(hdr_read "$top/$peer") || { echo "boot.sh: $peer: bad header" >&2; exit 2; }
+	fi
 fi
 smp=${smp:-2}
 mem=${mem:-1G}
@@ -96,6 +133,7 @@ run=$(mktemp -d /dev/shm/hvlis-run.XXXXXX)
 pids=()
 ns=
 nsexec=()
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
@@ -104,7 +142,7 @@ cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	fi
-	if [ $keep = 1 ]; then echo "# run directory kept: $run" >&2; else rm -rf "$run"; fi
+	if [ "$keep" = 1 ]; then echo "# run directory kept: $run" >&2; else rm -rf "$run"; fi
 }
 trap cleanup EXIT
 # a killed run (timeout, ^C) still removes its namespace and files
@@ -122,7 +160,7 @@ if [ -n "$scenario" ]; then
 	while read -r img size; do
 		case $img in */* | .* | "") echo "boot.sh: bad image name '$img'" >&2; exit 2 ;; esac
 		truncate -s "$size" "$run/$img"
-	done < <(sed -n 's/^# image: *//p' "$top/$scenario")
+	done < <(hdr_get "$hdrs" image)
 fi
 hvsim_args=${hvsim_args//@RUN@/$run}
 qemu_extra=${qemu_extra//@RUN@/$run}
@@ -173,6 +211,7 @@ qemu_cmd() {
 	append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init tsc=unstable"
 	append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
 	append+=" hvlis.mode=$mode hvlis.scenario=$sc"
+	# shellcheck disable=SC2054 # commas inside QEMU options
 	qemu=("${nsexec[@]}" qemu-system-x86_64 -M q35,memory-backend=ram -cpu max
 		-m "$m" -smp "$n"
 		-object "memory-backend-file,id=ram,size=$m,mem-path=$dir/guest.ram,share=on"
@@ -197,14 +236,13 @@ if [ -n "$scenario" ]; then
 			printf '%s\n' "$out" | sed 's/^/# /'
 			exit 1
 		fi
-	done < <(sed -n 's/^# host: *//p' "$top/$scenario")
+	done < <(hdr_get "$hdrs" host)
 fi
 
 # The peer guest: one vCPU, its own hvsim and run directory.
 if [ -n "$peer" ]; then
-	[ -f "$top/$peer" ] || { echo "boot.sh: no peer scenario '$peer'" >&2; exit 2; }
 	mkdir "$run/peer"
-	peer_args=$(sed -n 's/^# hvsim: *//p' "$top/$peer" | head -n 1)
+	peer_args=$(hdr_get "$peer_hdrs" hvsim | head -n 1)
 	start_hvsim "$run/peer" 1 512M "${peer_args//@RUN@/$run}"
 	qemu_cmd "$run/peer" 1 512M "$peer"
 	"${qemu[@]}" -serial "file:$run/peer/console.log" \
@@ -237,7 +275,7 @@ if [ $use_hvsim = 1 ] && [ -n "$scenario" ]; then
 			echo "# host after the guest stopped: no line matches '$re'" >>"$run/results.txt"
 			sed 's/^/#   /' "$run/vmbus-after" >>"$run/results.txt"
 		fi
-	done < <(sed -n 's/^# host-after: *//p' "$top/$scenario")
+	done < <(hdr_get "$hdrs" host-after)
 fi
 if [ $use_hvsim = 1 ]; then
 	# stop hvsim cleanly, so that leak checks of sanitizer builds run

@@ -34,7 +34,7 @@ chmod +x "$work/init"
 # which modprobe loads last-listed first.
 order=()
 add_module() {
-	local name=$1 line path dep i deps
+	local name=$1 line path i deps
 	line=$(awk -v n="$name" -F: '{
 		f = $1; sub(/.*\//, "", f); sub(/\.ko(\.[a-z]+)?$/, "", f);
 		gsub(/-/, "_", f); if (f == n) { print; exit } }' "$moddir/modules.dep")

@@ -8,6 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
+# shellcheck disable=SC2054 # -fsanitize=a,b is one option
 cflags=(-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 	-fno-sanitize-recover=all -I"$top/src/include")
 

@@ -22,6 +22,7 @@ out=$(LSVMBUS_SYSFS=$tmp "$top/src/daemons/lsvmbus")
 want='VMBUS ID  3: [Time Synchronization]
 VMBUS ID  7: Unknown
 VMBUS ID 14: Synthetic network adapter'
+# shellcheck disable=SC2001 # sed prefixes every line, ${//} cannot
 [ "$out" = "$want" ] && echo "ok - lsvmbus lists by id with class names" ||
 	{ echo "not ok - lsvmbus lists by id with class names"; echo "$out" | sed 's/^/# /'; }
 

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# Two guests on hvsim's internal switch (two hvsim processes sharing one
+# switch directory, no TAP at all): they ping each other and move data
+# over TCP.  The peer guest runs tests/guest/net/peer/net_switch.sh.
+# tags: 6.12 asan
+# hvsim: --device net:switch=@RUN@/sw,mac=00:15:5d:00:01:01
+# peer: tests/guest/net/peer/net_switch.sh
+# smp: 1
+# timeout: 400
+
+hv_load_net
+nic=$(hv_nic) || fail "no synthetic NIC appeared"
+nic_up "$nic" 10.0.9.1/24
+wait_for 180 'ping -c 1 -W 1 10.0.9.2 >/dev/null 2>&1' || fail "the peer guest never answered"
+ping -c 5 -i 0.2 -W 2 10.0.9.2 | tail -n 2 | tee /tmp/ping
+grep -q ' 0% packet loss' /tmp/ping || fail "ping to the peer lost packets"
+# the peer answers pings only once its iperf3 server listens
+iperf_client /tmp/iperf.json -c 10.0.9.2 -n 50M || fail "iperf3 to the peer"
+python3 -c 'import json; r = json.load(open("/tmp/iperf.json"))["end"]["sum_received"]; print("to the peer: %d bytes, %.0f Mbit/s" % (r["bytes"], r["bits_per_second"] / 1e6))'
+hostctl net list
+check_dmesg_clean
