@@ -4,8 +4,10 @@
 # `make run`: everything needed to try the drivers on a fresh Debian machine.
 # Installs dependencies, fetches and unpacks a Debian kernel (6.1 unless
 # SERIES=6.12), builds our modules for it and hvsim, then boots a VM on the
-# simulated Hyper-V host with the drivers loaded: a shell when stdin is a
-# terminal, otherwise a short demo.
+# simulated Hyper-V host as tests/qemu/demo.sh sets it up (a SCSI disk, a
+# NIC on a TAP in the run's own network namespace, one device of every
+# class; hv_vmbus, hv_storvsc and hv_netvsc loaded, the NIC up): a shell
+# when stdin is a terminal, otherwise the demo's output.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +19,7 @@ echo "# building modules for $series and hvsim"
 tests/kernels/build.sh "$series" >/dev/null
 make -s user
 if [ -t 0 ] && [ -t 1 ]; then
-	echo "# booting Debian $series on hvsim with the drivers loaded (lsvmbus: src/daemons/lsvmbus)"
-	exec tests/qemu/boot.sh --series "$series" --shell
+	echo "# booting Debian $series on hvsim with the drivers loaded; leave with 'exit' (or Ctrl-A X)"
+	exec tests/qemu/boot.sh --series "$series" --shell --scenario tests/qemu/demo.sh
 fi
 exec tests/qemu/boot.sh --series "$series" --demo

@@ -21,11 +21,17 @@ shell)
 	cd "$HVLIS_TOP" || exit
 	# shellcheck source=tests/guest/lib.sh
 	. "$HVLIS_TOP/tests/guest/lib.sh"
-	(hv_load_stack) || echo "the drivers did not load; see dmesg"
-	echo "hyperv-lis guest ($(uname -r)); our modules: $HVLIS_BUILD"
-	echo "Leave with 'exit' (or Ctrl-A X)."
-	printf '. %s/tests/guest/lib.sh\nPS1="hvlis-guest:\\w# "\n' \
-		"$HVLIS_TOP" >/tmp/hvlis.rc
+	if [ -n "$HVLIS_SCENARIO" ]; then
+		# the set-up boot.sh was given (make run: tests/qemu/demo.sh)
+		bash -c "set -eu; . tests/guest/lib.sh; . $HVLIS_SCENARIO" ||
+			echo "the set-up ($HVLIS_SCENARIO) failed; see above and dmesg"
+	else
+		(hv_load_stack) || echo "the drivers did not load; see dmesg"
+		echo "hyperv-lis guest ($(uname -r)); our modules: $HVLIS_BUILD"
+		echo "Leave with 'exit' (or Ctrl-A X)."
+	fi
+	printf '. %s/tests/guest/lib.sh\nPATH=%s/src/daemons:$PATH\nPS1="hvlis-guest:\\w# "\n' \
+		"$HVLIS_TOP" "$HVLIS_TOP" >/tmp/hvlis.rc
 	setsid -c /bin/bash --rcfile /tmp/hvlis.rc -i </dev/ttyS0 >/dev/ttyS0 2>&1
 	poweroff_now
 	;;
