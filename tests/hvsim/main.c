@@ -15,8 +15,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "hvsim.h"
-#include "vmbus_host.h"
+#include "lib/parse.h"
+#include "core/hvsim.h"
+#include "vmbus/host.h"
 
 static void usage(FILE *f)
 {
@@ -71,7 +72,7 @@ static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
 				goto bad;
 			break;
 		case 'c':
-			if (!ctl_parse_u64(optarg, &cpus))
+			if (!parse_u64(optarg, &cpus))
 				goto bad;
 			break;
 		case 'C':

@@ -25,17 +25,17 @@
 
 static void test_versions(void)
 {
-	check(VMSTOR_PROTO_VERSION_WIN10 == 0x0602 &&
+	tap_ok(VMSTOR_PROTO_VERSION_WIN10 == 0x0602 &&
 	      VMSTOR_PROTO_VERSION_WIN8_1 == 0x0600 &&
 	      VMSTOR_PROTO_VERSION_WIN8 == 0x0501 &&
 	      VMSTOR_PROTO_VERSION_WIN7 == 0x0402 &&
 	      VMSTOR_PROTO_VERSION_WIN6 == 0x0200,
 	      "protocol versions are major << 8 | minor");
-	check(vstor_packet_size(VMSTOR_PROTO_VERSION_WIN10) == 64 &&
+	tap_ok(vstor_packet_size(VMSTOR_PROTO_VERSION_WIN10) == 64 &&
 	      vstor_packet_size(VMSTOR_PROTO_VERSION_WIN8) == 64 &&
 	      vstor_packet_size(VMSTOR_PROTO_VERSION_WIN7) == 48,
 	      "packet is 64 bytes from WIN8, 48 before");
-	check(vstor_sense_buffer_size(VMSTOR_PROTO_VERSION_WIN8_1) == 0x14 &&
+	tap_ok(vstor_sense_buffer_size(VMSTOR_PROTO_VERSION_WIN8_1) == 0x14 &&
 	      vstor_sense_buffer_size(VMSTOR_PROTO_VERSION_WIN7) == 0x12,
 	      "sense buffer is 0x14 bytes from WIN8, 0x12 before");
 }
@@ -55,16 +55,16 @@ static void test_layout(void)
 	p.vm_srb.data_transfer_length = 0x1000;
 	p.vm_srb.cdb[0] = 0x28;
 	p.vm_srb.win8_extension.srb_flags = SRB_FLAGS_DATA_IN;
-	check(raw[0] == 3 && raw[4] == 1 && raw[12] == 0x34 &&
+	tap_ok(raw[0] == 3 && raw[4] == 1 && raw[12] == 0x34 &&
 	      raw[18] == 1 && raw[19] == 2 && raw[22] == 1 &&
 	      raw[25] == 0x10 && raw[28] == 0x28 && raw[52] == 0x40,
 	      "EXECUTE_SRB fields land at the upstream byte offsets");
-	check(p.vm_srb.sense_data[0] == 0x28,
+	tap_ok(p.vm_srb.sense_data[0] == 0x28,
 	      "sense data overlays the CDB");
 
 	memset(&p, 0, sizeof(p));
 	p.sub_channel_count = 0x0203;
-	check(raw[12] == 3 && raw[13] == 2,
+	tap_ok(raw[12] == 3 && raw[13] == 2,
 	      "sub_channel_count follows the 12-byte header");
 
 	memset(&p, 0, sizeof(p));
@@ -72,34 +72,34 @@ static void test_layout(void)
 	p.storage_channel_properties.flags =
 		STORAGE_CHANNEL_SUPPORTS_MULTI_CHANNEL;
 	p.storage_channel_properties.max_transfer_bytes = 0x200000;
-	check(raw[16] == 7 && raw[20] == 1 && raw[26] == 0x20,
+	tap_ok(raw[16] == 7 && raw[20] == 1 && raw[26] == 0x20,
 	      "channel properties: count at 4, flags at 8, max xfer at 12");
 
 	memset(&p, 0, sizeof(p));
 	p.wwn_packet.primary_active = 1;
 	p.wwn_packet.secondary_node_wwn[7] = 0xee;
-	check(raw[12] == 1 && raw[12 + 35] == 0xee,
+	tap_ok(raw[12] == 1 && raw[12 + 35] == 0xee,
 	      "FC WWN packet is 36 bytes after the header");
 }
 
 static void test_values(void)
 {
-	check(SRB_STATUS_SUCCESS == 1 && SRB_STATUS_ERROR == 4 &&
+	tap_ok(SRB_STATUS_SUCCESS == 1 && SRB_STATUS_ERROR == 4 &&
 	      SRB_STATUS_DATA_OVERRUN == 0x12 &&
 	      SRB_STATUS_INVALID_LUN == 0x20,
 	      "SRB status codes");
-	check(vstor_srb_status_code(SRB_STATUS_AUTOSENSE_VALID |
+	tap_ok(vstor_srb_status_code(SRB_STATUS_AUTOSENSE_VALID |
 				    SRB_STATUS_QUEUE_FROZEN |
 				    SRB_STATUS_ERROR) == SRB_STATUS_ERROR,
 	      "autosense and queue-frozen flags mask off");
-	check(VSTOR_OPERATION_COMPLETE_IO == 1 &&
+	tap_ok(VSTOR_OPERATION_COMPLETE_IO == 1 &&
 	      VSTOR_OPERATION_ENUMERATE_BUS == 11 &&
 	      VSTOR_OPERATION_FCHBA_DATA == 12 &&
 	      VSTOR_OPERATION_CREATE_SUB_CHANNELS == 13,
 	      "operation codes");
-	check(VSTOR_WRITE_TYPE == 0 && VSTOR_READ_TYPE == 1 &&
+	tap_ok(VSTOR_WRITE_TYPE == 0 && VSTOR_READ_TYPE == 1 &&
 	      VSTOR_UNKNOWN_TYPE == 2, "data_in values");
-	check(VSTOR_NTSTATUS_REVISION_MISMATCH == 0xC0000059U,
+	tap_ok(VSTOR_NTSTATUS_REVISION_MISMATCH == 0xC0000059U,
 	      "version refusal status");
 }
 
@@ -111,12 +111,12 @@ static void test_ide(void)
 	struct vstor_offer_properties props;
 	struct vmbus_channel_offer offer;
 
-	check(vstor_ide_target_from_instance(&inst) == 1,
+	tap_ok(vstor_ide_target_from_instance(&inst) == 1,
 	      "IDE target id is the instance GUID's second field");
 	memset(&props, 0, sizeof(props));
 	props.target_id = 1;
 	props.flags = STORAGE_CHANNEL_EMULATED_IDE_FLAG;
-	check(sizeof(props) <= sizeof(offer.u.std.user_def) &&
+	tap_ok(sizeof(props) <= sizeof(offer.u.std.user_def) &&
 	      ((const __u8 *)&props)[3] == 1 &&
 	      ((const __u8 *)&props)[8] == 2,
 	      "IDE offer properties fit in the offer's user-defined bytes");
@@ -129,5 +129,5 @@ int main(void)
 	test_values();
 	test_ide();
 
-	return tap_report();
+	return tap_done();
 }

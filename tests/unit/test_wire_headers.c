@@ -20,7 +20,7 @@
 #include <hvlis/guids.h>
 
 #include "tap.h"
-#include "../hvsim/hex.h"
+#include "../hvsim/lib/hex.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -77,22 +77,22 @@ static void test_guids(void)
 	bool unique = true, named = true;
 
 	g = HV_SCSI_GUID;
-	check(guid_matches(&g, "ba6163d9-04a1-4d29-b605-72e2ffb1dc7f"),
+	tap_ok(guid_matches(&g, "ba6163d9-04a1-4d29-b605-72e2ffb1dc7f"),
 	      "HV_SCSI_GUID bytes match its string form");
 	g = HV_NIC_GUID;
-	check(guid_matches(&g, "f8615163-df3e-46c5-913f-f2d2f965ed0e"),
+	tap_ok(guid_matches(&g, "f8615163-df3e-46c5-913f-f2d2f965ed0e"),
 	      "HV_NIC_GUID bytes match its string form");
-	check(g.b[0] == 0x63 && g.b[3] == 0xf8 && g.b[4] == 0x3e &&
+	tap_ok(g.b[0] == 0x63 && g.b[3] == 0xf8 && g.b[4] == 0x3e &&
 	      g.b[8] == 0x91 && g.b[15] == 0x0e,
 	      "GUID_INIT stores the first three fields little-endian");
 	g = HV_SYNTHFC_GUID;
-	check(guid_matches(&g, "2f9bcc4a-0069-4af3-b76b-6fd0be528cda"),
+	tap_ok(guid_matches(&g, "2f9bcc4a-0069-4af3-b76b-6fd0be528cda"),
 	      "HV_SYNTHFC_GUID bytes match its string form");
 	g = HV_SOCK_SRV_ID_GUID(1234);
-	check(guid_matches(&g, "000004d2-facb-11e6-bd58-64006a7986d3"),
+	tap_ok(guid_matches(&g, "000004d2-facb-11e6-bd58-64006a7986d3"),
 	      "HV_SOCK_SRV_ID_GUID puts the vsock port in the first field");
 	g = HVSIM_ECHO_GUID;
-	check(guid_matches(&g, "424af1d1-b4b6-4ca5-9423-cde96f24e12f") &&
+	tap_ok(guid_matches(&g, "424af1d1-b4b6-4ca5-9423-cde96f24e12f") &&
 	      (g.b[7] >> 4) == 4 && (g.b[8] & 0xc0) == 0x80,
 	      "HVSIM_ECHO_GUID is the generated random (v4) GUID");
 
@@ -105,18 +105,18 @@ static void test_guids(void)
 			    !strcmp(classes[i].name, classes[j].name))
 				unique = false;
 	}
-	check(ARRAY_SIZE(classes) == 21,
+	tap_ok(ARRAY_SIZE(classes) == 21,
 	      "HV_DEVICE_CLASSES lists 20 upstream classes + hvsim echo");
-	check(unique, "class GUIDs and short names are unique");
+	tap_ok(unique, "class GUIDs and short names are unique");
 	for (i = 0; i < ARRAY_SIZE(classes); i++)
 		if (!strcmp(classes[i].id, "SCSI"))
 			break;
-	check(i < ARRAY_SIZE(classes) &&
+	tap_ok(i < ARRAY_SIZE(classes) &&
 	      guid_matches(&classes[i].guid,
 			   "ba6163d9-04a1-4d29-b605-72e2ffb1dc7f") &&
 	      !strcmp(classes[i].desc, "Synthetic SCSI Controller"),
 	      "table row SCSI has the SCSI GUID and lsvmbus name");
-	check(named, "every class has a name and a description");
+	tap_ok(named, "every class has a name and a description");
 }
 
 static void test_messages(void)
@@ -125,11 +125,11 @@ static void test_messages(void)
 	struct vmbus_channel_initiate_contact ic;
 	const __u8 *raw;
 
-	check(VMBUS_GPADL_HEADER_MAX_PFNS == 26,
+	tap_ok(VMBUS_GPADL_HEADER_MAX_PFNS == 26,
 	      "26 PFNs fit in a GPADL header message");
-	check(VMBUS_GPADL_BODY_MAX_PFNS == 28,
+	tap_ok(VMBUS_GPADL_BODY_MAX_PFNS == 28,
 	      "28 PFNs fit in a GPADL body message");
-	check(sizeof(struct vmbus_channel_gpadl_header) +
+	tap_ok(sizeof(struct vmbus_channel_gpadl_header) +
 	      sizeof(struct gpa_range) + 26 * 8 <= HV_MESSAGE_PAYLOAD_BYTE_COUNT &&
 	      sizeof(struct vmbus_channel_gpadl_header) +
 	      sizeof(struct gpa_range) + 27 * 8 > HV_MESSAGE_PAYLOAD_BYTE_COUNT,
@@ -139,21 +139,21 @@ static void test_messages(void)
 	offer.monitor_allocated = 1;
 	offer.is_dedicated_interrupt = 1;
 	raw = (const __u8 *)&offer;
-	check(raw[189] == 0x01 && raw[190] == 0x01 && raw[191] == 0,
+	tap_ok(raw[189] == 0x01 && raw[190] == 0x01 && raw[191] == 0,
 	      "offer bitfields land on bit 0 of bytes 189 and 190");
 
 	memset(&ic, 0, sizeof(ic));
 	ic.msg_sint = VMBUS_MESSAGE_SINT;
 	ic.msg_vtl = 0;
 	ic.feature_flags = VMBUS_FEATURE_CLIENT_ID;
-	check(ic.interrupt_page == (2ULL | (__u64)VMBUS_FEATURE_CLIENT_ID << 32),
+	tap_ok(ic.interrupt_page == (2ULL | (__u64)VMBUS_FEATURE_CLIENT_ID << 32),
 	      "initiate contact: sint/vtl/features overlay interrupt_page");
 
-	check(vmbus_initiate_contact_conn_id(VERSION_WIN10_V4_1) == 1 &&
+	tap_ok(vmbus_initiate_contact_conn_id(VERSION_WIN10_V4_1) == 1 &&
 	      vmbus_initiate_contact_conn_id(VERSION_WIN10_V5) == 4 &&
 	      vmbus_initiate_contact_conn_id(VERSION_WIN10_V5_3) == 4,
 	      "INITIATE_CONTACT connection id: 1 before 5.0, 4 from 5.0");
-	check(VMBUS_VERSION_MAJOR(VERSION_WIN8) == 2 &&
+	tap_ok(VMBUS_VERSION_MAJOR(VERSION_WIN8) == 2 &&
 	      VMBUS_VERSION_MINOR(VERSION_WIN8) == 4,
 	      "version major/minor split");
 }
@@ -165,15 +165,15 @@ static void test_synic(void)
 
 	memset(&msg, 0, sizeof(msg));
 	msg.header.message_flags.msg_pending = 1;
-	check(((const __u8 *)&msg)[5] == HV_MESSAGE_FLAG_MSG_PENDING,
+	tap_ok(((const __u8 *)&msg)[5] == HV_MESSAGE_FLAG_MSG_PENDING,
 	      "msg_pending is bit 0 of byte 5 of the message");
 
 	memset(&ev, 0, sizeof(ev));
 	ev.flags8[1] = 0x04;	/* relid 10 */
-	check(ev.flags[0] == 1UL << 10 && ev.flags32[0] == 1U << 10,
+	tap_ok(ev.flags[0] == 1UL << 10 && ev.flags32[0] == 1U << 10,
 	      "event flag views agree on relid 10");
 
-	check(hv_signal_event_input(0x2a, 0) == 0x2a &&
+	tap_ok(hv_signal_event_input(0x2a, 0) == 0x2a &&
 	      hv_signal_event_input(0x2a, 3) == (3ULL << 32 | 0x2a),
 	      "signal event fast input: connection id low, flag high");
 }
@@ -183,17 +183,17 @@ static void test_ring(void)
 	struct hv_ring_buffer *rb;
 	struct vmpacket_descriptor d = { .offset8 = 2, .len8 = 5 };
 
-	check(vmbus_pkt_align(0) == 0 && vmbus_pkt_align(1) == 8 &&
+	tap_ok(vmbus_pkt_align(0) == 0 && vmbus_pkt_align(1) == 8 &&
 	      vmbus_pkt_align(8) == 8 && vmbus_pkt_align(9) == 16,
 	      "packets are padded to 8 bytes");
-	check(vmbus_pkt_ring_bytes(sizeof(struct vmpacket_descriptor) + 5) == 32,
+	tap_ok(vmbus_pkt_ring_bytes(sizeof(struct vmpacket_descriptor) + 5) == 32,
 	      "16-byte descriptor + 5 bytes takes 24 + 8-byte trailer");
-	check(vmbus_pkt_trailer(0x1230) == 0x0000123000000000ULL,
+	tap_ok(vmbus_pkt_trailer(0x1230) == 0x0000123000000000ULL,
 	      "trailer holds the start offset in its upper half");
-	check(vmpacket_data_offset(&d) == 16 && vmpacket_total_len(&d) == 40 &&
+	tap_ok(vmpacket_data_offset(&d) == 16 && vmpacket_total_len(&d) == 40 &&
 	      vmpacket_data_len(&d) == 24,
 	      "descriptor offset8/len8 decode to bytes");
-	check(vmbus_ring_bytes_to_read(100, 100, 4096) == 0 &&
+	tap_ok(vmbus_ring_bytes_to_read(100, 100, 4096) == 0 &&
 	      vmbus_ring_bytes_to_write(100, 100, 4096) == 4096 &&
 	      vmbus_ring_bytes_to_read(4000, 50, 4096) == 146 &&
 	      vmbus_ring_bytes_to_write(4000, 50, 4096) == 3950,
@@ -201,12 +201,12 @@ static void test_ring(void)
 
 	rb = calloc(1, sizeof(*rb) + 4096);
 	if (!rb) {
-		check(false, "allocate a ring");
+		tap_ok(false, "allocate a ring");
 		return;
 	}
 	rb->feature_bits.feat_pending_send_sz = 1;
 	rb->buffer[0] = 0xab;
-	check(rb->feature_bits.value == VMBUS_RING_FEAT_PENDING_SEND_SZ &&
+	tap_ok(rb->feature_bits.value == VMBUS_RING_FEAT_PENDING_SEND_SZ &&
 	      ((const __u8 *)rb)[4096] == 0xab,
 	      "feat_pending_send_sz is bit 0; data starts at 4 KiB");
 	free(rb);
@@ -219,5 +219,5 @@ int main(void)
 	test_synic();
 	test_ring();
 
-	return tap_report();
+	return tap_done();
 }

@@ -7,6 +7,7 @@
  * pending_send_sz, MODIFYCHANNEL, rescind of an open channel, UNLOAD with
  * open channels, and a corrupt ring.
  */
+#include "vmbus/host.h"
 #include "vmbus_guest.h"
 
 static struct vmbus_channel_offer_channel offers[64];
@@ -286,7 +287,7 @@ static bool subchannels(void)
 	for (n = 0; tg_recv(&t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
 		CHECK_EQ(rs.child_relid, 2 + n);
 	CHECK_EQ(n, 16);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2003),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2003),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	/* the guest's close of the rescinded one is ignored, teardown answered */
 	tg_close(&t, 3);
@@ -344,7 +345,7 @@ static bool guest_read_one(struct tchan *tc, uint64_t *tid)
 	after = vmbus_ring_bytes_to_write(c->read_index, c->write_index,
 					  tc->in.size);
 	if (pending && before <= pending && after > pending)
-		vmbus_host_signal_event(&tc->t->hs, 0, tc->conn_id);
+		hvsim_signal_event(&tc->t->hs, 0, tc->conn_id);
 	return true;
 }
 
@@ -455,22 +456,22 @@ static bool signals(void)
 	CHECK(tg_add(&t, "scsi"));
 	CHECK_EQ(tg_recv(&t, offers, NULL), CHANNELMSG_OFFERCHANNEL);
 	/* nothing is open yet */
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	CHECK_EQ(tchan_open(&t, &tc, 1, 0x2001, 2, 2, 0, true), 0);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001), HV_STATUS_SUCCESS);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2002),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001), HV_STATUS_SUCCESS);
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2002),
 		 HV_STATUS_INVALID_CONNECTION_ID);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2000),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2000),
 		 HV_STATUS_INVALID_CONNECTION_ID);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x1),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x1),
 		 HV_STATUS_INVALID_CONNECTION_ID);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2801),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2801),
 		 HV_STATUS_INVALID_CONNECTION_ID);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x12001),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x12001),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	for (uint32_t c = 0; c < 0x10000; c += 7)
-		vmbus_host_signal_event(&t.hs, 0, c);
+		hvsim_signal_event(&t.hs, 0, c);
 	/* the stub device drops packets, quietly */
 	CHECK_EQ(tchan_open(&t, &tc, 2, 0x2002, 2, 2, 0, true), 0);
 	CHECK_EQ(tchan_inband(&tc, 1, "to scsi", 7), 0);
@@ -545,7 +546,7 @@ static bool rescind_open(void)
 	CHECK_EQ(tg_recv(&t, &rs, NULL), CHANNELMSG_RESCIND_CHANNELOFFER);
 	CHECK_EQ(rs.child_relid, 1);
 	/* the host closed it: no more signals, opens ignored */
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	CHECK_EQ(tg_open_raw(&t, 1, tc.handle, 2, 0), -1);
 	tg_close(&t, 1);
@@ -582,7 +583,7 @@ static bool unload_open(void)
 	CHECK_EQ(tg_recv(&t, NULL, NULL), CHANNELMSG_UNLOAD_RESPONSE);
 	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
 	CHECK_EQ(t.vh->ngpadls, 0);
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001),
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	/* back: one channel again (the sub-channels went with the guest) */
 	CHECK(tg_up(&t, offers, 64, &n));
@@ -610,7 +611,7 @@ static bool corrupt_ring(void)
 	c = tring_ctrl(&tc.out);
 	/* a write index past the end: that signal does nothing */
 	c->write_index = 0x10000;
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001), 0);
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001), 0);
 	c->write_index = 0;
 	CHECK_EQ(tchan_inband(&tc, 1, "fine, th", 8), 0);
 	CHECK_EQ(reply(&tc, &type, &tid, &p, &plen), 0);
@@ -625,7 +626,7 @@ static bool corrupt_ring(void)
 		tring_copy(&tc.out, w, &d, 16, true);
 		c->write_index = w + 32;
 	}
-	CHECK_EQ(vmbus_host_signal_event(&t.hs, 0, 0x2001), 0);
+	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2001), 0);
 	CHECK_EQ(tchan_inband(&tc, 3, "ignored!", 8), 0);
 	CHECK_EQ(reply(&tc, &type, &tid, &p, &plen), -ENOENT);
 	CHECK_EQ(chan_by_relid(t.vh, 1)->st.bad_pkts, 1);

@@ -3,7 +3,8 @@
  * ctl.c and ctl_cmds.c without sockets: word splitting, numbers, the
  * ok/error framing, the core commands, and command tables added later.
  */
-#include "tap.h"
+#include "lib/parse.h"
+#include "vmbus_guest.h"
 
 static bool split(void)
 {
@@ -41,19 +42,19 @@ static bool numbers(void)
 {
 	uint64_t v = 0;
 
-	CHECK(ctl_parse_u64("0", &v) && v == 0);
-	CHECK(ctl_parse_u64("42", &v) && v == 42);
-	CHECK(ctl_parse_u64("010", &v) && v == 10);	/* not octal */
-	CHECK(ctl_parse_u64("0x1F", &v) && v == 31);
-	CHECK(ctl_parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
-	CHECK(!ctl_parse_u64("18446744073709551616", &v));
-	CHECK(!ctl_parse_u64("-1", &v));
-	CHECK(!ctl_parse_u64("+1", &v));
-	CHECK(!ctl_parse_u64(" 1", &v));
-	CHECK(!ctl_parse_u64("12a", &v));
-	CHECK(!ctl_parse_u64("", &v));
-	CHECK(!ctl_parse_u64("0x", &v));
-	CHECK(!ctl_parse_u64("0x-1", &v));
+	CHECK(parse_u64("0", &v) && v == 0);
+	CHECK(parse_u64("42", &v) && v == 42);
+	CHECK(parse_u64("010", &v) && v == 10);	/* not octal */
+	CHECK(parse_u64("0x1F", &v) && v == 31);
+	CHECK(parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
+	CHECK(!parse_u64("18446744073709551616", &v));
+	CHECK(!parse_u64("-1", &v));
+	CHECK(!parse_u64("+1", &v));
+	CHECK(!parse_u64(" 1", &v));
+	CHECK(!parse_u64("12a", &v));
+	CHECK(!parse_u64("", &v));
+	CHECK(!parse_u64("0x", &v));
+	CHECK(!parse_u64("0x-1", &v));
 	return true;
 }
 
@@ -224,7 +225,7 @@ static bool quit(void)
 
 static const struct tap_test tests[] = {
 	{ "ctl_split: blanks, quotes, escapes, limits", split },
-	{ "ctl_parse_u64: decimal, hex, junk, overflow", numbers },
+	{ "parse_u64: decimal, hex, junk, overflow", numbers },
 	{ "ok/error framing and unknown commands", framing },
 	{ "status lists state and counters", status },
 	{ "irq drop/delay per CPU and all, bad input refused", irq_cmds },

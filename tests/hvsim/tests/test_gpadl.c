@@ -5,6 +5,7 @@
  * range_buflen limit, hostile headers and bodies, teardown, the limits,
  * and the page-list accessors VSPs use.
  */
+#include "vmbus/host.h"
 #include "vmbus_guest.h"
 
 static struct vmbus_channel_offer_channel offers[8];

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "lib/parse.h"
+#include "vmbus_guest.h"
 
 static bool layout_small(void)
 {

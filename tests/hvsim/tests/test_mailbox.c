@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "tap.h"
+#include "vmbus_guest.h"
 
 #define RAM_SIZE	(4 * MiB)
 #define BAR2		(32 * GiB)

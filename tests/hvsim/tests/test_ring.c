@@ -6,6 +6,7 @@
  * lengths and trailers, packet parsing (GPA direct, transfer pages), and
  * a fuzz of garbage rings.  The guest side is vmbus_guest.h's tring.
  */
+#include "vmbus/host.h"
 #include "vmbus_guest.h"
 
 struct pair {

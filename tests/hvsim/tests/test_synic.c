@@ -7,7 +7,7 @@
  */
 #include <sys/eventfd.h>
 
-#include "tap.h"
+#include "vmbus_guest.h"
 
 #define RAM_SIZE	(2 * MiB)
 #define MSG0		0x10000		/* CPU 0 message page */

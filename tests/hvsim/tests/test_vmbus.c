@@ -6,6 +6,7 @@
  * the offers of "all", hot offers, rescind and relid reuse, UNLOAD and
  * reconnect, the control commands, and hostile messages.
  */
+#include "vmbus/host.h"
 #include "vmbus_guest.h"
 
 static const uint32_t versions[] = {
