@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Where a synthetic NIC's frames go on the host side: a TAP device
- * (net_tap.c) or hvsim's internal switch (net_switch.c).  A backend is an
+ * (tap.c) or hvsim's internal switch (switch.c).  A backend is an
  * fd in hvsim's epoll loop; everything is non-blocking: a frame the other
  * side cannot take right now is dropped and counted, never waited for.
  *

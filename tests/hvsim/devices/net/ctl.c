@@ -9,7 +9,7 @@
  *   net rss NIC               RSS state the guest set
  *   net vf NIC add|remove     NVSP4 SEND_VF_ASSOCIATION to the guest
  *   net macpolicy NIC allow|deny   honour MAC changes from the guest?
- *   net inject NIC KIND       one malformed message (netvsp_inject.c)
+ *   net inject NIC KIND       one malformed message (inject.c)
  */
 #include <stdio.h>
 #include <string.h>

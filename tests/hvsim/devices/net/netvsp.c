@@ -15,11 +15,11 @@
  *     256 + MTU + 36 bytes (openvmm sub_allocation_size_for_mtu), one
  *     section in the answer.  SEND_SEND_BUF: sections of 6144 bytes.
  *   REVOKE_RECV_BUF / REVOKE_SEND_BUF drop the reference.
- *   SEND_RNDIS_PKT: netvsp_tx.c, answered with SEND_RNDIS_PKT_COMPLETE.
+ *   SEND_RNDIS_PKT: tx.c, answered with SEND_RNDIS_PKT_COMPLETE.
  *   SUBCHANNEL ALLOCATE n (>= 5): min(n, channels=) are offered; then the
  *     send indirection table goes to the guest (>= 5).
  *   SWITCH_DATA_PATH (>= 4): recorded and counted, completed if asked;
- *     while it says VF, received frames are not delivered (netvsp_rx.c).
+ *     while it says VF, received frames are not delivered (rx.c).
  * Messages are answered only when the guest asked for a completion
  * (VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED), with VM_PKT_COMP and the
  * same trans_id.  A message out of place (buffers before INIT, a second

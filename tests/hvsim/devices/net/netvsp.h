@@ -3,17 +3,17 @@
  * netvsp: the host side of the Hyper-V synthetic NIC (class "net"), the
  * NVSP protocol of <hvlis/nvsp.h> carrying RNDIS (<hvlis/rndis.h>) over
  * the VSP API, with frames to and from a net backend (net_backend.h) and
- * the offloads emulated by net_offload.c.
+ * the offloads emulated by offload.c.
  *
  *   netvsp.c        device options, channels, NVSP messages, buffers,
  *                   sub-channels, VF association, the registry entry
- *   netvsp_rndis.c  RNDIS control: INIT/QUERY/SET/KEEPALIVE/HALT/RESET,
+ *   rndis.c  RNDIS control: INIT/QUERY/SET/KEEPALIVE/HALT/RESET,
  *                   status indications
- *   netvsp_tx.c     guest -> wire: RNDIS data packets, PPIs, offloads
- *   netvsp_rx.c     wire -> guest: filter, VLAN/csum/hash PPIs, RSS
+ *   tx.c     guest -> wire: RNDIS data packets, PPIs, offloads
+ *   rx.c     wire -> guest: filter, VLAN/csum/hash PPIs, RSS
  *                   channel choice, RSC, receive-buffer slots
- *   netvsp_ctl.c    the "net" control commands
- *   netvsp_inject.c "net inject": malformed messages to the guest
+ *   ctl.c    the "net" control commands
+ *   inject.c "net inject": malformed messages to the guest
  *
  * Host behaviour follows microsoft/openvmm vm/devices/net/netvsp/src
  * (lib.rs, buffers.rs) and what Linux 6.12's netvsc (drivers/net/hyperv)
@@ -157,7 +157,7 @@ struct netvsp {
 	uint32_t vf_serial;
 	uint32_t datapath;		/* NVSP_DATAPATH_* */
 
-	/* net inject (netvsp_inject.c) */
+	/* net inject (inject.c) */
 	uint64_t last_tx_tid;		/* last data SEND_RNDIS_PKT completed */
 	uint16_t last_tx_queue;
 	bool have_last_tx;
@@ -195,7 +195,7 @@ int netvsp_vf(struct netvsp *n, bool add);
 void netvsp_set_link(struct netvsp *n, bool up);
 unsigned int netvsp_open_queues(const struct netvsp *n);
 
-/* netvsp_rndis.c */
+/* rndis.c */
 /* one RNDIS control message from the guest (msg_len already checked) */
 void netvsp_rndis_control(struct netvsp_chan *nc, const uint8_t *msg,
 			  uint32_t len);
@@ -205,7 +205,7 @@ void netvsp_rndis_send_ctrl(struct netvsp_chan *nc, const void *msg,
 void netvsp_rndis_reset(struct netvsp *n);
 void netvsp_indicate_link(struct netvsp *n);
 
-/* netvsp_tx.c */
+/* tx.c */
 /* the bytes of a SEND_RNDIS_PKT: NVSP status to complete it with */
 uint32_t netvsp_tx_rndis(struct netvsp_chan *nc, const uint8_t *buf,
 			 uint32_t len, bool control);
@@ -213,7 +213,7 @@ uint32_t netvsp_tx_rndis(struct netvsp_chan *nc, const uint8_t *buf,
 uint32_t netvsp_tx_packet(struct netvsp_chan *nc, const uint8_t *msg,
 			  uint32_t len);
 
-/* netvsp_rx.c */
+/* rx.c */
 int netvsp_rx_setup(struct netvsp *n);		/* after RECV_BUF */
 void netvsp_rx_teardown(struct netvsp *n);
 /* one frame from the wire (backend callback) and end of a batch */
@@ -241,14 +241,14 @@ int netvsp_rx_send_raw(struct netvsp_chan *nc, const uint32_t *slots,
 		       const struct vmtransfer_page_range *r, uint32_t nr,
 		       const void *data, uint32_t len);
 
-/* netvsp_inject.c */
+/* inject.c */
 /* send one malformed message of @kind; 0, or -1 with @err set */
 int netvsp_inject(struct netvsp *n, const char *kind, char *err,
 		  size_t errlen);
 /* the kinds, space-separated */
 extern const char netvsp_inject_kinds[];
 
-/* netvsp_ctl.c */
+/* ctl.c */
 #define NETVSP_CTL_NCMDS	1	/* "net" with sub-commands */
 extern const struct ctl_cmd netvsp_ctl_cmds[NETVSP_CTL_NCMDS];
 

@@ -18,7 +18,7 @@
  * message; a request that lies gets RNDIS_STATUS_INVALID_DATA (or
  * INVALID_LENGTH) and is counted in bad_packets.
  * Answers travel like received frames: an RNDIS message in one reserved
- * control slot of the receive buffer (netvsp_rx.c).
+ * control slot of the receive buffer (rx.c).
  */
 #include <stdio.h>
 #include <string.h>

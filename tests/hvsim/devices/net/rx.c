@@ -27,7 +27,7 @@
  *    goes in NBL_HASH_VALUE and picks the channel: itab[hash % entries]
  *    (an entry naming a channel that is not open means the primary);
  *  - with RSC on (NVSP >= 6.1, rsc_ip_v4/6 enabled) in-order TCP segments
- *    of a flow read in one backend batch are coalesced (net_offload.c) and
+ *    of a flow read in one backend batch are coalesced (offload.c) and
  *    a result larger than a slot is split over several slots, each piece
  *    an RNDIS packet with RNDIS_PKTINFO_ID {SUBALLOC, 1ST_FRAG on the
  *    first, LAST_FRAG on the last}; the other PPIs ride on the first piece

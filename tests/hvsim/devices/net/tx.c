@@ -11,7 +11,7 @@
  * with both offsets counted from the start of struct rndis_packet.  The
  * PPIs the host acts on, as a NIC would for NDIS:
  *   TCPIP_CHKSUM_PKTINFO  compute the IPv4 header / TCP / UDP checksum
- *   TCP_LARGESEND_PKTINFO LSOv2: cut into MSS segments (net_offload.c);
+ *   TCP_LARGESEND_PKTINFO LSOv2: cut into MSS segments (offload.c);
  *                         Linux leaves the IPv4 total length (IPv6 payload
  *                         length) 0 and the TCP checksum seeded with the
  *                         pseudo-header: both are recomputed

@@ -7,7 +7,7 @@
  *                  virtual disks answer) over blkimg LUNs
  *   storvsp.c      the VMSTOR transport: the host side of the ide, scsi
  *                  and fc classes (src/include/hvlis/vstor.h)
- *   storvsp_ctl.c  the "disk ..." control commands
+ *   ctl.c  the "disk ..." control commands
  *
  * The SCSI target knows nothing of VMBus: a command comes with a data
  * buffer it reaches through struct scsi_buf, and the answer is a struct
@@ -238,7 +238,7 @@ void storvsp_run_timers(struct storvsp *s);
 /* ENUMERATE_BUS to the guest if the primary channel is ready */
 void storvsp_enumerate(struct storvsp *s);
 
-/* storvsp_ctl.c: "disk ..." */
+/* ctl.c: "disk ..." */
 #define STORVSP_CTL_NCMDS	1
 extern const struct ctl_cmd storvsp_ctl_cmds[STORVSP_CTL_NCMDS];
 
