@@ -12,7 +12,11 @@ echo "$out" | grep -q '^connected ' || fail "no 'connected' line in hvsim status
 if hostctl no-such-command >/dev/null; then
 	fail "an unknown command reported success"
 fi
-hostctl help | grep -q 'irq' || fail "help does not list irq"
+# Read the whole answer before looking at it: a reader that stops early
+# (grep -q) kills hostctl mid-answer, and the rest would be read as the
+# next command's answer.
+help=$(hostctl help) || fail "help failed"
+echo "$help" | grep -q 'irq' || fail "help does not list irq"
 # The relay's own commands: sparse images in the run directory.
 hostctl mkimage test.img 64M || fail "mkimage failed"
 info=$(hostctl imageinfo test.img) || fail "imageinfo failed"
