@@ -245,28 +245,16 @@ static int cmd_rescind(struct hvsim *hs, struct ctl_conn *c, int argc,
 		       char **argv)
 {
 	struct vmbus_host *vh = host_of(hs, c);
-	struct vsp_device *dev = NULL;
-	struct hv_chan *ch;
-	uint64_t relid;
-	guid_t g;
+	struct vsp_device *dev;
 
 	if (!vh)
 		return -1;
 	if (argc != 2)
 		return ctl_fail(c, "usage: rescind <relid|instance-guid>");
-	if (parse_u64(argv[1], &relid)) {
-		ch = relid <= VMBUS_MAX_RELID ? chan_by_relid(vh, (uint32_t)relid) :
-						NULL;
-		if (!ch)
-			return ctl_fail(c, "no channel with relid %s", argv[1]);
-		dev = ch->dev;
-	} else if (guid_parse(argv[1], &g)) {
-		dev = vsp_device_by_instance(vh, &g);
-	} else {
-		return ctl_fail(c, "'%s' is neither a relid nor a GUID", argv[1]);
-	}
+	dev = vsp_dev_find(hs, argv[1]);
 	if (!dev || dev->removing)
-		return ctl_fail(c, "no such device (or rescinded already)");
+		return ctl_fail(c, "no device with relid or instance '%s' (or rescinded already)",
+				argv[1]);
 	print_device(c, dev);
 	chan_rescind_device(dev);
 	return 0;

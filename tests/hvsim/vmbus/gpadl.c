@@ -29,11 +29,15 @@
 
 #include "vmbus/host.h"
 
-bool gpa_page_ok(const struct vmbus_host *vh, uint64_t pfn)
+static bool pfn_in_ram(struct hvsim *hs, uint64_t pfn)
 {
 	return pfn < (GM_MAX_GPA >> HV_HYP_PAGE_SHIFT) &&
-	       gm_ram_ptr(&vh->hs->gm, pfn << HV_HYP_PAGE_SHIFT,
-			  HV_HYP_PAGE_SIZE);
+	       gm_ram_ptr(&hs->gm, pfn << HV_HYP_PAGE_SHIFT, HV_HYP_PAGE_SIZE);
+}
+
+bool gpa_page_ok(const struct vmbus_host *vh, uint64_t pfn)
+{
+	return pfn_in_ram(vh->hs, pfn);
 }
 
 bool gpa_pages_in_ram(struct hvsim *hs, const struct gpa_pages *r,
@@ -45,9 +49,7 @@ bool gpa_pages_in_ram(struct hvsim *hs, const struct gpa_pages *r,
 	if (n > r->npfns)
 		return false;
 	for (uint64_t i = 0; i < n; i++)
-		if (!(r->pfns[i] < (GM_MAX_GPA >> HV_HYP_PAGE_SHIFT) &&
-		      gm_ram_ptr(&hs->gm, r->pfns[i] << HV_HYP_PAGE_SHIFT,
-				 HV_HYP_PAGE_SIZE)))
+		if (!pfn_in_ram(hs, r->pfns[i]))
 			return false;
 	return true;
 }
