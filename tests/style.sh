@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Style: checkpatch.pl (from Debian's linux-source-6.12) over every C file
-# and header under src/, no kernel-version tests outside src/compat/, the
+# and header under src/ and tests/ (hvsim, the unit tests and the test
+# module keep kernel style too), no kernel-version tests outside src/compat/, the
 # tool shellcheck over every shell file under tests/ (its exceptions are
 # in tests/.shellcheckrc or inline, each with its reason), and every guest
 # scenario's header (tests/qemu/headers.sh: known keys and tags, one
@@ -20,7 +21,8 @@ if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 fi
 
 cd "$top" || exit 1
-files=$(git ls-files 'src/*.c' 'src/*.h' 2>/dev/null || find src -name '*.[ch]')
+files=$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 2>/dev/null ||
+	find src tests -name '*.[ch]' ! -path '*/build/*')
 files=$(echo "$files" | grep -v '^src/compat/probes/')
 n=$(echo "$files" | wc -l)
 findings=0
@@ -34,7 +36,7 @@ for f in $files; do
 	report+=$out$'\n'
 done
 if [ -z "$report" ]; then
-	echo "ok - checkpatch: $n files under src/ clean"
+	echo "ok - checkpatch: $n files under src/ and tests/ clean"
 else
 	echo "not ok - checkpatch: $findings findings in $n files"
 	echo "$report" | grep -v '^total:' | head -n 40 | sed 's/^/# /'

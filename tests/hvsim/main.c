@@ -19,7 +19,12 @@
 #include "core/hvsim.h"
 #include "vmbus/host.h"
 
-static void usage(FILE *f)
+static void usage_line(void *arg, const char *text)
+{
+	fprintf(arg, "%s\n", text);
+}
+
+static void print_usage(FILE *f, bool classes)
 {
 	fprintf(f,
 		"usage: hvsim --socket PATH --ram PATH --ram-size BYTES --cpus N --ctl PATH\n"
@@ -27,105 +32,114 @@ static void usage(FILE *f)
 		"             [--max-version MAJOR.MINOR] [--device CLASS[:key=val,...]]...\n"
 		"       hvsim ctl [--ctl PATH] <command words...>\n"
 		"sizes take K, M or G suffixes; --shm-size must be a power of two\n"
-		"--device is repeatable; CLASS is a short name from hvlis/guids.h or all\n");
+		"--device is repeatable; CLASS is one below, or all\n");
+	if (classes)
+		vsp_classes_describe(usage_line, f);
 }
 
-/* VMBus host options, applied once the context exists */
 #define MAX_DEVICE_ARGS	256
-static const char *device_specs[MAX_DEVICE_ARGS];
-static unsigned int ndevice_specs;
-static uint32_t max_version;
-static bool max_version_set;
 
-static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
+/* the command line: the core's configuration and what goes to the VMBus host */
+struct cmdline {
+	struct hvsim_config cfg;
+	uint64_t cpus;
+	const char *device_specs[MAX_DEVICE_ARGS];
+	unsigned int ndevice_specs;
+	uint32_t max_version;
+	bool max_version_set;
+};
+
+static const struct option long_opts[] = {
+	{ "socket", required_argument, NULL, 's' },
+	{ "ram", required_argument, NULL, 'r' },
+	{ "ram-size", required_argument, NULL, 'R' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "ctl", required_argument, NULL, 'C' },
+	{ "shm-size", required_argument, NULL, 'S' },
+	{ "mmio-size", required_argument, NULL, 'M' },
+	{ "log", required_argument, NULL, 'l' },
+	{ "max-version", required_argument, NULL, 'V' },
+	{ "device", required_argument, NULL, 'd' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+/* one option from getopt_long(): 0, or -1 with the reason on stderr */
+static int parse_opt(struct cmdline *cl, int opt, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "ram", required_argument, NULL, 'r' },
-		{ "ram-size", required_argument, NULL, 'R' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "ctl", required_argument, NULL, 'C' },
-		{ "shm-size", required_argument, NULL, 'S' },
-		{ "mmio-size", required_argument, NULL, 'M' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "max-version", required_argument, NULL, 'V' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	uint64_t cpus = 0, mmio_off;
-	int opt;
+	struct hvsim_config *cfg = &cl->cfg;
+	bool ok = true;
 
-	cfg->shm_size = 64 * MiB;
-	cfg->mmio_size = 32 * MiB;
-	while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			cfg->socket_path = optarg;
-			break;
-		case 'r':
-			cfg->ram_path = optarg;
-			break;
-		case 'R':
-			if (!parse_size(optarg, &cfg->ram_size))
-				goto bad;
-			break;
-		case 'c':
-			if (!parse_u64(optarg, &cpus))
-				goto bad;
-			break;
-		case 'C':
-			cfg->ctl_path = optarg;
-			break;
-		case 'S':
-			if (!parse_size(optarg, &cfg->shm_size))
-				goto bad;
-			break;
-		case 'M':
-			if (!parse_size(optarg, &cfg->mmio_size))
-				goto bad;
-			break;
-		case 'l':
-			cfg->log_path = optarg;
-			break;
-		case 'V':
-			if (vmbus_parse_version(optarg, &max_version)) {
-				fprintf(stderr, "hvsim: --max-version wants MAJOR.MINOR, e.g. 5.2\n");
-				return -1;
-			}
-			max_version_set = true;
-			break;
-		case 'd':
-			if (ndevice_specs >= MAX_DEVICE_ARGS) {
-				fprintf(stderr, "hvsim: at most %d --device options\n",
-					MAX_DEVICE_ARGS);
-				return -1;
-			}
-			device_specs[ndevice_specs++] = optarg;
-			break;
-		case 'v':
-			cfg->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
+	switch (opt) {
+	case 's':
+		cfg->socket_path = arg;
+		break;
+	case 'r':
+		cfg->ram_path = arg;
+		break;
+	case 'R':
+		ok = parse_size(arg, &cfg->ram_size);
+		break;
+	case 'c':
+		ok = parse_u64(arg, &cl->cpus);
+		break;
+	case 'C':
+		cfg->ctl_path = arg;
+		break;
+	case 'S':
+		ok = parse_size(arg, &cfg->shm_size);
+		break;
+	case 'M':
+		ok = parse_size(arg, &cfg->mmio_size);
+		break;
+	case 'l':
+		cfg->log_path = arg;
+		break;
+	case 'V':
+		if (vmbus_parse_version(arg, &cl->max_version)) {
+			fprintf(stderr, "hvsim: --max-version wants MAJOR.MINOR, e.g. 5.2\n");
 			return -1;
 		}
-	}
-	if (optind != argc || !cfg->socket_path || !cfg->ram_path ||
-	    !cfg->ctl_path || !cfg->ram_size || !cpus) {
-		fprintf(stderr, "hvsim: --socket, --ram, --ram-size, --cpus and --ctl are required\n");
-		usage(stderr);
+		cl->max_version_set = true;
+		break;
+	case 'd':
+		if (cl->ndevice_specs >= MAX_DEVICE_ARGS) {
+			fprintf(stderr, "hvsim: at most %d --device options\n",
+				MAX_DEVICE_ARGS);
+			return -1;
+		}
+		cl->device_specs[cl->ndevice_specs++] = arg;
+		break;
+	case 'v':
+		cfg->verbose = true;
+		break;
+	default:
+		print_usage(stderr, false);
 		return -1;
 	}
-	if (cpus > HVSIM_MAX_CPUS) {
+	if (!ok)
+		fprintf(stderr, "hvsim: bad number '%s'\n", arg);
+	return ok ? 0 : -1;
+}
+
+/* the values together: required options, ranges, and what fits the BAR */
+static int check_config(struct cmdline *cl)
+{
+	struct hvsim_config *cfg = &cl->cfg;
+	uint64_t mmio_off;
+
+	if (!cfg->socket_path || !cfg->ram_path || !cfg->ctl_path ||
+	    !cfg->ram_size || !cl->cpus) {
+		fprintf(stderr, "hvsim: --socket, --ram, --ram-size, --cpus and --ctl are required\n");
+		print_usage(stderr, false);
+		return -1;
+	}
+	if (cl->cpus > HVSIM_MAX_CPUS) {
 		fprintf(stderr, "hvsim: --cpus must be 1..%d\n", HVSIM_MAX_CPUS);
 		return -1;
 	}
-	cfg->nr_cpus = (unsigned int)cpus;
+	cfg->nr_cpus = (unsigned int)cl->cpus;
 	if (cfg->ram_size % PAGE_SIZE || cfg->ram_size > GM_MAX_GPA - GM_4G) {
 		fprintf(stderr, "hvsim: --ram-size must be a multiple of 4 KiB\n");
 		return -1;
@@ -144,9 +158,27 @@ static int parse_args(int argc, char **argv, struct hvsim_config *cfg)
 		return -1;
 	}
 	return 0;
-bad:
-	fprintf(stderr, "hvsim: bad number '%s'\n", optarg);
-	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct cmdline *cl)
+{
+	int opt;
+
+	cl->cfg.shm_size = 64 * MiB;
+	cl->cfg.mmio_size = 32 * MiB;
+	while ((opt = getopt_long(argc, argv, "vh", long_opts, NULL)) != -1) {
+		if (opt == 'h') {
+			print_usage(stdout, true);
+			exit(0);
+		}
+		if (parse_opt(cl, opt, optarg))
+			return -1;
+	}
+	if (optind != argc) {
+		print_usage(stderr, false);
+		return -1;
+	}
+	return check_config(cl);
 }
 
 static unsigned int vh_count_devices(const struct vmbus_host *vh)
@@ -170,11 +202,14 @@ static void signal_cb(struct watch *w, uint32_t events)
 	}
 }
 
+/* one host per process: too big for the stack, and signal_cb() finds it by w->priv */
 static struct hvsim hvsim;
+static struct cmdline cmdline;
 
 int main(int argc, char **argv)
 {
-	struct hvsim_config cfg = { 0 };
+	struct hvsim_config *cfg = &cmdline.cfg;
+	struct cmdline *cl = &cmdline;
 	struct hvsim *hs = &hvsim;
 	struct watch sigw = { .fd = -1 };
 	struct vmbus_host *vh;
@@ -183,9 +218,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return ctl_client_main(argc - 1, argv + 1);
-	if (parse_args(argc, argv, &cfg))
+	if (parse_args(argc, argv, cl))
 		return 2;
-	log_init(cfg.log_path, cfg.verbose);
+	log_init(cfg->log_path, cfg->verbose);
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -193,25 +228,25 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
-	hvsim_init_state(hs, &cfg);
+	hvsim_init_state(hs, cfg);
 	vh = vmbus_host_init(hs);
 	if (!vh)
 		goto out;
-	if (max_version_set)
-		vh->max_version = max_version;
-	for (unsigned int i = 0; i < ndevice_specs; i++) {
+	if (cl->max_version_set)
+		vh->max_version = cl->max_version;
+	for (unsigned int i = 0; i < cl->ndevice_specs; i++) {
 		char err[256] = "";
 
-		if (vsp_device_add_spec(vh, device_specs[i], err, sizeof(err))) {
-			fprintf(stderr, "hvsim: --device %s: %s\n", device_specs[i],
+		if (vsp_device_add_spec(vh, cl->device_specs[i], err, sizeof(err))) {
+			fprintf(stderr, "hvsim: --device %s: %s\n", cl->device_specs[i],
 				err);
 			ret = 2;
 			goto out;
 		}
 	}
 	if (loop_init() || shm_create(hs, false) || irq_init(hs) ||
-	    vmbus_host_timer_init(hs) || ivshmem_init(hs, cfg.socket_path) ||
-	    ctl_init(hs, cfg.ctl_path))
+	    vmbus_host_timer_init(hs) || ivshmem_init(hs, cfg->socket_path) ||
+	    ctl_init(hs, cfg->ctl_path))
 		goto out;
 	sigw.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	sigw.cb = signal_cb;
@@ -220,8 +255,8 @@ int main(int argc, char **argv)
 		goto out;
 
 	log_info("listening on %s (ctl %s), %u CPUs, BAR2 %llu MiB, RAM %s",
-		 cfg.socket_path, cfg.ctl_path, cfg.nr_cpus,
-		 (unsigned long long)(cfg.shm_size / MiB), cfg.ram_path);
+		 cfg->socket_path, cfg->ctl_path, cfg->nr_cpus,
+		 (unsigned long long)(cfg->shm_size / MiB), cfg->ram_path);
 	log_info("vmbus: %u devices, versions 2.4 .. %u.%u",
 		 vh_count_devices(vh), VMBUS_VERSION_MAJOR(vh->max_version),
 		 VMBUS_VERSION_MINOR(vh->max_version));

@@ -261,6 +261,8 @@ struct hvsim_config {
 	bool verbose;
 };
 
+struct ctl_server;
+
 struct hvsim {
 	struct hvsim_config cfg;
 	struct guestmem gm;
@@ -278,6 +280,7 @@ struct hvsim {
 
 	const struct hvsim_host_ops *host_ops;
 	void *host_priv;
+	struct ctl_server *ctl;		/* ctl/ctl.c, NULL without a socket */
 
 	struct hvsim_stats stats;
 	bool quit;

@@ -13,6 +13,7 @@
 
 #include "core/hvsim.h"
 
+/* the process's one log (one hvsim per process; unit tests share it too) */
 static FILE *log_fp;
 static int log_level = LOG_INFO;
 

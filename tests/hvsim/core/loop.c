@@ -14,6 +14,11 @@
 
 #include "core/hvsim.h"
 
+/*
+ * The process's one event loop: every host, connection and timer of the
+ * process waits on it, so it is not per instance (main() runs one hvsim;
+ * a unit test runs several hosts on the same loop).
+ */
 static int epfd = -1;
 
 int loop_init(void)

@@ -13,18 +13,14 @@
 #include "ctl/ctl.h"
 #include "lib/parse.h"
 
-static void help_one(const struct ctl_cmd *cmd, void *arg)
-{
-	ctl_printf(arg, "%s", cmd->usage);
-}
-
 static int cmd_help(struct hvsim *hs, struct ctl_conn *c, int argc,
 		    char **argv)
 {
 	(void)hs;
 	(void)argc;
 	(void)argv;
-	ctl_for_each_cmd(help_one, c);
+	for (size_t i = 0; ctl_cmd_at(i); i++)
+		ctl_printf(c, "%s", ctl_cmd_at(i)->usage);
 	return 0;
 }
 

@@ -39,16 +39,23 @@ struct ctl_conn {
 	struct ctl_conn *next;
 };
 
+/*
+ * The registered command tables: constant, and the same for every host of
+ * the process (a unit test makes many), so they are kept process-wide.
+ */
 static struct {
 	const struct ctl_cmd *cmds;
 	size_t n;
 } tables[CTL_MAX_TABLES];
 static size_t nr_tables;
 
-static struct watch ctl_listen = { .fd = -1 };
-static const char *ctl_path;
-static struct ctl_conn *conns;
-static unsigned int nr_conns;
+/* a host's control socket and its connections (hs->ctl) */
+struct ctl_server {
+	struct watch listen;
+	const char *path;
+	struct ctl_conn *conns;
+	unsigned int nr_conns;
+};
 
 static const struct ctl_cmd *ctl_find(const char *name)
 {
@@ -79,14 +86,17 @@ int ctl_register(const struct ctl_cmd *cmds, size_t n)
 	return 0;
 }
 
-/* for "help": every command's usage, core first */
-void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *, void *), void *arg)
+const struct ctl_cmd *ctl_cmd_at(size_t i)
 {
-	for (size_t i = 0; i < ctl_core_cmds_n; i++)
-		fn(&ctl_core_cmds[i], arg);
-	for (size_t t = 0; t < nr_tables; t++)
-		for (size_t i = 0; i < tables[t].n; i++)
-			fn(&tables[t].cmds[i], arg);
+	if (i < ctl_core_cmds_n)
+		return &ctl_core_cmds[i];
+	i -= ctl_core_cmds_n;
+	for (size_t t = 0; t < nr_tables; t++) {
+		if (i < tables[t].n)
+			return &tables[t].cmds[i];
+		i -= tables[t].n;
+	}
+	return NULL;
 }
 
 static void out_append(struct ctl_conn *c, const char *s, size_t len)
@@ -246,15 +256,16 @@ void ctl_conn_free(struct ctl_conn *c)
 
 static void conn_close(struct ctl_conn *c)
 {
+	struct ctl_server *srv = c->hs->ctl;
 	struct ctl_conn **pp;
 
-	for (pp = &conns; *pp; pp = &(*pp)->next) {
+	for (pp = &srv->conns; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
 	}
-	nr_conns--;
+	srv->nr_conns--;
 	loop_del(&c->w);
 	close(c->w.fd);
 	ctl_conn_free(c);
@@ -334,6 +345,7 @@ static void conn_cb(struct watch *w, uint32_t events)
 static void listen_cb(struct watch *w, uint32_t events)
 {
 	struct hvsim *hs = w->priv;
+	struct ctl_server *srv = hs->ctl;
 	struct ctl_conn *c;
 	int fd;
 
@@ -341,7 +353,7 @@ static void listen_cb(struct watch *w, uint32_t events)
 	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	c = nr_conns < CTL_MAX_CONNS ? ctl_conn_new_buffer() : NULL;
+	c = srv->nr_conns < CTL_MAX_CONNS ? ctl_conn_new_buffer() : NULL;
 	if (!c) {
 		log_warn("ctl: too many connections");
 		close(fd);
@@ -356,31 +368,42 @@ static void listen_cb(struct watch *w, uint32_t events)
 		ctl_conn_free(c);
 		return;
 	}
-	c->next = conns;
-	conns = c;
-	nr_conns++;
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nr_conns++;
 }
 
 int ctl_init(struct hvsim *hs, const char *path)
 {
-	ctl_listen.fd = unix_listen(path, 8);
-	if (ctl_listen.fd < 0)
+	struct ctl_server *srv = calloc(1, sizeof(*srv));
+
+	if (!srv)
 		return -1;
-	ctl_listen.cb = listen_cb;
-	ctl_listen.priv = hs;
-	ctl_path = path;
-	return loop_add(&ctl_listen, EPOLLIN);
+	srv->listen.fd = unix_listen(path, 8);
+	if (srv->listen.fd < 0) {
+		free(srv);
+		return -1;
+	}
+	srv->listen.cb = listen_cb;
+	srv->listen.priv = hs;
+	srv->path = path;
+	hs->ctl = srv;
+	return loop_add(&srv->listen, EPOLLIN);
 }
 
 void ctl_exit(struct hvsim *hs)
 {
-	(void)hs;
-	while (conns)
-		conn_close(conns);
-	if (ctl_listen.fd >= 0) {
-		loop_del(&ctl_listen);
-		close(ctl_listen.fd);
-		ctl_listen.fd = -1;
-		unlink(ctl_path);
+	struct ctl_server *srv = hs->ctl;
+
+	if (!srv)
+		return;
+	while (srv->conns)
+		conn_close(srv->conns);
+	if (srv->listen.fd >= 0) {
+		loop_del(&srv->listen);
+		close(srv->listen.fd);
+		unlink(srv->path);
 	}
+	free(srv);
+	hs->ctl = NULL;
 }

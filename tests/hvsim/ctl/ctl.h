@@ -26,7 +26,8 @@ struct ctl_cmd {
 
 /* device classes add their command tables at start-up */
 int ctl_register(const struct ctl_cmd *cmds, size_t n);
-void ctl_for_each_cmd(void (*fn)(const struct ctl_cmd *, void *), void *arg);
+/* for "help": the @i-th command, core ones first; NULL past the last */
+const struct ctl_cmd *ctl_cmd_at(size_t i);
 extern const struct ctl_cmd ctl_core_cmds[];	/* core_cmds.c */
 extern const size_t ctl_core_cmds_n;
 __printf(2, 3) void ctl_printf(struct ctl_conn *c, const char *fmt, ...);

@@ -140,6 +140,14 @@ static int apply_one(const struct opt_spec *spec, size_t nspec, char *dst,
 	return -1;
 }
 
+bool opts_knows(const struct opt_spec *spec, size_t nspec, const char *key)
+{
+	for (size_t i = 0; i < nspec; i++)
+		if (key_match(&spec[i], key) != -1)
+			return true;
+	return false;
+}
+
 int opts_apply(const struct opt_spec *spec, size_t nspec, void *dst,
 	       const struct opt_kv *opts, int nopts, const char *what,
 	       char *err, size_t errlen)
@@ -150,20 +158,18 @@ int opts_apply(const struct opt_spec *spec, size_t nspec, void *dst,
 	return 0;
 }
 
-int opts_describe(const struct opt_spec *spec, size_t nspec, char *out,
-		  size_t outlen)
+void opts_describe(const struct opt_spec *spec, size_t nspec,
+		   void (*line)(void *arg, const char *text), void *arg)
 {
-	size_t used = 0;
+	for (size_t i = 0; i < nspec; i++) {
+		const struct opt_spec *o = &spec[i];
+		char text[256];
+		size_t n = strlen(o->key);
+		bool idx = n && o->key[n - 1] == '#';
 
-	if (outlen)
-		out[0] = '\0';
-	for (size_t i = 0; i < nspec && used < outlen; i++) {
-		int n = snprintf(out + used, outlen - used, "%s%s=%s", used ? " " : "",
-				 spec[i].key, type_names[spec[i].type]);
-
-		if (n < 0)
-			return -1;
-		used += (size_t)n;
+		snprintf(text, sizeof(text), "%.*s%s=%s%s%s", (int)(idx ? n - 1 : n),
+			 o->key, idx ? "N" : "", type_names[o->type],
+			 o->help ? "  " : "", o->help ? o->help : "");
+		line(arg, text);
 	}
-	return used < outlen ? 0 : -1;
 }

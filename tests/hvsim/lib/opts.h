@@ -60,8 +60,13 @@ struct opt_spec {
 int opts_apply(const struct opt_spec *spec, size_t nspec, void *dst,
 	       const struct opt_kv *opts, int nopts, const char *what,
 	       char *err, size_t errlen);
-/* "key=TYPE (help)" lines for "help", one per spec entry, into @out */
-int opts_describe(const struct opt_spec *spec, size_t nspec, char *out,
-		  size_t outlen);
+/* does @spec have an entry for @key (in or out of its index range)? */
+bool opts_knows(const struct opt_spec *spec, size_t nspec, const char *key);
+/*
+ * For --help and "help": one "key=TYPE  help" line per entry of @spec
+ * (an indexed key shows as "diskN=TEXT"), each passed to @line.
+ */
+void opts_describe(const struct opt_spec *spec, size_t nspec,
+		   void (*line)(void *arg, const char *text), void *arg);
 
 #endif /* HVSIM_LIB_OPTS_H */

@@ -346,15 +346,82 @@ static void send_open_result(struct vmbus_host *vh, uint32_t relid,
 	vmbus_send_msg(vh, &r, sizeof(r));
 }
 
+/*
+ * OPENCHANNEL's parameters against the channel and its ring GPADL: NULL
+ * and *@gp set, or why not.
+ */
+static const char *open_check(struct vmbus_host *vh, struct hv_chan *ch,
+			      const struct vmbus_channel_open_channel *o,
+			      struct gpadl **gp)
+{
+	struct gpadl *g;
+	uint32_t off;
+
+	if (!ch)
+		return "no such channel";
+	if (ch->state != CHAN_OFFERED)
+		return "channel is open";
+	g = chan_gpadl(ch, o->ringbuffer_gpadlhandle);
+	if (!g)
+		return "no such GPADL on this channel";
+	if (g->users)
+		return "GPADL is in use";
+	/* whole pages from the first byte: each ring starts page aligned */
+	if (g->byte_offset ||
+	    g->byte_count != (uint64_t)g->npfns * HV_HYP_PAGE_SIZE)
+		return "ring GPADL is not whole pages";
+	/* control page + at least one data page on either side */
+	off = o->downstream_ringbuffer_pageoffset;
+	if (off < 2 || off > g->npfns || g->npfns - off < 2)
+		return "bad downstream ring page offset";
+	if (o->target_vp != VMBUS_TARGET_VP_NONE &&
+	    o->target_vp >= hvsim_guest_cpus(vh->hs))
+		return "bad target_vp";
+	*gp = g;
+	return NULL;
+}
+
+static void open_undo(struct hv_chan *ch)
+{
+	free(ch->pktbuf);
+	free(ch->ranges);
+	ch->pktbuf = NULL;
+	ch->ranges = NULL;
+	ring_detach(&ch->out);
+	ring_detach(&ch->in);
+}
+
+/* map both rings and the per-channel buffers: NULL, or why not */
+static const char *open_rings(struct hv_chan *ch, struct gpadl *g,
+			      uint32_t off)
+{
+	struct hvsim *hs = ch->dev->vh->hs;
+
+	if (ring_attach(&ch->out, hs, g->pfns, off, true) ||
+	    ring_attach(&ch->in, hs, g->pfns + off, g->npfns - off, false)) {
+		ring_detach(&ch->out);
+		ring_detach(&ch->in);
+		return "ring indices out of range";
+	}
+	ch->pktbuf_size = ch->out.size < PKT_MAX_BYTES ? ch->out.size :
+							 PKT_MAX_BYTES;
+	ch->pktbuf = malloc(ch->pktbuf_size);
+	ch->ranges = calloc(VMBUS_PKT_MAX_RANGES, sizeof(*ch->ranges));
+	if (!ch->pktbuf || !ch->ranges) {
+		open_undo(ch);
+		return "out of memory";
+	}
+	return NULL;
+}
+
 /* OPENCHANNEL: the checks, then the rings, then the VSP */
 void chan_handle_open(struct vmbus_host *vh, const void *msg, uint32_t len)
 {
 	struct vmbus_channel_open_channel o;
-	struct hvsim *hs = vh->hs;
+	struct gpadl *g = NULL;
 	struct hv_chan *ch;
-	struct gpadl *g;
 	const char *why;
-	uint32_t off, status;
+	uint32_t status;
 
 	(void)len;	/* at least sizeof(o): the dispatcher checked */
 	memcpy(&o, msg, sizeof(o));
@@ -364,51 +431,14 @@ void chan_handle_open(struct vmbus_host *vh, const void *msg, uint32_t len)
 			o.child_relid);
 		return;
 	}
-	if (!ch) {
-		why = "no such channel";
-		goto fail;
-	}
-	if (ch->state != CHAN_OFFERED) {
-		why = "channel is open";
-		goto fail;
-	}
-	g = chan_gpadl(ch, o.ringbuffer_gpadlhandle);
-	if (!g) {
-		why = "no such GPADL on this channel";
-		goto fail;
-	}
-	if (g->users) {
-		why = "GPADL is in use";
-		goto fail;
-	}
-	/* whole pages from the first byte: each ring starts page aligned */
-	if (g->byte_offset ||
-	    g->byte_count != (uint64_t)g->npfns * HV_HYP_PAGE_SIZE) {
-		why = "ring GPADL is not whole pages";
-		goto fail;
-	}
-	/* control page + at least one data page on either side */
-	off = o.downstream_ringbuffer_pageoffset;
-	if (off < 2 || off > g->npfns || g->npfns - off < 2) {
-		why = "bad downstream ring page offset";
-		goto fail;
-	}
-	if (o.target_vp != VMBUS_TARGET_VP_NONE && o.target_vp >= hvsim_guest_cpus(vh->hs)) {
-		why = "bad target_vp";
-		goto fail;
-	}
-	if (ring_attach(&ch->out, hs, g->pfns, off, true) ||
-	    ring_attach(&ch->in, hs, g->pfns + off, g->npfns - off, false)) {
-		why = "ring indices out of range";
-		goto fail;
-	}
-	ch->pktbuf_size = ch->out.size < PKT_MAX_BYTES ? ch->out.size :
-							 PKT_MAX_BYTES;
-	ch->pktbuf = malloc(ch->pktbuf_size);
-	ch->ranges = calloc(VMBUS_PKT_MAX_RANGES, sizeof(*ch->ranges));
-	if (!ch->pktbuf || !ch->ranges) {
-		why = "out of memory";
-		goto undo;
+	why = open_check(vh, ch, &o, &g);
+	if (!why)
+		why = open_rings(ch, g, o.downstream_ringbuffer_pageoffset);
+	if (why) {
+		log_guest("OPENCHANNEL relid %u: %s", o.child_relid, why);
+		send_open_result(vh, o.child_relid, o.openid,
+				 VMBUS_STATUS_UNSUCCESSFUL);
+		return;
 	}
 	ch->target_vp = o.target_vp;
 	ch->open_id = o.openid;
@@ -418,12 +448,7 @@ void chan_handle_open(struct vmbus_host *vh, const void *msg, uint32_t len)
 	if (status) {
 		log_guest("vmbus: %s refused to open relid %u: 0x%x",
 			  vsp_class_name(ch->dev), ch->relid, status);
-		free(ch->pktbuf);
-		free(ch->ranges);
-		ch->pktbuf = NULL;
-		ch->ranges = NULL;
-		ring_detach(&ch->out);
-		ring_detach(&ch->in);
+		open_undo(ch);
 		send_open_result(vh, o.child_relid, o.openid, status);
 		return;
 	}
@@ -440,17 +465,6 @@ void chan_handle_open(struct vmbus_host *vh, const void *msg, uint32_t len)
 	vmbus_timer_update(vh);
 	/* anything the guest wrote before it heard back */
 	chan_process(ch);
-	return;
-undo:
-	free(ch->pktbuf);
-	free(ch->ranges);
-	ch->pktbuf = NULL;
-	ch->ranges = NULL;
-	ring_detach(&ch->out);
-	ring_detach(&ch->in);
-fail:
-	log_guest("OPENCHANNEL relid %u: %s", o.child_relid, why);
-	send_open_result(vh, o.child_relid, o.openid, VMBUS_STATUS_UNSUCCESSFUL);
 }
 
 void chan_handle_close(struct vmbus_host *vh, const void *msg, uint32_t len)

@@ -321,12 +321,30 @@ static int cmd_ring(struct hvsim *hs, struct ctl_conn *c, int argc,
 	return 0;
 }
 
+static void classes_line(void *arg, const char *text)
+{
+	ctl_printf(arg, "%s", text);
+}
+
+static int cmd_classes(struct hvsim *hs, struct ctl_conn *c, int argc,
+		       char **argv)
+{
+	(void)hs;
+	(void)argv;
+	if (argc != 1)
+		return ctl_fail(c, "usage: classes");
+	vsp_classes_describe(classes_line, c);
+	return 0;
+}
+
 static const struct ctl_cmd vmbus_cmds[] = {
 	{ "version", "version", cmd_version },
 	{ "vmbus", "vmbus", cmd_vmbus },
 	{ "devices", "devices", cmd_devices },
 	{ "channels", "channels", cmd_channels },
-	{ "offer", "offer CLASS|all [instance=GUID] [mnf=on|off] [key=val ...]",
+	{ "classes", "classes (the device classes and their options)",
+	  cmd_classes },
+	{ "offer", "offer CLASS|all [instance=GUID] [mnf=on|off] [key=val ...] (see classes)",
 	  cmd_offer },
 	{ "rescind", "rescind <relid|instance-guid>", cmd_rescind },
 	{ "set", "set max-version X.Y | set msg-conn-id N", cmd_set },

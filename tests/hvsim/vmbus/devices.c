@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ const struct hv_class hv_classes[] = {
 };
 const unsigned int hv_nclasses = HVC_COUNT;
 
-static_assert(HVC_COUNT <= ARRAY_SIZE(((struct vmbus_host *)0)->class_next),
+static_assert(ARRAY_SIZE(((struct vmbus_host *)0)->class_next) >= HVC_COUNT,
 	      "class_next has a slot per class");
 
 int hv_class_find(const char *name)
@@ -132,14 +133,74 @@ __printf(3, 4) static void opt_fail(char *err, size_t errlen,
 	va_end(ap);
 }
 
+/* the options every class takes; the rest go to the class's probe() */
+static const struct opt_spec common_opts[] = {
+	{ "instance", OPT_GUID, offsetof(struct vsp_device, instance),
+	  .help = "instance GUID (default: from class and index)" },
+	{ "mnf", OPT_BOOL, offsetof(struct vsp_device, mnf),
+	  .help = "monitored notification (default: as Hyper-V offers the class)" },
+};
+
+/* a new device of class @cls, its offer as the class says, not yet listed */
+static struct vsp_device *device_new(struct vmbus_host *vh, unsigned int cls)
+{
+	const char *name = hv_classes[cls].name;
+	struct vsp_device *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->vh = vh;
+	dev->cls = cls;
+	dev->index = vh->class_next[cls];
+	dev->ops = vsp_find_ops(name);
+	if (dev->ops == &vsp_stub_ops)
+		dev->ops = vsp_stub_for(name);
+	dev->instance = derived_instance(dev->cls, dev->index);
+	offer_defaults(dev);
+	return dev;
+}
+
+/*
+ * Apply the common options to @dev and pass the others back in @rest for
+ * the class.  Linux tells devices apart by class and instance, so a
+ * second device with the same pair is refused.
+ */
+static int device_options(struct vsp_device *dev, int nopts,
+			  const struct opt_kv *opts, struct opt_kv *rest,
+			  int *nrest, char *err, size_t errlen)
+{
+	const char *name = vsp_class_name(dev);
+	bool given = false;
+
+	*nrest = 0;
+	for (int i = 0; i < nopts; i++) {
+		if (!opts_knows(common_opts, ARRAY_SIZE(common_opts), opts[i].key)) {
+			rest[(*nrest)++] = opts[i];
+			continue;
+		}
+		given |= !strcmp(opts[i].key, "instance");
+		if (opts_apply(common_opts, ARRAY_SIZE(common_opts), dev,
+			       &opts[i], 1, name, err, errlen))
+			return -1;
+	}
+	for (struct vsp_device *d = dev->vh->devices; d; d = d->next) {
+		if (d->cls == dev->cls && !d->removing &&
+		    !memcmp(&d->instance, &dev->instance, sizeof(guid_t))) {
+			opt_fail(err, errlen, "%s instance %s is offered already",
+				 name, given ? "given" : "derived");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int vsp_device_add(struct vmbus_host *vh, const char *class_name, int nopts,
 		   const struct opt_kv *opts, struct vsp_device **out,
 		   char *err, size_t errlen)
 {
 	struct opt_kv rest[CTL_MAX_ARGS];
+	int cls = hv_class_find(class_name), nrest;
 	struct vsp_device *dev, **pp;
-	int cls = hv_class_find(class_name), nrest = 0;
-	bool have_instance = false;
 
 	if (cls < 0) {
 		opt_fail(err, errlen, "unknown device class '%s' (see hvlis/guids.h, or all)",
@@ -150,48 +211,13 @@ int vsp_device_add(struct vmbus_host *vh, const char *class_name, int nopts,
 		opt_fail(err, errlen, "too many options");
 		return -1;
 	}
-	dev = calloc(1, sizeof(*dev));
+	dev = device_new(vh, (unsigned int)cls);
 	if (!dev) {
 		opt_fail(err, errlen, "out of memory");
 		return -1;
 	}
-	dev->vh = vh;
-	dev->cls = (unsigned int)cls;
-	dev->index = vh->class_next[cls];
-	dev->ops = vsp_find_ops(class_name);
-	if (dev->ops == &vsp_stub_ops)
-		dev->ops = vsp_stub_for(class_name);
-	dev->instance = derived_instance(dev->cls, dev->index);
-	offer_defaults(dev);
-
-	for (int i = 0; i < nopts; i++) {
-		const char *k = opts[i].key, *v = opts[i].val ? opts[i].val : "";
-
-		if (!strcmp(k, "instance")) {
-			if (!guid_parse(v, &dev->instance)) {
-				opt_fail(err, errlen, "bad instance GUID '%s'", v);
-				goto bad;
-			}
-			have_instance = true;
-		} else if (!strcmp(k, "mnf")) {
-			if (strcmp(v, "on") && strcmp(v, "off")) {
-				opt_fail(err, errlen, "mnf=%s: say on or off", v);
-				goto bad;
-			}
-			dev->mnf = !strcmp(v, "on");
-		} else {
-			rest[nrest++] = opts[i];
-		}
-	}
-	/* Linux tells devices apart by class and instance */
-	for (struct vsp_device *d = vh->devices; d; d = d->next) {
-		if (d->cls == dev->cls && !d->removing &&
-		    !memcmp(&d->instance, &dev->instance, sizeof(guid_t))) {
-			opt_fail(err, errlen, "%s instance %s is offered already",
-				 class_name, have_instance ? "given" : "derived");
-			goto bad;
-		}
-	}
+	if (device_options(dev, nopts, opts, rest, &nrest, err, errlen))
+		goto bad;
 	if (dev->ops->probe) {
 		if (dev->ops->probe(dev, nrest, rest, err, errlen))
 			goto bad;
@@ -218,6 +244,41 @@ int vsp_device_add(struct vmbus_host *vh, const char *class_name, int nopts,
 bad:
 	free(dev);
 	return -1;
+}
+
+struct describe_ctx {
+	void (*line)(void *arg, const char *text);
+	void *arg;
+	const char *cls;
+};
+
+static void describe_opt(void *arg, const char *text)
+{
+	struct describe_ctx *d = arg;
+	char buf[320];
+
+	snprintf(buf, sizeof(buf), "  %s: %s", d->cls, text);
+	d->line(d->arg, buf);
+}
+
+void vsp_classes_describe(void (*line)(void *arg, const char *text), void *arg)
+{
+	struct describe_ctx d = { .line = line, .arg = arg, .cls = "any class" };
+	char buf[320];
+	size_t used = 0;
+
+	line(arg, "device classes (--device CLASS[:key=val,...], offer CLASS [key=val ...]):");
+	for (unsigned int c = 0; c < HVC_COUNT && used < sizeof(buf); c++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+					 used ? " " : "  ", hv_classes[c].name);
+	line(arg, buf);
+	line(arg, "options (a class not listed below takes only the common ones):");
+	opts_describe(common_opts, ARRAY_SIZE(common_opts), describe_opt, &d);
+	for (size_t i = 0; i < ARRAY_SIZE(vsp_models); i++) {
+		d.cls = vsp_models[i]->name;
+		opts_describe(vsp_models[i]->opts, vsp_models[i]->nopts,
+			      describe_opt, &d);
+	}
 }
 
 /* "CLASS[:key=val,key=val]" or "all" */

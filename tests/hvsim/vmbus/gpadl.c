@@ -277,89 +277,102 @@ static bool gpadl_exists(struct vmbus_host *vh, const struct hv_chan *ch,
 	return false;
 }
 
-void gpadl_handle_header(struct vmbus_host *vh, const void *msg, uint32_t len)
+/*
+ * GPADL_HEADER's framing (struct vmbus_channel_gpadl_header, then one
+ * struct gpa_range and its PFNs; hvlis/vmbus_msg.h): one range, a length that ends on a PFN, a
+ * range_buflen that matches byte_count, no more PFNs than it spans.
+ * NULL with *@npfns (pages the GPADL spans) and *@carried (PFNs in this
+ * message), or why not.
+ */
+static const char *header_check(const struct vmbus_channel_gpadl_header *h,
+				const uint8_t *m, uint32_t len,
+				struct gpa_range *gr, uint64_t *npfns,
+				uint32_t *carried)
 {
-	struct vmbus_channel_gpadl_header h;
-	const uint8_t *m = msg;
-	const char *why;
-	struct gpa_range gr;
-	struct hv_chan *ch;
-	struct gpadl *g;
-	uint64_t npfns;
-	uint32_t carried;
-
-	memcpy(&h, m, sizeof(h));
-	ch = chan_by_relid(vh, h.child_relid);
-	if (!ch) {
-		why = "no such channel";
-		goto fail;
-	}
-	if (h.rangecount != 1) {
-		why = "only one range is supported";
-		goto fail;
-	}
+	if (h->rangecount != 1)
+		return "only one range is supported";
 	if (len < VMBUS_GPADL_HEADER_PFN_OFFSET ||
-	    (len - VMBUS_GPADL_HEADER_PFN_OFFSET) % sizeof(uint64_t)) {
-		why = "message length does not end on a PFN";
-		goto fail;
-	}
-	memcpy(&gr, m + sizeof(h), sizeof(gr));
-	if (gr.byte_offset >= HV_HYP_PAGE_SIZE || !gr.byte_count) {
-		why = "bad byte_offset/byte_count";
-		goto fail;
-	}
-	npfns = ((uint64_t)gr.byte_offset + gr.byte_count +
-		 HV_HYP_PAGE_SIZE - 1) >> HV_HYP_PAGE_SHIFT;
-	if (npfns > GPADL_MAX_PAGES) {
-		why = "too many pages";
-		goto fail;
-	}
-	if (h.range_buflen != sizeof(gr) + npfns * sizeof(uint64_t)) {
-		why = "range_buflen does not match byte_count";
-		goto fail;
-	}
-	carried = (len - VMBUS_GPADL_HEADER_PFN_OFFSET) / sizeof(uint64_t);
-	if (carried > npfns) {
-		why = "more PFNs than byte_count spans";
-		goto fail;
-	}
-	if (gpadl_exists(vh, ch, h.gpadl)) {
-		why = "handle in use";
-		goto fail;
-	}
-	if (vh->ngpadls >= GPADL_MAX_COUNT ||
-	    vh->gpadl_pages + npfns > GPADL_MAX_TOTAL_PAGES) {
-		why = "too many GPADLs";
-		goto fail;
-	}
-	g = calloc(1, sizeof(*g));
+	    (len - VMBUS_GPADL_HEADER_PFN_OFFSET) % sizeof(uint64_t))
+		return "message length does not end on a PFN";
+	memcpy(gr, m + sizeof(*h), sizeof(*gr));
+	if (gr->byte_offset >= HV_HYP_PAGE_SIZE || !gr->byte_count)
+		return "bad byte_offset/byte_count";
+	*npfns = ((uint64_t)gr->byte_offset + gr->byte_count +
+		  HV_HYP_PAGE_SIZE - 1) >> HV_HYP_PAGE_SHIFT;
+	if (*npfns > GPADL_MAX_PAGES)
+		return "too many pages";
+	if (h->range_buflen != sizeof(*gr) + *npfns * sizeof(uint64_t))
+		return "range_buflen does not match byte_count";
+	*carried = (len - VMBUS_GPADL_HEADER_PFN_OFFSET) / sizeof(uint64_t);
+	if (*carried > *npfns)
+		return "more PFNs than byte_count spans";
+	return NULL;
+}
+
+/* a new, still incomplete GPADL of @ch, listed on the host */
+static struct gpadl *gpadl_new(struct vmbus_host *vh, struct hv_chan *ch,
+			       uint32_t handle, const struct gpa_range *gr,
+			       uint64_t npfns)
+{
+	struct gpadl *g = calloc(1, sizeof(*g));
+
 	if (g)
 		g->pfns = calloc(npfns, sizeof(uint64_t));
 	if (!g || !g->pfns) {
 		free(g);
-		why = "out of memory";
-		goto fail;
+		return NULL;
 	}
 	g->vh = vh;
 	g->chan = ch;
-	g->handle = h.gpadl;
-	g->byte_offset = gr.byte_offset;
-	g->byte_count = gr.byte_count;
+	g->handle = handle;
+	g->byte_offset = gr->byte_offset;
+	g->byte_count = gr->byte_count;
 	g->npfns = (uint32_t)npfns;
 	g->next = vh->gpadls;
 	vh->gpadls = g;
 	vh->ngpadls++;
 	vh->gpadl_pages += npfns;
+	return g;
+}
+
+void gpadl_handle_header(struct vmbus_host *vh, const void *msg, uint32_t len)
+{
+	struct vmbus_channel_gpadl_header h;
+	const uint8_t *m = msg;
+	struct gpa_range gr = { 0 };
+	uint32_t carried = 0;
+	uint64_t npfns = 0;
+	struct hv_chan *ch;
+	struct gpadl *g;
+	const char *why;
+
+	/* the dispatcher checked len >= sizeof(h) */
+	memcpy(&h, m, sizeof(h));
+	ch = chan_by_relid(vh, h.child_relid);
+	if (!ch)
+		why = "no such channel";
+	else
+		why = header_check(&h, m, len, &gr, &npfns, &carried);
+	if (!why && gpadl_exists(vh, ch, h.gpadl))
+		why = "handle in use";
+	if (!why && (vh->ngpadls >= GPADL_MAX_COUNT ||
+		     vh->gpadl_pages + npfns > GPADL_MAX_TOTAL_PAGES))
+		why = "too many GPADLs";
+	g = why ? NULL : gpadl_new(vh, ch, h.gpadl, &gr, npfns);
+	if (!why && !g)
+		why = "out of memory";
+	if (why) {
+		log_guest("GPADL_HEADER relid %u handle 0x%x: %s", h.child_relid,
+			  h.gpadl, why);
+		send_created(vh, h.child_relid, h.gpadl,
+			     VMBUS_STATUS_UNSUCCESSFUL);
+		return;
+	}
 	if (gpadl_append(g, m + VMBUS_GPADL_HEADER_PFN_OFFSET, carried)) {
 		gpadl_fail(g, "bad PFN");
 		return;
 	}
 	gpadl_check_done(g);
-	return;
-fail:
-	log_guest("GPADL_HEADER relid %u handle 0x%x: %s", h.child_relid,
-		  h.gpadl, why);
-	send_created(vh, h.child_relid, h.gpadl, VMBUS_STATUS_UNSUCCESSFUL);
 }
 
 void gpadl_handle_body(struct vmbus_host *vh, const void *msg, uint32_t len)

@@ -301,6 +301,8 @@ const struct vsp_ops *vsp_find_ops(const char *class_name);
 extern const unsigned int hv_nclasses;
 int hv_class_find(const char *name);
 bool hv_class_in_all(unsigned int cls);
+/* for --help and "help": the classes and each class's options, a line at a time */
+void vsp_classes_describe(void (*line)(void *arg, const char *text), void *arg);
 /*
  * Add a device: @spec is "CLASS[:key=val,...]" (or "all"), or @class_name
  * with @nopts options.  Offered at once if the guest is connected.

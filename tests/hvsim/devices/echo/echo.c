@@ -29,8 +29,8 @@
 
 static const uint8_t subchan_magic[8] = "SUBCHAN";	/* + NUL */
 
-static int reply(struct hv_chan *ch, uint64_t trans_id, const void *data,
-		 uint32_t len)
+static int echo_reply(struct hv_chan *ch, uint64_t trans_id, const void *data,
+		      uint32_t len)
 {
 	int ret = chan_send_inband(ch, trans_id, 0, data, len);
 
@@ -58,12 +58,12 @@ static int echo_gpa_direct(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 			if (gpa_pages_read(hs, r, off, chunk, n)) {
 				log_guest("echo: relid %u: GPA range %u is not guest RAM",
 					  chan_relid(ch), i);
-				return reply(ch, pkt->trans_id, NULL, 0);
+				return echo_reply(ch, pkt->trans_id, NULL, 0);
 			}
 			h = fnv1a(h, chunk, n);
 		}
 	}
-	return reply(ch, pkt->trans_id, &h, sizeof(h));
+	return echo_reply(ch, pkt->trans_id, &h, sizeof(h));
 }
 
 static int echo_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
@@ -85,7 +85,7 @@ static int echo_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 						  chan_relid(ch), count);
 			}
 		}
-		return reply(ch, pkt->trans_id, pkt->data, pkt->data_len);
+		return echo_reply(ch, pkt->trans_id, pkt->data, pkt->data_len);
 	case VM_PKT_DATA_USING_GPA_DIRECT:
 		return echo_gpa_direct(ch, pkt);
 	default:
