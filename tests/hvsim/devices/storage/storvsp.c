@@ -902,8 +902,7 @@ static void sv_free(struct storvsp *s)
 {
 	drop_delayed(s, NULL);
 	hv_timer_free(&s->timer);
-	for (unsigned int i = 0; i < SCSI_MAX_LUNS; i++)
-		scsi_lun_free(s->tgt.lun[i]);
+	scsi_target_clear(&s->tgt);
 	free(s);
 }
 

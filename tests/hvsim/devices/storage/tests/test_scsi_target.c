@@ -92,10 +92,7 @@ static struct scsi_lun *addlun(unsigned int lun, const char *name, bool ro,
 
 static void clear_target(void)
 {
-	for (int i = 0; i < SCSI_MAX_LUNS; i++) {
-		scsi_lun_free(tgt.lun[i]);
-		tgt.lun[i] = NULL;
-	}
+	scsi_target_clear(&tgt);
 }
 
 /* ---- commands ---- */
