@@ -669,7 +669,7 @@ static bool rw_decode(const uint8_t *cdb, struct rw_cmd *rw)
 /*
  * Everything that refuses a READ or WRITE before the data buffer is
  * looked at, in this order; true if @res now says why.  A transfer
- * length of 0 ends here too, successfully (SBC-3: not an error).
+ * length of 0 ends here too, successfully.
  */
 static bool rw_refused(struct scsi_lun *l, const struct rw_cmd *rw,
 		       const struct scsi_buf *buf, struct scsi_result *res)
@@ -687,6 +687,7 @@ static bool rw_refused(struct scsi_lun *l, const struct rw_cmd *rw,
 		return true;
 	}
 	if (!rw->n) {
+		/* SBC-3: a transfer length of 0 is not an error */
 		ok(res, 0);
 		return true;
 	}
