@@ -345,6 +345,22 @@ void cleanup(void)
 	rmdir(dir);
 }
 
+uint8_t *map_ram(void)
+{
+	int fd = open(ram_path, O_RDWR | O_CREAT, 0600);
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, RAM_SIZE) < 0) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 struct hv_message *msg_slot(uint8_t *ram, int cpu, int sint)
 {
 	return (struct hv_message *)(ram + MSG_PAGE(cpu)) + sint;

@@ -67,6 +67,8 @@ bool start_hvsim(const char *const *extra);
 /* exit status of hvsim within @ms, or -1 */
 int wait_hvsim(int ms);
 void cleanup(void);
+/* the guest's RAM file, made RAM_SIZE and mapped shared; NULL on failure */
+uint8_t *map_ram(void);
 struct hv_message *msg_slot(uint8_t *ram, int cpu, int sint);
 /* what the guest does with a message it has read (before EOM) */
 void consume(struct hv_message *m);

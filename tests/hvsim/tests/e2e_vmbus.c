@@ -11,7 +11,6 @@
  * usage: e2e_vmbus /path/to/hvsim       TAP on stdout (plan at the end)
  *        E2E_KEEP=1 keeps the run directory (hvsim.log) for a look
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -209,7 +208,8 @@ static bool start_fails(const char *const *args)
 	return !started && st == 2;
 }
 
-int main(int argc, char **argv)
+/* bad options, then hvsim with its devices; false: stop here */
+static bool start(void)
 {
 	static const char *const bad1[] = { "--device", "warpdrive", NULL };
 	static const char *const bad2[] = { "--max-version", "five", NULL };
@@ -218,42 +218,27 @@ int main(int argc, char **argv)
 		"--device", "echo:mnf=on", "--device", "all",
 		"--max-version", "5.2", NULL,
 	};
-	static struct vmbus_channel_offer_channel offers[32];
-	struct vmbus_channel_version_response vr;
-	struct vmbus_channel_gpadl_created gc;
-	struct vmbus_channel_open_result orr;
-	struct vmbus_channel_rescind_offer rs;
-	uint32_t conn = 0;
-	uint64_t pfn;
-	int fd, n, hv_ret;
-	bool good;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: e2e_vmbus /path/to/hvsim\n");
-		return 2;
-	}
-	e2e_setup(argv[1]);
 
 	ok(start_fails(bad1) && start_fails(bad2) && start_fails(bad3),
 	   "bad --device / --max-version: hvsim exits 2");
 	ok(start_hvsim(args), "hvsim --device echo:mnf=on --device all --max-version 5.2");
 	if (failures)
-		goto out;
+		return false;
 	ok(ctl_cli("devices") == 0 &&
 	   strstr(reply, "- echo 00140000-0000-4853-6876-73696d000000 index=0 ") &&
 	   strstr(reply, "- pci 000f0000-") && strstr(reply, "state=new"),
 	   "`hvsim ctl devices` lists the 17 devices before any guest");
+	return true;
+}
 
-	/* QEMU and the guest's sim backend come up */
-	fd = open(ram_path, O_RDWR | O_CREAT, 0600);
-	if (fd < 0 || ftruncate(fd, RAM_SIZE) < 0)
-		goto out;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (ram == MAP_FAILED) {
-		ram = NULL;
-		goto out;
-	}
+/* QEMU and the guest's sim backend come up; false: stop here */
+static bool guest_up(void)
+{
+	bool good;
+
+	ram = map_ram();
+	if (!ram)
+		return false;
 	good = qemu_connect(&q) &&
 	       hcall(&q, 0, HVSIM_OP_HELLO, HVSIM_ABI_VERSION, BAR2_GPA, NCPUS,
 		     NULL, 0) == 0 &&
@@ -262,78 +247,96 @@ int main(int argc, char **argv)
 	       hcall(&q, 1, HVSIM_OP_SYNIC_SETUP, 1, MSG_PAGE(1), EVT_PAGE(1),
 		     NULL, 0) == 0;
 	ok(good, "QEMU connects, HELLO, SynIC pages on both CPUs");
-	if (!good)
-		goto out;
+	return good;
+}
 
-	/* 1. the version walk, as vmbus_connect() does it */
+/* 1. the version walk, as vmbus_connect() does it: the message connection */
+static uint32_t version_walk(void)
+{
+	struct vmbus_channel_version_response vr = { 0 };
+	bool good;
+
 	ok(contact(VERSION_WIN10_V5_3, &vr) == 0,
 	   "5.3 on connection 4: refused (--max-version 5.2)");
 	good = contact(VERSION_WIN10_V5_2, &vr) == 1 && vr.connection_state == 0 &&
 	       vr.msg_conn_id == VMBUS_MESSAGE_CONNECTION_ID;
 	ok(good, "5.2 accepted, messages to connection %u", vr.msg_conn_id);
-	conn = vr.msg_conn_id;
 	ok(ctl_cli("version") == 0 && !strcmp(reply, "5.2\n"),
 	   "`hvsim ctl version` says 5.2");
+	return vr.msg_conn_id;
+}
 
-	/* 2. offers */
-	n = request_offers(conn, offers, 32);
-	good = n == 17;
+/* 2. offers; false: stop here */
+static bool offers_in_order(uint32_t conn,
+			    struct vmbus_channel_offer_channel *offers)
+{
+	guid_t echo = HVSIM_ECHO_GUID, nic = HV_NIC_GUID, pci = HV_PCIE_GUID;
+	int n = request_offers(conn, offers, 32);
+	bool good = n == 17;
+
 	for (int i = 0; good && i < n; i++)
 		good = offers[i].child_relid == (uint32_t)i + 1 &&
 		       offers[i].connection_id == 0x2001u + i;
 	ok(good, "REQUESTOFFERS: %d offers, relids 1..17, then ALLOFFERS_DELIVERED", n);
 	if (!good)
-		goto out;
-	{
-		guid_t echo = HVSIM_ECHO_GUID, nic = HV_NIC_GUID, pci = HV_PCIE_GUID;
-
-		ok(!memcmp(&offers[0].offer.if_type, &echo, 16) &&
-		   offers[0].monitor_allocated && offers[0].monitorid == 0 &&
-		   !memcmp(&offers[11].offer.if_type, &nic, 16) &&
-		   offers[11].monitor_allocated && offers[11].monitorid == 1 &&
-		   !memcmp(&offers[16].offer.if_type, &pci, 16) &&
-		   !offers[16].monitor_allocated,
-		   "echo first (monitor 0), net monitor 1, pci last");
-	}
+		return false;
+	ok(!memcmp(&offers[0].offer.if_type, &echo, 16) &&
+	   offers[0].monitor_allocated && offers[0].monitorid == 0 &&
+	   !memcmp(&offers[11].offer.if_type, &nic, 16) &&
+	   offers[11].monitor_allocated && offers[11].monitorid == 1 &&
+	   !memcmp(&offers[16].offer.if_type, &pci, 16) &&
+	   !offers[16].monitor_allocated,
+	   "echo first (monitor 0), net monitor 1, pci last");
 	ok(ctl_cli("channels") == 0 && strstr(reply, "relid=1 class=echo#0 ") &&
 	   strstr(reply, "relid=17 class=pci#0 ") && strstr(reply, "state=offered"),
 	   "`hvsim ctl channels` lists them offered");
 	for (char *l = strtok(reply, "\n"); l; l = strtok(NULL, "\n"))
 		if (strstr(l, "relid=1 ") || strstr(l, "relid=12 "))
 			diag("%s", l);
+	return true;
+}
 
-	/* 3. the echo channel: GPADL, open on VP 1 */
-	{
-		uint8_t msg[HV_MESSAGE_PAYLOAD_BYTE_COUNT] = { 0 };
-		struct vmbus_channel_gpadl_header h = {
-			.header.msgtype = CHANNELMSG_GPADL_HEADER,
-			.child_relid = 1, .gpadl = 0xe1e10,
-			.range_buflen = 8 + 8 * RING_PAGES, .rangecount = 1,
-		};
-		struct gpa_range gr = { .byte_count = RING_PAGES * 4096 };
-		struct vmbus_channel_open_channel o = {
-			.header.msgtype = CHANNELMSG_OPENCHANNEL,
-			.child_relid = 1, .openid = 42,
-			.ringbuffer_gpadlhandle = 0xe1e10, .target_vp = 1,
-			.downstream_ringbuffer_pageoffset = 2,
-		};
+/* 3. the echo channel: GPADL, open on VP 1 */
+static void open_echo(uint32_t conn)
+{
+	uint8_t msg[HV_MESSAGE_PAYLOAD_BYTE_COUNT] = { 0 };
+	struct vmbus_channel_gpadl_header h = {
+		.header.msgtype = CHANNELMSG_GPADL_HEADER,
+		.child_relid = 1, .gpadl = 0xe1e10,
+		.range_buflen = 8 + 8 * RING_PAGES, .rangecount = 1,
+	};
+	struct gpa_range gr = { .byte_count = RING_PAGES * 4096 };
+	struct vmbus_channel_open_channel o = {
+		.header.msgtype = CHANNELMSG_OPENCHANNEL,
+		.child_relid = 1, .openid = 42,
+		.ringbuffer_gpadlhandle = 0xe1e10, .target_vp = 1,
+		.downstream_ringbuffer_pageoffset = 2,
+	};
+	struct vmbus_channel_gpadl_created gc;
+	struct vmbus_channel_open_result orr;
 
-		memset(ram + RING_GPA, 0, RING_PAGES * 4096);
-		memcpy(msg, &h, sizeof(h));
-		memcpy(msg + sizeof(h), &gr, sizeof(gr));
-		for (int i = 0; i < RING_PAGES; i++) {
-			pfn = (RING_GPA >> 12) + i;
-			memcpy(msg + VMBUS_GPADL_HEADER_PFN_OFFSET + 8 * i, &pfn, 8);
-		}
-		ok(post(conn, msg, VMBUS_GPADL_HEADER_PFN_OFFSET + 8 * RING_PAGES) == 0 &&
-		   recv_vmbus(&gc, sizeof(gc)) == CHANNELMSG_GPADL_CREATED &&
-		   gc.gpadl == 0xe1e10 && gc.creation_status == 0,
-		   "GPADL of 4 pages for relid 1: created");
-		ok(post(conn, &o, sizeof(o)) == 0 &&
-		   recv_vmbus(&orr, sizeof(orr)) == CHANNELMSG_OPENCHANNEL_RESULT &&
-		   orr.child_relid == 1 && orr.openid == 42 && orr.status == 0,
-		   "OPENCHANNEL relid 1, target VP 1: status 0");
+	memset(ram + RING_GPA, 0, RING_PAGES * 4096);
+	memcpy(msg, &h, sizeof(h));
+	memcpy(msg + sizeof(h), &gr, sizeof(gr));
+	for (int i = 0; i < RING_PAGES; i++) {
+		uint64_t pfn = (RING_GPA >> 12) + i;
+
+		memcpy(msg + VMBUS_GPADL_HEADER_PFN_OFFSET + 8 * i, &pfn, 8);
 	}
+	ok(post(conn, msg, VMBUS_GPADL_HEADER_PFN_OFFSET + 8 * RING_PAGES) == 0 &&
+	   recv_vmbus(&gc, sizeof(gc)) == CHANNELMSG_GPADL_CREATED &&
+	   gc.gpadl == 0xe1e10 && gc.creation_status == 0,
+	   "GPADL of 4 pages for relid 1: created");
+	ok(post(conn, &o, sizeof(o)) == 0 &&
+	   recv_vmbus(&orr, sizeof(orr)) == CHANNELMSG_OPENCHANNEL_RESULT &&
+	   orr.child_relid == 1 && orr.openid == 42 && orr.status == 0,
+	   "OPENCHANNEL relid 1, target VP 1: status 0");
+}
+
+/* 4. and 5. echoes by SIGNAL_EVENT and by the monitor page */
+static void echo_both_ways(const struct vmbus_channel_offer_channel *offers)
+{
+	bool good;
 
 	/* 4. a packet by SIGNAL_EVENT, the echo by event flag + vector 1 */
 	wait_irq(&q, 1, 0);
@@ -357,37 +360,44 @@ int main(int argc, char **argv)
 	for (char *l = strtok(reply, "\n"); l; l = strtok(NULL, "\n"))
 		if (strstr(l, "relid=1 "))
 			diag("%s", l);
+}
 
-	/* 6. hot offer and rescind by the administrator */
+/* 6. hot offer and rescind by the administrator */
+static void hot_offer_rescind(uint32_t conn)
+{
+	struct vmbus_channel_relid_released rr = {
+		.header.msgtype = CHANNELMSG_RELID_RELEASED,
+		.child_relid = 18,
+	};
+	struct vmbus_channel_offer_channel o;
+	struct vmbus_channel_rescind_offer rs;
+	bool good;
+
 	good = ctl_cli("offer echo") == 0 && strstr(reply, "18 echo ") &&
-	       recv_vmbus(&offers[20], sizeof(offers[20])) == CHANNELMSG_OFFERCHANNEL &&
-	       offers[20].child_relid == 18;
+	       recv_vmbus(&o, sizeof(o)) == CHANNELMSG_OFFERCHANNEL &&
+	       o.child_relid == 18;
 	ok(good, "`hvsim ctl offer echo`: OFFERCHANNEL relid 18 at once");
 	good = ctl_cli("rescind 18") == 0 &&
 	       recv_vmbus(&rs, sizeof(rs)) == CHANNELMSG_RESCIND_CHANNELOFFER &&
 	       rs.child_relid == 18;
-	{
-		struct vmbus_channel_relid_released rr = {
-			.header.msgtype = CHANNELMSG_RELID_RELEASED,
-			.child_relid = 18,
-		};
-
-		good = good && post(conn, &rr, sizeof(rr)) == 0 &&
-		       ctl_cli("devices") == 0 && !strstr(reply, " index=1 ");
-	}
+	good = good && post(conn, &rr, sizeof(rr)) == 0 &&
+	       ctl_cli("devices") == 0 && !strstr(reply, " index=1 ");
 	ok(good, "`hvsim ctl rescind 18`: RESCIND, RELID_RELEASED, device gone");
+}
 
-	/* 7. UNLOAD, and a module reload negotiates again */
-	{
-		struct vmbus_channel_message_header u = {
-			.msgtype = CHANNELMSG_UNLOAD,
-		};
+/* 7. UNLOAD, and a module reload negotiates again */
+static void unload_reconnect(uint32_t conn,
+			     struct vmbus_channel_offer_channel *offers)
+{
+	struct vmbus_channel_message_header u = {
+		.msgtype = CHANNELMSG_UNLOAD,
+	};
+	struct vmbus_channel_version_response vr;
 
-		ok(post(conn, &u, sizeof(u)) == 0 &&
-		   recv_vmbus(NULL, 0) == CHANNELMSG_UNLOAD_RESPONSE &&
-		   ctl_cli("version") == 0 && !strcmp(reply, "none\n"),
-		   "UNLOAD: UNLOAD_RESPONSE, version none");
-	}
+	ok(post(conn, &u, sizeof(u)) == 0 &&
+	   recv_vmbus(NULL, 0) == CHANNELMSG_UNLOAD_RESPONSE &&
+	   ctl_cli("version") == 0 && !strcmp(reply, "none\n"),
+	   "UNLOAD: UNLOAD_RESPONSE, version none");
 	ok(hcall(&q, 0, HVSIM_OP_SIGNAL_EVENT, 0x2001, 0, 0, NULL, 0) ==
 	   HV_STATUS_INVALID_CONNECTION_ID,
 	   "after UNLOAD the channel's connection id is gone");
@@ -404,6 +414,28 @@ int main(int argc, char **argv)
 	for (char *l = strtok(reply, "\n"); l; l = strtok(NULL, "\n"))
 		if (!strncmp(l, "vmbus.", 6))
 			diag("%s", l);
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmbus_channel_offer_channel offers[32];
+	uint32_t conn;
+	int hv_ret;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: e2e_vmbus /path/to/hvsim\n");
+		return 2;
+	}
+	e2e_setup(argv[1]);
+	if (!start() || !guest_up())
+		goto out;
+	conn = version_walk();
+	if (!offers_in_order(conn, offers))
+		goto out;
+	open_echo(conn);
+	echo_both_ways(offers);
+	hot_offer_rescind(conn);
+	unload_reconnect(conn, offers);
 
 	/* 8. quit */
 	ok(ctl_cli("quit") == 0, "`hvsim ctl quit` answers ok");

@@ -237,22 +237,18 @@ static int subchan(struct tchan *tc, uint32_t count, uint32_t zero)
 	return tchan_inband(tc, 0x5c, req, 16);
 }
 
-static bool subchannels(void)
+/* the echo device's sub-channel request: 3, capped at 16, data if odd */
+static bool subchannel_offers(struct tg *t, struct tchan *tc)
 {
 	struct vmbus_channel_offer_channel o;
-	struct vmbus_channel_rescind_offer rs;
 	const uint8_t *p;
-	struct tchan tc, sc;
-	struct tg t;
 	uint16_t type;
 	uint64_t tid;
 	uint32_t plen;
 	int n = 0;
 
-	CHECK(up(&t, 2, "echo", 1));
-	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
-	CHECK_EQ(subchan(&tc, 3, 0), 0);
-	while (tg_recv(&t, &o, NULL) == CHANNELMSG_OFFERCHANNEL) {
+	CHECK_EQ(subchan(tc, 3, 0), 0);
+	while (tg_recv(t, &o, NULL) == CHANNELMSG_OFFERCHANNEL) {
 		n++;
 		CHECK_EQ(o.offer.sub_channel_index, n);
 		CHECK(!memcmp(&o.offer.if_type, &offers[0].offer.if_type, 16));
@@ -261,68 +257,104 @@ static bool subchannels(void)
 		CHECK_EQ(o.connection_id, 0x2001 + n);
 	}
 	CHECK_EQ(n, 3);
-	CHECK_EQ(reply(&tc, &type, &tid, &p, &plen), 0);
+	CHECK_EQ(reply(tc, &type, &tid, &p, &plen), 0);
 	CHECK(tid == 0x5c && plen == 16 && !memcmp(p, "SUBCHAN", 8));
 	/* capped at 16; asking for fewer than there are offers nothing */
-	CHECK_EQ(subchan(&tc, 100, 0), 0);
-	for (n = 0; tg_recv(&t, &o, NULL) == CHANNELMSG_OFFERCHANNEL; n++)
+	CHECK_EQ(subchan(tc, 100, 0), 0);
+	for (n = 0; tg_recv(t, &o, NULL) == CHANNELMSG_OFFERCHANNEL; n++)
 		;
 	CHECK_EQ(n, 13);
-	CHECK_EQ(subchan(&tc, 2, 0), 0);
+	CHECK_EQ(subchan(tc, 2, 0), 0);
 	/* the last word must be 0, else it is just data */
-	CHECK_EQ(subchan(&tc, 20, 1), 0);
-	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
-	while (reply(&tc, &type, &tid, &p, &plen) == 0)
+	CHECK_EQ(subchan(tc, 20, 1), 0);
+	CHECK_EQ(tg_recv(t, NULL, NULL), -1);
+	while (reply(tc, &type, &tid, &p, &plen) == 0)
 		;
-	CHECK(tg_ctl_ok(&t, "devices"));
+	CHECK(tg_ctl_ok(t, "devices"));
 	CHECK(strstr(tg_out, "1 echo ") && strstr(tg_out, " subchannels=16 "));
+	return true;
+}
+
+/* sub-channel 2 (relid 3) works; closing the primary rescinds all 16 */
+static bool subchannel_use_and_rescind(struct tg *t, struct tchan *tc)
+{
+	struct vmbus_channel_rescind_offer rs;
+	const uint8_t *p;
+	struct tchan sc;
+	uint16_t type;
+	uint64_t tid;
+	uint32_t plen;
+	int n;
+
 	/* a sub-channel works like any channel */
-	CHECK_EQ(tchan_open(&t, &sc, 3, 0x2003, 2, 2, 1, true), 0);
+	CHECK_EQ(tchan_open(t, &sc, 3, 0x2003, 2, 2, 1, true), 0);
 	CHECK_EQ(tchan_inband(&sc, 33, "sub chan", 8), 0);
-	CHECK(tg_event(&t, 1, 3));
+	CHECK(tg_event(t, 1, 3));
 	CHECK_EQ(reply(&sc, &type, &tid, &p, &plen), 0);
 	CHECK(tid == 33 && !memcmp(p, "sub chan", 8));
 	/* closing the primary rescinds every sub-channel, open or not */
-	tg_close(&t, 1);
-	for (n = 0; tg_recv(&t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
+	tg_close(t, 1);
+	for (n = 0; tg_recv(t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
 		CHECK_EQ(rs.child_relid, 2 + n);
 	CHECK_EQ(n, 16);
-	CHECK_EQ(hvsim_signal_event(&t.hs, 0, 0x2003),
+	CHECK_EQ(hvsim_signal_event(&t->hs, 0, 0x2003),
 		 HV_STATUS_INVALID_CONNECTION_ID);
 	/* the guest's close of the rescinded one is ignored, teardown answered */
-	tg_close(&t, 3);
-	CHECK_EQ(tg_teardown(&t, 3, sc.handle), 1);
-	CHECK_EQ(tg_teardown(&t, 1, tc.handle), 1);
+	tg_close(t, 3);
+	CHECK_EQ(tg_teardown(t, 3, sc.handle), 1);
+	CHECK_EQ(tg_teardown(t, 1, tc->handle), 1);
 	for (uint32_t r = 2; r <= 17; r++)
-		tg_release(&t, r);
-	CHECK(tg_ctl_ok(&t, "channels"));
+		tg_release(t, r);
+	CHECK(tg_ctl_ok(t, "channels"));
 	CHECK(!strstr(tg_out, "sub=1 "));
-	/* reopened: sub-channels again, same indices and relids */
-	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
-	CHECK_EQ(subchan(&tc, 2, 0), 0);
-	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	return true;
+}
+
+/* reopened: sub-channels again, same indices and relids */
+static bool subchannel_reopen(struct tg *t, struct tchan *tc)
+{
+	struct vmbus_channel_offer_channel o;
+	struct vmbus_channel_rescind_offer rs;
+	int n;
+
+	CHECK_EQ(tchan_open(t, tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
+	CHECK_EQ(subchan(tc, 2, 0), 0);
+	CHECK_EQ(tg_recv(t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK(o.offer.sub_channel_index == 1 && o.child_relid == 2);
-	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	CHECK_EQ(tg_recv(t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK(o.offer.sub_channel_index == 2 && o.child_relid == 3);
 	/*
 	 * Reopened before the guest released index 1's old relid: index 2
 	 * comes at once, index 1 only after that release, never as index 3.
 	 */
-	tg_close(&t, 1);
-	for (n = 0; tg_recv(&t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
+	tg_close(t, 1);
+	for (n = 0; tg_recv(t, &rs, NULL) == CHANNELMSG_RESCIND_CHANNELOFFER; n++)
 		;
 	CHECK_EQ(n, 2);
-	CHECK_EQ(tg_teardown(&t, 1, tc.handle), 1);
-	tg_release(&t, 3);
-	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
-	CHECK_EQ(subchan(&tc, 2, 0), 0);
-	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	CHECK_EQ(tg_teardown(t, 1, tc->handle), 1);
+	tg_release(t, 3);
+	CHECK_EQ(tchan_open(t, tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
+	CHECK_EQ(subchan(tc, 2, 0), 0);
+	CHECK_EQ(tg_recv(t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK(o.offer.sub_channel_index == 2 && o.child_relid == 3);
-	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
-	tg_release(&t, 2);
-	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
+	CHECK_EQ(tg_recv(t, NULL, NULL), -1);
+	tg_release(t, 2);
+	CHECK_EQ(tg_recv(t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK(o.offer.sub_channel_index == 1 && o.child_relid == 2);
-	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+	CHECK_EQ(tg_recv(t, NULL, NULL), -1);
+	return true;
+}
+
+static bool subchannels(void)
+{
+	struct tchan tc;
+	struct tg t;
+
+	CHECK(up(&t, 2, "echo", 1));
+	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 2, 2, 0, true), 0);
+	CHECK(subchannel_offers(&t, &tc));
+	CHECK(subchannel_use_and_rescind(&t, &tc));
+	CHECK(subchannel_reopen(&t, &tc));
 	tg_free(&t);
 	return true;
 }

@@ -97,7 +97,7 @@ static bool framing(void)
 	return true;
 }
 
-static bool status(void)
+static bool status_cmd(void)
 {
 	struct hvsim hs;
 
@@ -212,7 +212,7 @@ static bool tables_and_escaping(void)
 	return true;
 }
 
-static bool quit(void)
+static bool quit_cmd(void)
 {
 	struct hvsim hs;
 
@@ -227,11 +227,11 @@ static const struct tap_test tests[] = {
 	{ "ctl_split: blanks, quotes, escapes, limits", split },
 	{ "parse_u64: decimal, hex, junk, overflow", numbers },
 	{ "ok/error framing and unknown commands", framing },
-	{ "status lists state and counters", status },
+	{ "status lists state and counters", status_cmd },
 	{ "irq drop/delay per CPU and all, bad input refused", irq_cmds },
 	{ "synic post/signal reach guest pages, bad input refused", synic_cmds },
 	{ "registered tables, duplicates, terminator-proof bodies", tables_and_escaping },
-	{ "quit", quit },
+	{ "quit", quit_cmd },
 };
 
 int main(void)

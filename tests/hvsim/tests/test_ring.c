@@ -372,12 +372,14 @@ static bool corrupt_lengths(void)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t trailer = 0;	/* right for a packet at offset 0 */
 		struct pair p;
 		uint32_t len;
 
+		if (!cases[i].good_trailer)
+			trailer = 0x1234ull << 32;
 		CHECK(make(&p, 2, true));
-		raw(&p, cases[i].len8, cases[i].off8,
-		    cases[i].good_trailer ? 0 : 0x1234ull << 32, cases[i].advance);
+		raw(&p, cases[i].len8, cases[i].off8, trailer, cases[i].advance);
 		CHECK_EQ(ring_peek(&p.h, pkt, sizeof(pkt), &len), -EPROTO);
 		/* sticky: nothing more is read from this ring */
 		CHECK(p.h.broken);
@@ -388,9 +390,12 @@ static bool corrupt_lengths(void)
 	return true;
 }
 
-static bool parse_packets(void)
+/* the packet buffer of parse_packets() and its steps */
+#define PARSE_BUF_LEN	512
+
+/* GPA-direct packets built in @b: ranges, PFN lists, lengths */
+static bool parse_gpa_direct(uint8_t *b)
 {
-	uint8_t b[512] __attribute__((aligned(8)));
 	struct gpa_pages ranges[4];
 	struct vmbus_pkt pp;
 	struct vmpacket_descriptor d = { .type = VM_PKT_DATA_USING_GPA_DIRECT };
@@ -400,7 +405,7 @@ static bool parse_packets(void)
 	struct gpa_range r2 = { .byte_count = 10, .byte_offset = 4090 };
 
 	/* two ranges: 3 pages (100 + 8192 spans 3), 2 pages (4090 + 10) */
-	memset(b, 0, sizeof(b));
+	memset(b, 0, PARSE_BUF_LEN);
 	d.offset8 = (16 + 8 + 8 + 24 + 8 + 16) / 8;
 	d.len8 = d.offset8 + 2;
 	memcpy(b, &d, 16);
@@ -445,33 +450,46 @@ static bool parse_packets(void)
 	/* len8 disagreeing with the copied length */
 	CHECK_EQ(vmbus_pkt_parse(&pp, b, 8, ranges, 4), -EPROTO);
 	CHECK_EQ(vmbus_pkt_parse(&pp, b, d.len8 * 8u + 8, ranges, 4), -EPROTO);
+	return true;
+}
 
-	/* transfer pages: id 3, two ranges */
-	{
-		struct vmtransfer_page_packet_header x = {
-			.d = { .type = VM_PKT_DATA_USING_XFER_PAGES, .offset8 = 5,
-			       .len8 = 6 },
-			.xfer_pageset_id = 3, .sender_owns_set = 1, .range_cnt = 2,
-		};
-		struct vmtransfer_page_range xr[2] = { { 100, 0 }, { 200, 4096 } };
+/* transfer-page packets built in @b: id 3, two ranges */
+static bool parse_xfer_pages(uint8_t *b)
+{
+	struct vmtransfer_page_packet_header x = {
+		.d = { .type = VM_PKT_DATA_USING_XFER_PAGES, .offset8 = 5,
+		       .len8 = 6 },
+		.xfer_pageset_id = 3, .sender_owns_set = 1, .range_cnt = 2,
+	};
+	struct vmtransfer_page_range xr[2] = { { 100, 0 }, { 200, 4096 } };
+	struct gpa_pages ranges[4];
+	struct vmbus_pkt pp;
 
-		memset(b, 0, sizeof(b));
-		memcpy(b, &x, sizeof(x));
-		memcpy(b + sizeof(x), xr, sizeof(xr));
-		CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), 0);
-		CHECK(pp.xfer_pageset_id == 3 && pp.nxfer == 2 &&
-		      pp.xfer[1].byte_offset == 4096 && pp.xfer_sender_owns_set);
-		CHECK_EQ(pp.data_len, 8);
-		x.range_cnt = 3;
-		memcpy(b, &x, sizeof(x));
-		CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
-		x.range_cnt = 0x80000000;
-		memcpy(b, &x, sizeof(x));
-		CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
-		x.d.offset8 = 2;
-		memcpy(b, &x, sizeof(x));
-		CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
-	}
+	memset(b, 0, PARSE_BUF_LEN);
+	memcpy(b, &x, sizeof(x));
+	memcpy(b + sizeof(x), xr, sizeof(xr));
+	CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), 0);
+	CHECK(pp.xfer_pageset_id == 3 && pp.nxfer == 2 &&
+	      pp.xfer[1].byte_offset == 4096 && pp.xfer_sender_owns_set);
+	CHECK_EQ(pp.data_len, 8);
+	x.range_cnt = 3;
+	memcpy(b, &x, sizeof(x));
+	CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
+	x.range_cnt = 0x80000000;
+	memcpy(b, &x, sizeof(x));
+	CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
+	x.d.offset8 = 2;
+	memcpy(b, &x, sizeof(x));
+	CHECK_EQ(vmbus_pkt_parse(&pp, b, 48, ranges, 4), -EINVAL);
+	return true;
+}
+
+static bool parse_packets(void)
+{
+	uint8_t b[PARSE_BUF_LEN] __attribute__((aligned(8)));
+
+	CHECK(parse_gpa_direct(b));
+	CHECK(parse_xfer_pages(b));
 	return true;
 }
 

@@ -480,7 +480,7 @@ static bool ctl_commands(void)
 }
 
 /* a guest slow to EOM: the host's messages wait, in order */
-static bool backlog(void)
+static bool slow_guest(void)
 {
 	struct vmbus_channel_message_header h = {
 		.msgtype = CHANNELMSG_REQUESTOFFERS,
@@ -581,7 +581,7 @@ static const struct tap_test tests[] = {
 	{ "hot offer, rescind, RELID_RELEASED, relid reuse", hot_offer_rescind_reuse },
 	{ "UNLOAD and reconnect, contact while connected, reset", unload_reconnect },
 	{ "control commands: offer, rescind, set, version, vmbus", ctl_commands },
-	{ "host messages wait for a slow guest, in order", backlog },
+	{ "host messages wait for a slow guest, in order", slow_guest },
 	{ "hostile and random messages", hostile_messages },
 };
 

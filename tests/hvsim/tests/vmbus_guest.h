@@ -76,7 +76,7 @@ uint64_t tg_irqs(struct tg *t, unsigned int cpu);
 bool tg_event(struct tg *t, unsigned int cpu, uint32_t relid);
 
 uint16_t tg_post(struct tg *t, uint32_t conn, const void *msg,
-			       uint32_t len);
+		 uint32_t len);
 
 uint16_t tg_send(struct tg *t, const void *msg, uint32_t len);
 
@@ -86,8 +86,8 @@ uint16_t tg_send(struct tg *t, const void *msg, uint32_t len);
  * the guest's vmbus_signal_eom() does.
  */
 int tg_recv_cap(struct tg *t, unsigned int cpu,
-			      unsigned int sint, void *buf, size_t cap,
-			      uint32_t *len);
+		unsigned int sint, void *buf, size_t cap,
+		uint32_t *len);
 
 /* the receiving object's size, so an unexpected message cannot overflow it */
 #define TG_CAP(p)	(__builtin_object_size((p), 0) == (size_t)-1 ?	\
@@ -107,21 +107,21 @@ unsigned int tg_drain(struct tg *t);
  * Returns the VERSION_RESPONSE's version_supported, or -1.
  */
 int tg_contact(struct tg *t, uint32_t version,
-			     struct vmbus_channel_version_response *out);
+	       struct vmbus_channel_version_response *out);
 
 /* Linux's walk: 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4; 0 if none */
 uint32_t tg_negotiate(struct tg *t);
 
 /* REQUESTOFFERS; the offers until ALLOFFERS_DELIVERED; -1 on anything else */
 int tg_offers(struct tg *t, struct vmbus_channel_offer_channel *o,
-			    int max);
+	      int max);
 
 bool tg_up(struct tg *t, struct vmbus_channel_offer_channel *o,
-			 int max, int *n);
+	   int max, int *n);
 
 /* @n guest pages; @scatter: every other page, backwards (not contiguous) */
 void tg_pages(struct tg *t, uint64_t *pfns, uint32_t n,
-			    bool scatter);
+	      bool scatter);
 
 void *tg_page(uint64_t pfn);
 
@@ -131,19 +131,19 @@ void *tg_page(uint64_t pfn);
  * creation_status, or -1 if no GPADL_CREATED came back.
  */
 int64_t tg_gpadl_sized(struct tg *t, uint32_t relid,
-				     uint32_t handle, const uint64_t *pfns,
-				     uint32_t n, uint32_t byte_offset,
-				     uint32_t byte_count);
+		       uint32_t handle, const uint64_t *pfns,
+		       uint32_t n, uint32_t byte_offset,
+		       uint32_t byte_count);
 
 int64_t tg_gpadl(struct tg *t, uint32_t relid, uint32_t handle,
-			       const uint64_t *pfns, uint32_t n);
+		 const uint64_t *pfns, uint32_t n);
 
 /* GPADL_TEARDOWN; 1 if GPADL_TORNDOWN came back, 0 if nothing did */
 int tg_teardown(struct tg *t, uint32_t relid, uint32_t handle);
 
 /* OPENCHANNEL; the OPENCHANNEL_RESULT status, or -1 if none */
 int64_t tg_open_raw(struct tg *t, uint32_t relid, uint32_t handle,
-				  uint32_t offset, uint32_t vp);
+		    uint32_t offset, uint32_t vp);
 
 void tg_close(struct tg *t, uint32_t relid);
 
@@ -160,19 +160,19 @@ struct tring {
 struct hv_ring_buffer *tring_ctrl(struct tring *r);
 
 void tring_copy(struct tring *r, uint32_t pos, void *buf,
-			      uint32_t len, bool to_ring);
+		uint32_t len, bool to_ring);
 
 /*
  * Write a packet like hv_ringbuffer_write(): 0 and *signal, or -EAGAIN.
  * @hdr is the type's fixed part after the descriptor (multiple of 8).
  */
 int tring_write(struct tring *r, uint16_t type, uint16_t flags,
-			      uint64_t trans_id, const void *hdr, uint32_t hlen,
-			      const void *data, uint32_t len, bool *signal);
+		uint64_t trans_id, const void *hdr, uint32_t hlen,
+		const void *data, uint32_t len, bool *signal);
 
 /* read the next packet (descriptor + payload) like hv_pkt_iter_first/next */
 int tring_read(struct tring *r, void *buf, uint32_t cap,
-			     uint32_t *len);
+	       uint32_t *len);
 
 /* a channel as the guest sets it up: one GPADL, two rings, open */
 struct tchan {
@@ -189,16 +189,16 @@ struct tchan {
  * create the GPADL and open.  Returns the OPENCHANNEL_RESULT status.
  */
 int64_t tchan_open(struct tg *t, struct tchan *tc, uint32_t relid,
-				 uint32_t conn_id, uint32_t out_pages,
-				 uint32_t in_pages, uint32_t vp, bool scatter);
+		   uint32_t conn_id, uint32_t out_pages,
+		   uint32_t in_pages, uint32_t vp, bool scatter);
 
 /* write a packet and signal the host when the ring rules say so */
 int tchan_send(struct tchan *tc, uint16_t type, uint16_t flags,
-			     uint64_t trans_id, const void *hdr, uint32_t hlen,
-			     const void *data, uint32_t len);
+	       uint64_t trans_id, const void *hdr, uint32_t hlen,
+	       const void *data, uint32_t len);
 
 int tchan_inband(struct tchan *tc, uint64_t trans_id,
-			       const void *data, uint32_t len);
+		 const void *data, uint32_t len);
 
 /* find the offer with @relid among @n */
 const struct vmbus_channel_offer_channel *

@@ -148,14 +148,105 @@ static int disk_list(struct hvsim *hs, struct ctl_conn *c, int argc,
 	return 0;
 }
 
+/* disk add <relid|instance> <lun> <path> [ro] [bs=512|4096] */
+static int disk_add(struct ctl_conn *c, struct storvsp *s, unsigned int lun,
+		    int argc, char **argv)
+{
+	char err[256] = "";
+	unsigned int bs = 512;
+	bool ro = false;
+	uint64_t v;
+
+	if (argc < 5 || argc > 7)
+		return ctl_fail(c, "usage: disk add <relid|instance> <lun> <path> [ro] [bs=512|4096]");
+	for (int i = 5; i < argc; i++) {
+		if (!strcmp(argv[i], "ro"))
+			ro = true;
+		else if (!strncmp(argv[i], "bs=", 3) &&
+			 parse_u64(argv[i] + 3, &v) &&
+			 (v == 512 || v == 4096))
+			bs = (unsigned int)v;
+		else
+			return ctl_fail(c, "disk add: '%s'? (ro, bs=512|4096)",
+					argv[i]);
+	}
+	if (storvsp_lun_add(s, lun, argv[4], ro, bs, err, sizeof(err)))
+		return ctl_fail(c, "%s", err);
+	print_lun(c, s, s->tgt.lun[lun]);
+	return 0;
+}
+
+/* disk remove <relid|instance> <lun> */
+static int disk_remove(struct ctl_conn *c, struct storvsp *s,
+		       unsigned int lun, int argc)
+{
+	char err[256] = "";
+
+	if (argc != 4)
+		return ctl_fail(c, "usage: disk remove <relid|instance> <lun>");
+	if (storvsp_lun_remove(s, lun, err, sizeof(err)))
+		return ctl_fail(c, "%s", err);
+	return 0;
+}
+
+/* disk resize <relid|instance> <lun> <bytes> */
+static int disk_resize(struct ctl_conn *c, struct storvsp *s,
+		       unsigned int lun, int argc, char **argv)
+{
+	char err[256] = "";
+	uint64_t v;
+
+	if (argc != 5 || !parse_size(argv[4], &v))
+		return ctl_fail(c, "usage: disk resize <relid|instance> <lun> <bytes>");
+	if (storvsp_lun_resize(s, lun, v, err, sizeof(err)))
+		return ctl_fail(c, "%s", err);
+	print_lun(c, s, s->tgt.lun[lun]);
+	return 0;
+}
+
+/* disk error <relid|instance> <lun> on|off [count] */
+static int disk_error(struct ctl_conn *c, struct storvsp *s,
+		      unsigned int lun, int argc, char **argv)
+{
+	struct scsi_lun *l;
+	uint64_t v = 0;
+	bool on;
+
+	if (argc < 5 || argc > 6 ||
+	    (strcmp(argv[4], "on") && strcmp(argv[4], "off")))
+		return ctl_fail(c, "usage: disk error <relid|instance> <lun> on|off [count]");
+	on = !strcmp(argv[4], "on");
+	if (argc == 6 && (!on || !parse_u64(argv[5], &v)))
+		return ctl_fail(c, "disk error: a count goes with on");
+	l = find_lun(s, c, lun);
+	if (!l)
+		return -1;
+	l->inject = on;
+	l->inject_left = v;
+	return 0;
+}
+
+/* disk delay <relid|instance> <lun> <ms> */
+static int disk_delay(struct ctl_conn *c, struct storvsp *s,
+		      unsigned int lun, int argc, char **argv)
+{
+	struct scsi_lun *l;
+	uint64_t v;
+
+	if (argc != 5 || !parse_u64(argv[4], &v) || v > 60000)
+		return ctl_fail(c, "usage: disk delay <relid|instance> <lun> <ms> (0..60000)");
+	l = find_lun(s, c, lun);
+	if (!l)
+		return -1;
+	l->delay_ms = (uint32_t)v;
+	return 0;
+}
+
 static int cmd_disk(struct hvsim *hs, struct ctl_conn *c, int argc,
 		    char **argv)
 {
-	char err[256] = "";
 	struct storvsp *s;
-	struct scsi_lun *l;
 	unsigned int lun;
-	uint64_t v;
 
 	if (argc < 2)
 		return ctl_fail(c, "usage: " DISK_USAGE);
@@ -166,70 +257,16 @@ static int cmd_disk(struct hvsim *hs, struct ctl_conn *c, int argc,
 	s = find_ctrl(hs, c, argv[2]);
 	if (!s || !parse_lun(c, argv[3], &lun))
 		return -1;
-
-	if (!strcmp(argv[1], "add")) {
-		unsigned int bs = 512;
-		bool ro = false;
-
-		if (argc < 5 || argc > 7)
-			return ctl_fail(c, "usage: disk add <relid|instance> <lun> <path> [ro] [bs=512|4096]");
-		for (int i = 5; i < argc; i++) {
-			if (!strcmp(argv[i], "ro"))
-				ro = true;
-			else if (!strncmp(argv[i], "bs=", 3) &&
-				 parse_u64(argv[i] + 3, &v) &&
-				 (v == 512 || v == 4096))
-				bs = (unsigned int)v;
-			else
-				return ctl_fail(c, "disk add: '%s'? (ro, bs=512|4096)",
-						argv[i]);
-		}
-		if (storvsp_lun_add(s, lun, argv[4], ro, bs, err, sizeof(err)))
-			return ctl_fail(c, "%s", err);
-		print_lun(c, s, s->tgt.lun[lun]);
-		return 0;
-	}
-	if (!strcmp(argv[1], "remove")) {
-		if (argc != 4)
-			return ctl_fail(c, "usage: disk remove <relid|instance> <lun>");
-		if (storvsp_lun_remove(s, lun, err, sizeof(err)))
-			return ctl_fail(c, "%s", err);
-		return 0;
-	}
-	if (!strcmp(argv[1], "resize")) {
-		if (argc != 5 || !parse_size(argv[4], &v))
-			return ctl_fail(c, "usage: disk resize <relid|instance> <lun> <bytes>");
-		if (storvsp_lun_resize(s, lun, v, err, sizeof(err)))
-			return ctl_fail(c, "%s", err);
-		print_lun(c, s, s->tgt.lun[lun]);
-		return 0;
-	}
-	if (!strcmp(argv[1], "error")) {
-		bool on;
-
-		if (argc < 5 || argc > 6 ||
-		    (strcmp(argv[4], "on") && strcmp(argv[4], "off")))
-			return ctl_fail(c, "usage: disk error <relid|instance> <lun> on|off [count]");
-		on = !strcmp(argv[4], "on");
-		v = 0;
-		if (argc == 6 && (!on || !parse_u64(argv[5], &v)))
-			return ctl_fail(c, "disk error: a count goes with on");
-		l = find_lun(s, c, lun);
-		if (!l)
-			return -1;
-		l->inject = on;
-		l->inject_left = v;
-		return 0;
-	}
-	if (!strcmp(argv[1], "delay")) {
-		if (argc != 5 || !parse_u64(argv[4], &v) || v > 60000)
-			return ctl_fail(c, "usage: disk delay <relid|instance> <lun> <ms> (0..60000)");
-		l = find_lun(s, c, lun);
-		if (!l)
-			return -1;
-		l->delay_ms = (uint32_t)v;
-		return 0;
-	}
+	if (!strcmp(argv[1], "add"))
+		return disk_add(c, s, lun, argc, argv);
+	if (!strcmp(argv[1], "remove"))
+		return disk_remove(c, s, lun, argc);
+	if (!strcmp(argv[1], "resize"))
+		return disk_resize(c, s, lun, argc, argv);
+	if (!strcmp(argv[1], "error"))
+		return disk_error(c, s, lun, argc, argv);
+	if (!strcmp(argv[1], "delay"))
+		return disk_delay(c, s, lun, argc, argv);
 	return ctl_fail(c, "usage: " DISK_USAGE);
 }
 

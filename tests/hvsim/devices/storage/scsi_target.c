@@ -115,70 +115,109 @@ static void illegal(struct scsi_result *res, unsigned int asc)
 /* ---- the data buffer ---- */
 
 /*
- * iovecs for [off, off + len) of @buf, in a buffer that grows as needed
- * (single-threaded).  Returns the count, or -EFAULT if any byte is not
- * usable.  A transfer is at most a few MiB: the transport caps it.
+ * Walk [off, off + len) of @buf run by run, calling @fn (if any) on each.
+ * -EFAULT if any byte is not usable, or what @fn returns if not 0.
  */
-static struct iovec *iov_pool;
-static size_t iov_pool_n;
-
-static int buf_map(const struct scsi_buf *buf, uint64_t off, uint64_t len,
-		   struct iovec **out)
+static int buf_walk(const struct scsi_buf *buf, uint64_t off, uint64_t len,
+		    int (*fn)(void *p, uint64_t n, void *arg), void *arg)
 {
-	int n = 0;
-
 	if (off > buf->len || len > buf->len - off || !buf->run)
 		return -EFAULT;
 	while (len) {
 		uint64_t got = 0;
 		void *p = buf->run(buf->ctx, off, len, &got);
+		int ret;
 
 		if (!p || !got || got > len)
 			return -EFAULT;
-		if ((size_t)n == iov_pool_n) {
-			size_t want = iov_pool_n ? iov_pool_n * 2 : 64;
-			struct iovec *v;
-
-			if (want > 1u << 20)
-				return -EFAULT;
-			v = realloc(iov_pool, want * sizeof(*v));
-			if (!v)
-				return -EFAULT;
-			iov_pool = v;
-			iov_pool_n = want;
-		}
-		iov_pool[n].iov_base = p;
-		iov_pool[n].iov_len = (size_t)got;
-		n++;
+		ret = fn ? fn(p, got, arg) : 0;
+		if (ret)
+			return ret;
 		off += got;
 		len -= got;
 	}
-	*out = iov_pool;
-	return n;
+	return 0;
 }
 
+/* buf_map()'s walker: append a run to the target's iovecs */
+struct iov_fill {
+	struct scsi_target *t;
+	int n;
+};
+
+static int iov_add(void *p, uint64_t len, void *arg)
+{
+	struct iov_fill *f = arg;
+	struct scsi_target *t = f->t;
+
+	if ((size_t)f->n == t->iov_cap) {
+		size_t want = t->iov_cap ? t->iov_cap * 2 : 64;
+		struct iovec *v;
+
+		if (want > 1u << 20)
+			return -EFAULT;
+		v = realloc(t->iov, want * sizeof(*v));
+		if (!v)
+			return -EFAULT;
+		t->iov = v;
+		t->iov_cap = want;
+	}
+	t->iov[f->n].iov_base = p;
+	t->iov[f->n].iov_len = (size_t)len;
+	f->n++;
+	return 0;
+}
+
+/*
+ * iovecs for [off, off + len) of @buf in t->iov (grown as needed; good
+ * until the next command of @t).  Returns their count, or -EFAULT if any
+ * byte is not usable.  A transfer is at most a few MiB: the transport
+ * caps it.
+ */
+static int buf_map(struct scsi_target *t, const struct scsi_buf *buf,
+		   uint64_t off, uint64_t len)
+{
+	struct iov_fill f = { .t = t };
+	int ret = buf_walk(buf, off, len, iov_add, &f);
+
+	return ret ? ret : f.n;
+}
+
+/* buf_copy()'s walker: @arg points to the cursor in the host buffer */
+static int copy_to_run(void *p, uint64_t n, void *arg)
+{
+	uint8_t **d = arg;
+
+	memcpy(p, *d, n);
+	*d += n;
+	return 0;
+}
+
+static int copy_from_run(void *p, uint64_t n, void *arg)
+{
+	uint8_t **d = arg;
+
+	memcpy(*d, p, n);
+	*d += n;
+	return 0;
+}
+
+/* copy @len bytes between @data and @buf at @off; every byte is checked first */
 static int buf_copy(const struct scsi_buf *buf, uint64_t off, void *data,
 		    uint64_t len, bool to_buf)
 {
-	struct iovec *iov;
 	uint8_t *d = data;
-	int n;
+	int ret;
 
 	if (!len)
 		return 0;
 	if (to_buf && !buf->writable)
 		return -EFAULT;
-	n = buf_map(buf, off, len, &iov);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++) {
-		if (to_buf)
-			memcpy(iov[i].iov_base, d, iov[i].iov_len);
-		else
-			memcpy(d, iov[i].iov_base, iov[i].iov_len);
-		d += iov[i].iov_len;
-	}
-	return 0;
+	ret = buf_walk(buf, off, len, NULL, NULL);
+	if (ret)
+		return ret;
+	return buf_walk(buf, off, len, to_buf ? copy_to_run : copy_from_run,
+			&d);
 }
 
 /*
@@ -223,6 +262,17 @@ void scsi_lun_free(struct scsi_lun *l)
 		return;
 	blkimg_close(&l->img);
 	free(l);
+}
+
+void scsi_target_clear(struct scsi_target *t)
+{
+	for (unsigned int i = 0; i < SCSI_MAX_LUNS; i++) {
+		scsi_lun_free(t->lun[i]);
+		t->lun[i] = NULL;
+	}
+	free(t->iov);
+	t->iov = NULL;
+	t->iov_cap = 0;
 }
 
 void scsi_target_set_ua(struct scsi_target *t, const struct scsi_lun *except,
@@ -569,62 +619,127 @@ static void io_fail(struct scsi_lun *l, struct scsi_result *res, bool write,
 	     write ? ASC_WRITE_ERROR : ASC_UNRECOVERED_READ_ERROR);
 }
 
-static void do_rw(struct scsi_lun *l, const struct scsi_buf *buf,
-		  struct scsi_result *res, uint64_t lba, uint64_t n,
-		  bool write, bool fua)
-{
-	uint64_t bytes;
-	struct iovec *iov;
-	int niov, ret;
+/* a READ or WRITE as its CDB says it */
+struct rw_cmd {
+	uint64_t lba, n;	/* logical blocks */
+	bool write, fua;
+};
 
-	if (!lba_ok(l, lba, n)) {
+/* decode READ/WRITE (6)/(10)/(12)/(16); false: a field we refuse */
+static bool rw_decode(const uint8_t *cdb, struct rw_cmd *rw)
+{
+	memset(rw, 0, sizeof(*rw));
+	switch (cdb[0]) {
+	case OP_WRITE_6:
+		rw->write = true;
+		/* fall through */
+	case OP_READ_6:
+		rw->lba = (uint64_t)(cdb[1] & 0x1f) << 16 | be16(cdb + 2);
+		rw->n = cdb[4] ? cdb[4] : 256;	/* SBC-3 5.15: 0 means 256 */
+		return true;
+	case OP_WRITE_10:
+	case OP_WRITE_12:
+	case OP_WRITE_16:
+		rw->write = true;
+		break;
+	}
+	/* no protection information: RDPROTECT/WRPROTECT must be 0 */
+	if (cdb[1] & 0xe0)
+		return false;
+	rw->fua = cdb[1] & 0x08;
+	switch (cdb[0]) {
+	case OP_READ_10:
+	case OP_WRITE_10:
+		rw->lba = be32(cdb + 2);
+		rw->n = be16(cdb + 7);
+		break;
+	case OP_READ_12:
+	case OP_WRITE_12:
+		rw->lba = be32(cdb + 2);
+		rw->n = be32(cdb + 6);
+		break;
+	default:
+		rw->lba = be64(cdb + 2);
+		rw->n = be32(cdb + 10);
+		break;
+	}
+	return true;
+}
+
+/*
+ * Everything that refuses a READ or WRITE before the data buffer is
+ * looked at, in this order; true if @res now says why.  A transfer
+ * length of 0 ends here too, successfully.
+ */
+static bool rw_refused(struct scsi_lun *l, const struct rw_cmd *rw,
+		       const struct scsi_buf *buf, struct scsi_result *res)
+{
+	if (!lba_ok(l, rw->lba, rw->n)) {
 		illegal(res, ASC_LBA_OUT_OF_RANGE);
-		return;
+		return true;
 	}
-	bytes = n << l->img.lb_shift;
-	if (bytes > buf->len) {
+	if ((rw->n << l->img.lb_shift) > buf->len) {
 		illegal(res, ASC_INVALID_FIELD_IN_CDB);
-		return;
+		return true;
 	}
-	if (write && l->img.ro) {
+	if (rw->write && l->img.ro) {
 		fail(res, SCSI_FAIL_ERROR, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
-		return;
+		return true;
 	}
-	if (!n) {
+	if (!rw->n) {
 		/* SBC-3: a transfer length of 0 is not an error */
 		ok(res, 0);
-		return;
+		return true;
 	}
-	if (!write && !buf->writable) {
+	if (!rw->write && !buf->writable) {
 		illegal(res, ASC_INVALID_FIELD_IN_CDB);
-		return;
+		return true;
 	}
 	if (l->inject) {
 		l->st.injected++;
 		if (l->inject_left && !--l->inject_left)
 			l->inject = false;
 		fail(res, SCSI_FAIL_ERROR, SK_MEDIUM_ERROR,
-		     write ? ASC_WRITE_ERROR : ASC_UNRECOVERED_READ_ERROR);
+		     rw->write ? ASC_WRITE_ERROR : ASC_UNRECOVERED_READ_ERROR);
+		return true;
+	}
+	return false;
+}
+
+static void cmd_rw(struct scsi_target *t, struct scsi_lun *l,
+		   const uint8_t *cdb, const struct scsi_buf *buf,
+		   struct scsi_result *res)
+{
+	uint64_t bytes, off;
+	struct rw_cmd rw;
+	int niov, ret;
+
+	if (!rw_decode(cdb, &rw)) {
+		illegal(res, ASC_INVALID_FIELD_IN_CDB);
 		return;
 	}
+	if (rw_refused(l, &rw, buf, res))
+		return;
+	bytes = rw.n << l->img.lb_shift;
+	off = rw.lba << l->img.lb_shift;
 	/* every page is checked before the image is touched */
-	niov = buf_map(buf, 0, bytes, &iov);
+	niov = buf_map(t, buf, 0, bytes);
 	if (niov < 0) {
 		illegal(res, ASC_INVALID_FIELD_IN_CDB);
 		return;
 	}
-	if (write) {
-		ret = blkimg_writev(&l->img, iov, niov, lba << l->img.lb_shift);
-		if (!ret && fua)
+	if (rw.write) {
+		ret = blkimg_writev(&l->img, t->iov, niov, off);
+		if (!ret && rw.fua)
 			ret = blkimg_flush(&l->img);
 	} else {
-		ret = blkimg_readv(&l->img, iov, niov, lba << l->img.lb_shift);
+		ret = blkimg_readv(&l->img, t->iov, niov, off);
 	}
 	if (ret) {
-		io_fail(l, res, write, ret);
+		io_fail(l, res, rw.write, ret);
 		return;
 	}
-	if (write) {
+	if (rw.write) {
 		l->st.writes++;
 		l->st.written_bytes += bytes;
 	} else {
@@ -632,52 +747,6 @@ static void do_rw(struct scsi_lun *l, const struct scsi_buf *buf,
 		l->st.read_bytes += bytes;
 	}
 	ok(res, bytes);
-}
-
-static void cmd_rw(struct scsi_lun *l, const uint8_t *cdb,
-		   const struct scsi_buf *buf, struct scsi_result *res)
-{
-	uint64_t lba, n;
-	bool write = false, fua = false;
-
-	switch (cdb[0]) {
-	case OP_WRITE_6:
-		write = true;
-		/* fall through */
-	case OP_READ_6:
-		lba = (uint64_t)(cdb[1] & 0x1f) << 16 | be16(cdb + 2);
-		n = cdb[4] ? cdb[4] : 256;	/* SBC-3 5.15: 0 means 256 */
-		do_rw(l, buf, res, lba, n, write, false);
-		return;
-	case OP_WRITE_10:
-	case OP_WRITE_12:
-	case OP_WRITE_16:
-		write = true;
-		break;
-	}
-	/* no protection information: RDPROTECT/WRPROTECT must be 0 */
-	if (cdb[1] & 0xe0) {
-		illegal(res, ASC_INVALID_FIELD_IN_CDB);
-		return;
-	}
-	fua = cdb[1] & 0x08;
-	switch (cdb[0]) {
-	case OP_READ_10:
-	case OP_WRITE_10:
-		lba = be32(cdb + 2);
-		n = be16(cdb + 7);
-		break;
-	case OP_READ_12:
-	case OP_WRITE_12:
-		lba = be32(cdb + 2);
-		n = be32(cdb + 6);
-		break;
-	default:
-		lba = be64(cdb + 2);
-		n = be32(cdb + 10);
-		break;
-	}
-	do_rw(l, buf, res, lba, n, write, fua);
 }
 
 static void cmd_sync_cache(struct scsi_lun *l, const uint8_t *cdb,
@@ -906,24 +975,41 @@ static unsigned int cdb_size(uint8_t op)
 	return sizes[op >> 5];
 }
 
+/*
+ * A pending unit attention fails the command once (SPC-4 5.14), except
+ * INQUIRY, REPORT LUNS (which clears the LUN-inventory one) and REQUEST
+ * SENSE (which reports it as its data).  True if it failed this one.
+ */
+static bool ua_fails(struct scsi_lun *l, uint8_t op, struct scsi_result *res)
+{
+	unsigned int asc, ua;
+
+	ua = ua_next(l, &asc);
+	if (!ua || op == OP_INQUIRY || op == OP_REPORT_LUNS ||
+	    op == OP_REQUEST_SENSE)
+		return false;
+	l->ua &= ~ua;
+	fail(res, SCSI_FAIL_ERROR, SK_UNIT_ATTENTION, asc);
+	return true;
+}
+
+static void cmd_start_stop(struct scsi_lun *l, const uint8_t *cdb,
+			   struct scsi_result *res)
+{
+	/* accepted; stopping flushes (openvmm handle_start_stop) */
+	if (!(cdb[4] & 0x01) && blkimg_flush(&l->img)) {
+		io_fail(l, res, true, -EIO);
+		return;
+	}
+	ok(res, 0);
+}
+
 static void exec_lun(struct scsi_target *t, struct scsi_lun *l,
 		     const uint8_t *cdb, const struct scsi_buf *buf,
 		     struct scsi_result *res)
 {
-	unsigned int asc, ua;
-
-	/*
-	 * A pending unit attention fails the command once (SPC-4 5.14),
-	 * except INQUIRY, REPORT LUNS (which clears the LUN-inventory one)
-	 * and REQUEST SENSE (which reports it as its data).
-	 */
-	ua = ua_next(l, &asc);
-	if (ua && cdb[0] != OP_INQUIRY && cdb[0] != OP_REPORT_LUNS &&
-	    cdb[0] != OP_REQUEST_SENSE) {
-		l->ua &= ~ua;
-		fail(res, SCSI_FAIL_ERROR, SK_UNIT_ATTENTION, asc);
+	if (ua_fails(l, cdb[0], res))
 		return;
-	}
 	switch (cdb[0]) {
 	case OP_TEST_UNIT_READY:
 	case OP_RESERVE_6:
@@ -959,7 +1045,7 @@ static void exec_lun(struct scsi_target *t, struct scsi_lun *l,
 	case OP_WRITE_12:
 	case OP_READ_16:
 	case OP_WRITE_16:
-		cmd_rw(l, cdb, buf, res);
+		cmd_rw(t, l, cdb, buf, res);
 		return;
 	case OP_SYNCHRONIZE_CACHE_10:
 	case OP_SYNCHRONIZE_CACHE_16:
@@ -978,12 +1064,7 @@ static void exec_lun(struct scsi_target *t, struct scsi_lun *l,
 		cmd_verify(l, cdb, res);
 		return;
 	case OP_START_STOP_UNIT:
-		/* accepted; stopping flushes (openvmm handle_start_stop) */
-		if (!(cdb[4] & 0x01) && blkimg_flush(&l->img)) {
-			io_fail(l, res, true, -EIO);
-			return;
-		}
-		ok(res, 0);
+		cmd_start_stop(l, cdb, res);
 		return;
 	}
 	illegal(res, ASC_INVALID_OPCODE);

@@ -153,9 +153,16 @@ struct scsi_lun {
 
 #define SCSI_MAX_LUNS		256
 
-/* a target: the LUNs behind one (path, target) of a controller */
+/*
+ * A target: the LUNs behind one (path, target) of a controller, and the
+ * scratch iovecs through which a READ or WRITE reaches its data buffer
+ * (grown as needed; each target has its own, so instances share nothing).
+ * All zero is an empty target.
+ */
 struct scsi_target {
 	struct scsi_lun *lun[SCSI_MAX_LUNS];
+	struct iovec *iov;
+	size_t iov_cap;
 };
 
 /*
@@ -171,6 +178,8 @@ void scsi_exec(struct scsi_target *t, unsigned int lun, const uint8_t *cdb,
 struct scsi_lun *scsi_lun_new(struct blkimg *img, unsigned int lun,
 			      const uint8_t id[16]);
 void scsi_lun_free(struct scsi_lun *l);
+/* free every LUN of @t and its iovecs; @t is then an empty target */
+void scsi_target_clear(struct scsi_target *t);
 /* set @ua on every LUN of @t but @except (NULL: all) */
 void scsi_target_set_ua(struct scsi_target *t, const struct scsi_lun *except,
 			unsigned int ua);

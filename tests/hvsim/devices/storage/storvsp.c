@@ -511,6 +511,68 @@ static uint8_t srb_status_of(enum scsi_fail f)
 	return SRB_STATUS_ERROR;
 }
 
+/*
+ * Why an SRB of the right size is refused before it reaches the target
+ * (the checks listed at the top of this file), or NULL.  A good buffer is
+ * left in @gb, cut to data_transfer_length.
+ */
+static const char *srb_refused(const struct vmbus_pkt *pkt,
+			       const struct vmscsi_request *srb,
+			       struct gpa_buf *gb)
+{
+	uint32_t dtl = srb->data_transfer_length;
+
+	if (!srb->cdb_length || srb->cdb_length > STORVSC_MAX_CMD_LEN)
+		return "CDB length";
+	if (srb->data_in > VSTOR_UNKNOWN_TYPE)
+		return "data_in";
+	if (dtl > STORVSP_MAX_DATA)
+		return "data length over the limit";
+	if (pkt->nranges > 1)
+		return "more than one GPA range";
+	if (dtl && !pkt->nranges)
+		return "data length without a buffer";
+	if (pkt->nranges && pkt->ranges[0].byte_count < dtl)
+		return "data length larger than the buffer";
+	if (!pkt->nranges)
+		return NULL;
+	gb->r = pkt->ranges[0];
+	gb->r.byte_count = dtl;
+	if (!gpa_pages_in_ram(gb->hs, &gb->r, dtl))
+		return "buffer outside guest RAM";
+	return NULL;
+}
+
+/* the target an SRB addresses, or NULL (see "Addressing" above) */
+static struct scsi_target *srb_target(struct storvsp *s,
+				      const struct vmscsi_request *srb)
+{
+	if (s->kind == STORVSP_IDE)
+		return srb->target_id == s->ide_target ? &s->tgt : NULL;
+	return !srb->path_id && !srb->target_id ? &s->tgt : NULL;
+}
+
+/* the answer: the request's SRB, WIN8-sized, with @res's outcome */
+static void srb_answer(struct vstor_packet *p, const struct vmscsi_request *srb,
+		       const struct scsi_result *res)
+{
+	uint8_t srb_status = srb_status_of(res->fail);
+
+	memset(p, 0, sizeof(*p));
+	p->vm_srb = *srb;
+	memset(p->vm_srb.sense_data, 0, sizeof(p->vm_srb.sense_data));
+	memset(&p->vm_srb.win8_extension, 0, sizeof(p->vm_srb.win8_extension));
+	p->vm_srb.length = VMSCSI_REQUEST_LEN_WIN8;
+	p->vm_srb.sense_info_length = STORVSC_SENSE_BUFFER_SIZE;
+	p->vm_srb.scsi_status = res->status;
+	p->vm_srb.data_transfer_length = res->xfer;
+	if (res->sense_len) {
+		srb_status |= SRB_STATUS_AUTOSENSE_VALID;
+		memcpy(p->vm_srb.sense_data, res->sense, res->sense_len);
+	}
+	p->vm_srb.srb_status = srb_status;
+}
+
 static void execute_srb(struct storvsp *s, struct hv_chan *ch,
 			const struct vmbus_pkt *pkt,
 			const struct vstor_packet *req)
@@ -522,9 +584,7 @@ static void execute_srb(struct storvsp *s, struct hv_chan *ch,
 	struct scsi_lun *l = NULL;
 	struct scsi_result res;
 	struct vstor_packet p;
-	uint32_t dtl = srb->data_transfer_length;
-	uint8_t srb_status;
-	const char *why = NULL;
+	const char *why;
 
 	s->st.srbs++;
 	if (pkt->data_len < VSTOR_PACKET_HEADER_SIZE + VMSCSI_REQUEST_LEN_PRE_WIN8) {
@@ -534,36 +594,12 @@ static void execute_srb(struct storvsp *s, struct hv_chan *ch,
 		complete_status(ch, pkt, VSTOR_NTSTATUS_INVALID_PARAMETER);
 		return;
 	}
-	if (!srb->cdb_length || srb->cdb_length > STORVSC_MAX_CMD_LEN)
-		why = "CDB length";
-	else if (srb->data_in > VSTOR_UNKNOWN_TYPE)
-		why = "data_in";
-	else if (dtl > STORVSP_MAX_DATA)
-		why = "data length over the limit";
-	else if (pkt->nranges > 1)
-		why = "more than one GPA range";
-	else if (dtl && !pkt->nranges)
-		why = "data length without a buffer";
-	else if (pkt->nranges && pkt->ranges[0].byte_count < dtl)
-		why = "data length larger than the buffer";
-	if (!why && pkt->nranges) {
-		gb.r = pkt->ranges[0];
-		gb.r.byte_count = dtl;
-		if (!gpa_pages_in_ram(gb.hs, &gb.r, dtl))
-			why = "buffer outside guest RAM";
-	}
-
-	memset(&p, 0, sizeof(p));
-	p.vm_srb = *srb;
-	memset(p.vm_srb.sense_data, 0, sizeof(p.vm_srb.sense_data));
-	memset(&p.vm_srb.win8_extension, 0, sizeof(p.vm_srb.win8_extension));
-	p.vm_srb.length = VMSCSI_REQUEST_LEN_WIN8;
-	p.vm_srb.sense_info_length = STORVSC_SENSE_BUFFER_SIZE;
+	why = srb_refused(pkt, srb, &gb);
 	if (why) {
 		s->st.bad++;
 		log_guest("storvsp: relid %u: bad SRB (%s): cdb_length %u data_in %u length %u ranges %u",
-			  chan_relid(ch), why, srb->cdb_length, srb->data_in, dtl,
-			  pkt->nranges);
+			  chan_relid(ch), why, srb->cdb_length, srb->data_in,
+			  srb->data_transfer_length, pkt->nranges);
 		memset(&res, 0, sizeof(res));
 		res.status = SAM_STAT_CHECK_CONDITION;
 		res.fail = SCSI_FAIL_INVALID;
@@ -571,28 +607,17 @@ static void execute_srb(struct storvsp *s, struct hv_chan *ch,
 		scsi_sense_fill(res.sense, SK_ILLEGAL_REQUEST,
 				ASC_INVALID_FIELD_IN_CDB);
 	} else {
-		buf.len = dtl;
+		buf.len = srb->data_transfer_length;
 		/* openvmm: any data_in but WRITE lets the device store */
 		buf.writable = srb->data_in != VSTOR_WRITE_TYPE;
-		if (s->kind == STORVSP_IDE) {
-			if (srb->target_id == s->ide_target)
-				t = &s->tgt;
-		} else if (!srb->path_id && !srb->target_id) {
-			t = &s->tgt;
-		}
+		t = srb_target(s, srb);
 		scsi_exec(t, srb->lun, srb->cdb, srb->cdb_length, &buf, &res);
 		if (t)
 			l = t->lun[srb->lun];
 	}
-	srb_status = srb_status_of(res.fail);
-	p.vm_srb.scsi_status = res.status;
-	p.vm_srb.data_transfer_length = res.xfer;
-	if (res.sense_len) {
-		srb_status |= SRB_STATUS_AUTOSENSE_VALID;
-		memcpy(p.vm_srb.sense_data, res.sense, res.sense_len);
-	}
-	p.vm_srb.srb_status = srb_status;
-	complete(ch, pkt, &p, srb_ntstatus(vstor_srb_status_code(srb_status)),
+	srb_answer(&p, srb, &res);
+	complete(ch, pkt, &p,
+		 srb_ntstatus(vstor_srb_status_code(p.vm_srb.srb_status)),
 		 l ? l->delay_ms : 0);
 }
 
@@ -847,33 +872,45 @@ struct sv_config {
 	uint8_t wwpn[8], wwnn[8];
 };
 
+/* one option per element of cfg->disk[] (key "disk#": disk0, disk1, ...) */
 #define DISK_OPT(key, type, field, ...)					\
 	{ key "#", type, offsetof(struct sv_config, disk[0].field),	\
 	  STORVSP_MAX_LUN + 1, sizeof(struct disk_opt), __VA_ARGS__ }
-#define SV_COMMON_OPTS							\
-	DISK_OPT("disk", OPT_STR, path, .help = "image file of LUN N"),	\
+/* the options; each class lists those it takes below */
+#define SV_OPT_DISK							\
+	DISK_OPT("disk", OPT_STR, path, .help = "image file of LUN N")
+#define SV_OPT_RO							\
 	DISK_OPT("ro", OPT_BOOL, ro,					\
 		 .seen = OPT_SEEN(struct sv_config, disk[0].ro_set),	\
-		 .help = "LUN N is read-only"),				\
+		 .help = "LUN N is read-only")
+#define SV_OPT_BS							\
 	DISK_OPT("bs", OPT_U32, bs, .min = 512, .max = 4096,		\
 		 .seen = OPT_SEEN(struct sv_config, disk[0].bs_set),	\
-		 .help = "LUN N's block size, 512 or 4096"),		\
+		 .help = "LUN N's block size, 512 or 4096")
+#define SV_OPT_MAXXFER							\
 	{ "maxxfer", OPT_SIZE, offsetof(struct sv_config, max_transfer),	\
 	  .min = HV_HYP_PAGE_SIZE, .max = STORVSP_MAX_DATA,		\
-	  .align = HV_HYP_PAGE_SIZE, .help = "largest transfer" },	\
+	  .align = HV_HYP_PAGE_SIZE, .help = "largest transfer" }
+#define SV_OPT_VERSION							\
 	{ "version", OPT_VERSION8, offsetof(struct sv_config, max_version), \
 	  .min = VMSTOR_PROTO_VERSION_WIN8, .max = VMSTOR_PROTO_VERSION_WIN10, \
 	  .help = "highest VMSTOR version offered" }
-#define SV_CHANNELS_OPT							\
+#define SV_OPT_CHANNELS							\
 	{ "channels", OPT_U16, offsetof(struct sv_config, channels),	\
 	  .max = VSP_MAX_SUBCHANNELS,					\
 	  .seen = OPT_SEEN(struct sv_config, channels_set),		\
 	  .help = "sub-channels (default: guest CPUs - 1)" }
 
-static const struct opt_spec ide_opts[] = { SV_COMMON_OPTS };
-static const struct opt_spec scsi_opts[] = { SV_COMMON_OPTS, SV_CHANNELS_OPT };
+static const struct opt_spec ide_opts[] = {
+	SV_OPT_DISK, SV_OPT_RO, SV_OPT_BS, SV_OPT_MAXXFER, SV_OPT_VERSION,
+};
+static const struct opt_spec scsi_opts[] = {
+	SV_OPT_DISK, SV_OPT_RO, SV_OPT_BS, SV_OPT_MAXXFER, SV_OPT_VERSION,
+	SV_OPT_CHANNELS,
+};
 static const struct opt_spec fc_opts[] = {
-	SV_COMMON_OPTS, SV_CHANNELS_OPT,
+	SV_OPT_DISK, SV_OPT_RO, SV_OPT_BS, SV_OPT_MAXXFER, SV_OPT_VERSION,
+	SV_OPT_CHANNELS,
 	{ "wwpn", OPT_WWN, offsetof(struct sv_config, wwpn),
 	  .help = "port name (default: from the instance)" },
 	{ "wwnn", OPT_WWN, offsetof(struct sv_config, wwnn),
@@ -902,8 +939,7 @@ static void sv_free(struct storvsp *s)
 {
 	drop_delayed(s, NULL);
 	hv_timer_free(&s->timer);
-	for (unsigned int i = 0; i < SCSI_MAX_LUNS; i++)
-		scsi_lun_free(s->tgt.lun[i]);
+	scsi_target_clear(&s->tgt);
 	free(s);
 }
 

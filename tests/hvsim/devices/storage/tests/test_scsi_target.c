@@ -34,6 +34,7 @@ static void *mbuf_run(void *ctx, uint64_t off, uint64_t max, uint64_t *n)
 }
 
 static uint8_t data[1 << 20], pattern[1 << 20];
+static const uint8_t zeros[512];
 static struct mbuf mb = { .p = data, .run = 4096 };
 
 static struct scsi_buf mkbuf(uint64_t len, bool writable)
@@ -92,10 +93,7 @@ static struct scsi_lun *addlun(unsigned int lun, const char *name, bool ro,
 
 static void clear_target(void)
 {
-	for (int i = 0; i < SCSI_MAX_LUNS; i++) {
-		scsi_lun_free(tgt.lun[i]);
-		tgt.lun[i] = NULL;
-	}
+	scsi_target_clear(&tgt);
 }
 
 /* ---- commands ---- */
@@ -144,12 +142,9 @@ static bool check(enum scsi_fail how, unsigned int key, unsigned int asc)
 
 /* ---- tests ---- */
 
-static bool inquiry(void)
+/* standard INQUIRY data of LUN 0, cut by allocation length and buffer */
+static bool inquiry_standard(void)
 {
-	static const uint8_t pages[] = { 0, 0x80, 0x83, 0xb0, 0xb1, 0xb2, 0xce, 0xcf };
-
-	CHECK(mkimg("a.img", 8 << 20));
-	CHECK(addlun(0, "a.img", false, 512));
 	memset(data, 0xee, 4096);
 	RUN(0, 4096, true, 0x12, 0, 0, 0, 255, 0);
 	CHECK(good(104));
@@ -168,6 +163,14 @@ static bool inquiry(void)
 	CHECK(good(20));
 	RUN(0, 4096, true, 0x12, 0, 0, 0, 0, 0);
 	CHECK(good(0));
+	return true;
+}
+
+/* VPD 0x00, 0x80 and 0x83 of LUN 0 (id 00 01 .. 0f) */
+static bool inquiry_vpd_ids(void)
+{
+	static const uint8_t pages[] = { 0, 0x80, 0x83, 0xb0, 0xb1, 0xb2, 0xce, 0xcf };
+
 	/* VPD 0: the supported pages */
 	RUN(0, 4096, true, 0x12, 1, 0, 0, 255, 0);
 	CHECK(good(4 + sizeof(pages)));
@@ -186,6 +189,12 @@ static bool inquiry(void)
 	CHECK(data[16] == 0 && data[31] == 15);
 	CHECK(data[32] == 1 && data[33] == 3 && data[35] == 16);
 	CHECK(!memcmp(data + 36, "\x60\x02\x24\x80\x00\x01\x02\x03\x04\x05\x0a\x0b\x0c\x0d\x0e\x0f", 16));
+	return true;
+}
+
+/* VPD 0xB0, 0xB1, 0xB2 and Microsoft's 0xCE, 0xCF of LUN 0 (8 MiB) */
+static bool inquiry_vpd_limits(void)
+{
 	/* 0xB0 block limits */
 	RUN(0, 4096, true, 0x12, 1, 0xb0, 0, 255, 0);
 	CHECK(good(64));
@@ -209,6 +218,12 @@ static bool inquiry(void)
 	RUN(0, 4096, true, 0x12, 1, 0xcf, 0, 255, 0);
 	CHECK(good(24));
 	CHECK(!memcmp(data + 8, "\x15\x8f\xa9\x89\x28\xc9\x8b\x4d\x94\xcd", 10));
+	return true;
+}
+
+/* bad CDBs, absent LUNs and no target, a buffer the target may not write */
+static bool inquiry_refused(void)
+{
 	/* unknown page, CmdDt, a page without EVPD */
 	RUN(0, 4096, true, 0x12, 1, 0x81, 0, 255, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
@@ -235,6 +250,17 @@ static bool inquiry(void)
 	/* into a buffer the target may not write */
 	RUN(0, 4096, false, 0x12, 0, 0, 0, 255, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
+	return true;
+}
+
+static bool inquiry(void)
+{
+	CHECK(mkimg("a.img", 8 << 20));
+	CHECK(addlun(0, "a.img", false, 512));
+	CHECK(inquiry_standard());
+	CHECK(inquiry_vpd_ids());
+	CHECK(inquiry_vpd_limits());
+	CHECK(inquiry_refused());
 	clear_target();
 	return true;
 }
@@ -299,14 +325,9 @@ static bool file_eq(const char *name, uint64_t off, const void *want,
 	return ok;
 }
 
-static bool read_write(void)
+/* each READ and WRITE size moves the data; the counters count it */
+static bool rw_data(const struct scsi_lun *l)
 {
-	struct scsi_lun *l;
-
-	CHECK(mkimg("a.img", 1 << 20));
-	CHECK(l = addlun(0, "a.img", false, 512));
-	for (size_t i = 0; i < sizeof(pattern); i++)
-		pattern[i] = (uint8_t)(i * 7 + i / 511);
 	/* WRITE(10) of 9 blocks at LBA 3, from 4 KiB runs */
 	memcpy(data, pattern, 9 * 512);
 	RUN(0, 9 * 512, false, 0x2a, 0, 0, 0, 0, 3, 0, 0, 9, 0);
@@ -337,6 +358,12 @@ static bool read_write(void)
 	CHECK_EQ(l->st.writes, 3);
 	CHECK_EQ(l->st.reads, 3);
 	CHECK_EQ(l->st.written_bytes, 9 * 512 + 1024 + 4096);
+	return true;
+}
+
+/* LBA ranges, transfer lengths, buffers and CDB fields refused */
+static bool rw_refused(void)
+{
 	/* the last block, and one past it */
 	RUN(0, 512, true, 0x28, 0, 0, 0, 0x07, 0xff, 0, 0, 1, 0);
 	CHECK(good(512));
@@ -361,7 +388,12 @@ static bool read_write(void)
 	/* a read into a data-out buffer */
 	RUN(0, 512, false, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
-	/* a buffer with a hole: nothing is written */
+	return true;
+}
+
+/* a buffer with a hole: refused before the image is touched */
+static bool rw_hole(void)
+{
 	memset(data, 0x77, 8192);
 	mb.hole_off = 4096 + 512;
 	mb.hole_len = 1;
@@ -371,9 +403,13 @@ static bool read_write(void)
 	RUN(0, 8192, true, 0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0);
 	CHECK(ILLEGAL(ASC_INVALID_FIELD_IN_CDB));
 	mb.hole_len = 0;
-	clear_target();
-	/* read-only */
-	CHECK(l = addlun(0, "a.img", true, 512));
+	return true;
+}
+
+/* a read-only LUN over what rw_data() wrote */
+static bool rw_read_only(void)
+{
+	CHECK(addlun(0, "a.img", true, 512));
 	RUN(0, 512, false, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0);
 	CHECK(check(SCSI_FAIL_ERROR, SK_DATA_PROTECT, ASC_WRITE_PROTECTED));
 	RUN(0, 512, false, 0x0a, 0, 0, 0, 1, 0);
@@ -382,8 +418,13 @@ static bool read_write(void)
 	CHECK(good(4096));
 	CHECK(!memcmp(data, pattern, 4096));
 	clear_target();
-	/* 4096-byte blocks */
-	CHECK(l = addlun(0, "a.img", false, 4096));
+	return true;
+}
+
+/* 4096-byte blocks over the same 1 MiB image */
+static bool rw_4k_blocks(void)
+{
+	CHECK(addlun(0, "a.img", false, 4096));
 	memcpy(data, pattern, 8192);
 	RUN(0, 8192, false, 0x2a, 0, 0, 0, 0, 10, 0, 0, 2, 0);
 	CHECK(good(8192));
@@ -393,6 +434,26 @@ static bool read_write(void)
 	RUN(0, 4096, true, 0x28, 0, 0, 0, 1, 0, 0, 0, 1, 0);
 	CHECK(ILLEGAL(ASC_LBA_OUT_OF_RANGE));
 	clear_target();
+	return true;
+}
+
+static bool read_write(void)
+{
+	struct scsi_lun *l;
+
+	CHECK(mkimg("a.img", 1 << 20));
+	CHECK(l = addlun(0, "a.img", false, 512));
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (uint8_t)(i * 7 + i / 511);
+	CHECK(rw_data(l));
+	CHECK(rw_refused());
+	CHECK(rw_hole());
+	/* the iovecs were the target's, and go with it */
+	CHECK(tgt.iov && tgt.iov_cap >= 2);
+	clear_target();
+	CHECK(!tgt.iov && !tgt.iov_cap);
+	CHECK(rw_read_only());
+	CHECK(rw_4k_blocks());
 	return true;
 }
 
@@ -563,7 +624,7 @@ static bool write_same(void)
 	CHECK(good(512));
 	for (int i = 0; i < 100; i++)
 		CHECK(file_eq("a.img", (1000 + i) * 512ull, pattern, 512));
-	CHECK(file_eq("a.img", 1100 * 512ull, (uint8_t[512]){ 0 }, 512));
+	CHECK(file_eq("a.img", 1100 * 512ull, zeros, 512));
 	/* WRITE SAME (10) too */
 	memcpy(data, pattern + 512, 512);
 	RUN(0, 512, false, 0x41, 0, 0, 0, 0, 10, 0, 0, 3, 0);
@@ -579,11 +640,11 @@ static bool write_same(void)
 	RUN(0, 512, false, 0x93, 0x08, 0, 0, 0, 0, 0, 0, 0x07, 0xd0, 0, 0, 0x08, 0, 0, 0);
 	CHECK(good(512));
 	CHECK(before - img_blocks("a.img") >= 2040);
-	CHECK(file_eq("a.img", 2000 * 512ull + 2047 * 512, (uint8_t[512]){ 0 }, 512));
+	CHECK(file_eq("a.img", 2000 * 512ull + 2047 * 512, zeros, 512));
 	/* NDOB: no buffer at all */
 	RUN(0, 0, false, 0x93, 0x09, 0, 0, 0, 0, 0, 0, 0x03, 0xe8, 0, 0, 0, 100, 0, 0);
 	CHECK(good(0));
-	CHECK(file_eq("a.img", 1050 * 512ull, (uint8_t[512]){ 0 }, 512));
+	CHECK(file_eq("a.img", 1050 * 512ull, zeros, 512));
 	CHECK_EQ(l->st.write_sames, 5);
 	/* errors: 0 blocks, too many, past the end, no block, LBDATA */
 	RUN(0, 512, false, 0x93, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -739,7 +800,7 @@ static bool inject(void)
 	memcpy(data, pattern, 512);
 	RUN(0, 512, false, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0);
 	CHECK(check(SCSI_FAIL_ERROR, SK_MEDIUM_ERROR, ASC_WRITE_ERROR));
-	CHECK(file_eq("a.img", 0, (uint8_t[512]){ 0 }, 512));
+	CHECK(file_eq("a.img", 0, zeros, 512));
 	/* the count ran out; other commands were never affected */
 	CHECK(!l->inject);
 	RUN(0, 512, false, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0);

@@ -20,6 +20,7 @@
 
 static struct vmbus_channel_offer_channel offers[64];
 static uint8_t buf[70000];
+static const uint8_t zeros[16384];
 static char tmpdir[256];
 
 static const char *img_path(const char *name)
@@ -306,74 +307,107 @@ static bool ready(struct tg *t, struct tchan *tc, const char *spec)
 
 /* ---- tests ---- */
 
-static bool init_sequence(void)
+/* before END_INITIALIZATION: order, versions, properties (scsi, 4 CPUs) */
+static bool hs_to_ready(struct tg *t, struct tchan *tc)
 {
-	struct vmbus_channel_offer_channel o;
-	struct tchan tc;
-	struct tg t;
-	char spec[600];
-	int n = 0;
-
-	CHECK(mkimg("a.img", 1 << 20));
-	snprintf(spec, sizeof(spec), "scsi:disk0=%s", img_path("a.img"));
-	CHECK(up(&t, spec, 1));
-	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 8, 8, 0, true), 0);
 	/* out of order: nothing before BEGIN */
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_QUERY_PROPERTIES, NULL, 0),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_QUERY_PROPERTIES, NULL, 0),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0), 0);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0), 0);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
 	/* versions: unknown ones are refused with the version echoed */
-	CHECK_EQ(version_rt(&tc, 0x0700), VSTOR_NTSTATUS_REVISION_MISMATCH);
+	CHECK_EQ(version_rt(tc, 0x0700), VSTOR_NTSTATUS_REVISION_MISMATCH);
 	CHECK_EQ(rep.p.version.major_minor, 0x0700);
-	CHECK_EQ(version_rt(&tc, VMSTOR_PROTO_VERSION_WIN7), VSTOR_NTSTATUS_REVISION_MISMATCH);
-	CHECK_EQ(version_rt(&tc, VMSTOR_PROTO_VERSION_WIN10), 0);
+	CHECK_EQ(version_rt(tc, VMSTOR_PROTO_VERSION_WIN7), VSTOR_NTSTATUS_REVISION_MISMATCH);
+	CHECK_EQ(version_rt(tc, VMSTOR_PROTO_VERSION_WIN10), 0);
 	CHECK_EQ(rep.p.version.major_minor, 0x0602);
 	/* properties: CPUs - 1 sub-channels, 256 KiB */
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_QUERY_PROPERTIES, NULL, 0), 0);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_QUERY_PROPERTIES, NULL, 0), 0);
 	CHECK_EQ(rep.p.storage_channel_properties.max_channel_cnt, 3);
 	CHECK_EQ(rep.p.storage_channel_properties.flags,
 		 STORAGE_CHANNEL_SUPPORTS_MULTI_CHANNEL);
 	CHECK_EQ(rep.p.storage_channel_properties.max_transfer_bytes, 0x40000);
 	/* FCHBA_DATA is for FC only */
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_FCHBA_DATA, NULL, 0),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_FCHBA_DATA, NULL, 0),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_END_INITIALIZATION, NULL, 0), 0);
-	CHECK(tg_ctl_ok(&t, "disk list"));
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_END_INITIALIZATION, NULL, 0), 0);
+	CHECK(tg_ctl_ok(t, "disk list"));
 	CHECK(strstr(tg_out, "controller relid=1 class=scsi instance=000c0000-0000-4853-6876-73696d000000 state=ready version=6.2 subchannels=0 maxxfer=262144 "));
+	return true;
+}
+
+/* when ready: sub-channels, resets, operations out of order */
+static bool hs_when_ready(struct tg *t, struct tchan *tc)
+{
+	struct vmbus_channel_offer_channel o;
+	int n = 0;
+
 	/* sub-channels: no more than offered, then the offers */
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 4 }, 2),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 4 }, 2),
 		 VSTOR_NTSTATUS_INVALID_PARAMETER);
-	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 3 }, 2), 0);
-	while (tg_recv(&t, &o, NULL) == CHANNELMSG_OFFERCHANNEL) {
+	CHECK_EQ(tg_recv(t, NULL, NULL), -1);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 3 }, 2), 0);
+	while (tg_recv(t, &o, NULL) == CHANNELMSG_OFFERCHANNEL) {
 		n++;
 		CHECK_EQ(o.offer.sub_channel_index, n);
 		CHECK(!memcmp(&o.offer.if_instance, &offers[0].offer.if_instance, 16));
 	}
 	CHECK_EQ(n, 3);
-	CHECK(tg_ctl_ok(&t, "devices"));
+	CHECK(tg_ctl_ok(t, "devices"));
 	CHECK(strstr(tg_out, " subchannels=3 "));
 	/* resets are no-ops; BEGIN again is out of order */
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_RESET_BUS, NULL, 0), 0);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_RESET_LUN, NULL, 0), 0);
-	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0),
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_RESET_BUS, NULL, 0), 0);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_RESET_LUN, NULL, 0), 0);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_BEGIN_INITIALIZATION, NULL, 0),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	CHECK_EQ(op_rt(&tc, 99, NULL, 0), VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	/* closing the primary starts over (and rescinds the sub-channels) */
-	tg_close(&t, 1);
-	CHECK_EQ(tg_drain(&t), 3);
-	CHECK_EQ(tg_teardown(&t, 1, tc.handle), 1);
-	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 8, 8, 0, true), 0);
-	CHECK(tg_ctl_ok(&t, "disk list 1"));
-	CHECK(strstr(tg_out, " state=begin version=- "));
-	CHECK(handshake(&tc, false));
-	tg_free(&t);
+	CHECK_EQ(op_rt(tc, 99, NULL, 0), VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
+	return true;
+}
 
-	/* version=6.0: the guest falls back; channels=1 */
+/* closing the primary starts over (and rescinds the sub-channels) */
+static bool hs_restart(struct tg *t, struct tchan *tc)
+{
+	tg_close(t, 1);
+	CHECK_EQ(tg_drain(t), 3);
+	CHECK_EQ(tg_teardown(t, 1, tc->handle), 1);
+	CHECK_EQ(tchan_open(t, tc, 1, offers[0].connection_id, 8, 8, 0, true), 0);
+	CHECK(tg_ctl_ok(t, "disk list 1"));
+	CHECK(strstr(tg_out, " state=begin version=- "));
+	CHECK(handshake(tc, false));
+	return true;
+}
+
+/* a sub-channel is not served until the primary is ready */
+static bool hs_early_subchannel(struct tg *t, struct tchan *tc,
+				const struct vmbus_channel_offer_channel *o)
+{
+	struct tchan sc;
+
+	CHECK_EQ(tchan_open(t, &sc, o->child_relid, o->connection_id, 4, 4, 1, true), 0);
+	CHECK_EQ(op_rt(&sc, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0),
+		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
+	CHECK_EQ(op_rt(tc, VSTOR_OPERATION_END_INITIALIZATION, NULL, 0), 0);
+	/* completions come back on the channel the request used */
+	tg_pages(t, bufpfns, 4, true);
+	CHECK_EQ(srb_rt(&sc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
+		 SRB_STATUS_SUCCESS);
+	CHECK_EQ(tring_read(&tc->in, buf, sizeof(buf), &(uint32_t){ 0 }), -ENOENT);
+	CHECK_EQ(op_rt(&sc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 1 }, 2),
+		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
+	return true;
+}
+
+/* version=6.0: the guest falls back; channels=1, sub-channels before END */
+static bool hs_options(void)
+{
+	struct vmbus_channel_offer_channel o;
+	struct tchan tc;
+	struct tg t;
+	char spec[600];
+
 	snprintf(spec, sizeof(spec), "scsi:disk0=%s,version=6.0,channels=1,maxxfer=1M",
 		 img_path("a.img"));
 	CHECK(up(&t, spec, 1));
@@ -389,29 +423,133 @@ static bool init_sequence(void)
 	CHECK_EQ(tg_recv(&t, &o, NULL), CHANNELMSG_OFFERCHANNEL);
 	CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 1 }, 2),
 		 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	{
-		/* a sub-channel is not served until the primary is ready */
-		struct tchan sc;
-
-		CHECK_EQ(tchan_open(&t, &sc, o.child_relid, o.connection_id, 4, 4, 1, true), 0);
-		CHECK_EQ(op_rt(&sc, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0),
-			 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-		CHECK_EQ(op_rt(&tc, VSTOR_OPERATION_END_INITIALIZATION, NULL, 0), 0);
-		/* completions come back on the channel the request used */
-		tg_pages(&t, bufpfns, 4, true);
-		CHECK_EQ(srb_rt(&sc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
-			 SRB_STATUS_SUCCESS);
-		CHECK_EQ(tring_read(&tc.in, buf, sizeof(buf), &(uint32_t){ 0 }), -ENOENT);
-		CHECK_EQ(op_rt(&sc, VSTOR_OPERATION_CREATE_SUB_CHANNELS, &(uint16_t){ 1 }, 2),
-			 VSTOR_NTSTATUS_INVALID_DEVICE_STATE);
-	}
+	CHECK(hs_early_subchannel(&t, &tc, &o));
 	tg_free(&t);
+	return true;
+}
+
+static bool init_sequence(void)
+{
+	struct tchan tc;
+	struct tg t;
+	char spec[600];
+
+	CHECK(mkimg("a.img", 1 << 20));
+	snprintf(spec, sizeof(spec), "scsi:disk0=%s", img_path("a.img"));
+	CHECK(up(&t, spec, 1));
+	CHECK_EQ(tchan_open(&t, &tc, 1, offers[0].connection_id, 8, 8, 0, true), 0);
+	CHECK(hs_to_ready(&t, &tc));
+	CHECK(hs_when_ready(&t, &tc));
+	CHECK(hs_restart(&t, &tc));
+	tg_free(&t);
+	CHECK(hs_options());
+	return true;
+}
+
+/* INQUIRY into a buffer that starts mid-page; READ CAPACITY (16) */
+static bool srb_inquiry_capacity(struct tchan *tc)
+{
+	uint8_t got[104];
+
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 255, 100, 0x12, 0, 0, 0, 255, 0)),
+		 SRB_STATUS_SUCCESS);
+	CHECK(rep.p.vm_srb.scsi_status == 0 && rep.p.status == 0);
+	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 104);
+	CHECK_EQ(rep.p.vm_srb.length, VMSCSI_REQUEST_LEN_WIN8);
+	CHECK(rep.p.vm_srb.lun == 0 && rep.p.vm_srb.cdb_length == 6);
+	bcopy_pages(100, got, 104, true);
+	CHECK(!memcmp(got + 8, "Msft    Virtual Disk    1.0 ", 28));
+	/* READ CAPACITY (16) */
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 32, 0, 0x9e, 0x10, 0, 0, 0, 0,
+				 0, 0, 0, 0, 0, 0, 0, 32, 0, 0)), SRB_STATUS_SUCCESS);
+	bcopy_pages(0, got, 32, true);
+	CHECK(got[6] == 0x07 && got[7] == 0xff && got[14] == 0x80);
+	return true;
+}
+
+/* 16 KiB written from and read into scattered pages, and counted */
+static bool srb_write_read(struct tchan *tc, const struct scsi_lun *l)
+{
+	uint8_t pat[16384], got[16384];
+
+	/* WRITE(10) of 16 KiB from 5 scattered pages, 512 bytes in */
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (uint8_t)(i * 13 + i / 777);
+	bcopy_pages(512, pat, sizeof(pat), false);
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_WRITE_TYPE, 16384, 512, 0x2a, 0, 0, 0, 0, 40,
+				 0, 0, 32, 0)), SRB_STATUS_SUCCESS);
+	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 16384);
+	CHECK(file_eq("a.img", 40 * 512, pat, sizeof(pat)));
+	/* READ(16) it back elsewhere (offset 3000) */
+	for (int i = 0; i < 8; i++)
+		memset(gpage(i), 0, 4096);
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 16384, 3000, 0x88, 0, 0, 0, 0, 0,
+				 0, 0, 0, 40, 0, 0, 0, 32, 0, 0)), SRB_STATUS_SUCCESS);
+	bcopy_pages(3000, got, sizeof(got), true);
+	CHECK(!memcmp(got, pat, sizeof(pat)));
+	/* a bigger buffer than needed: the real amount comes back */
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 8192, 0, 0x28, 0, 0, 0, 0, 40,
+				 0, 0, 1, 0)), SRB_STATUS_SUCCESS);
+	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 512);
+	CHECK_EQ(l->st.reads, 2);
+	CHECK_EQ(l->st.writes, 1);
+	return true;
+}
+
+/* TUR; failures with sense; absent LUNs, other targets and paths */
+static bool srb_status_and_addressing(struct tchan *tc)
+{
+	struct srb s = SRB(0, VSTOR_READ_TYPE, 255, 0, 0x12, 0, 0, 0, 255, 0);
+
+	/* TUR in-band */
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
+		 SRB_STATUS_SUCCESS);
+	/* past the end: CHECK CONDITION with sense, no data */
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 1024, 0, 0x28, 0, 0, 0, 0x07, 0xff,
+				 0, 0, 2, 0)),
+		 SRB_STATUS_INVALID_REQUEST | SRB_STATUS_AUTOSENSE_VALID);
+	CHECK(sense_is(SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE));
+	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_IO_DEVICE_ERROR);
+	CHECK_EQ(rep.p.vm_srb.sense_info_length, STORVSC_SENSE_BUFFER_SIZE);
+	/* an unknown opcode */
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0xd0, 0, 0, 0, 0, 0)),
+		 SRB_STATUS_INVALID_REQUEST | SRB_STATUS_AUTOSENSE_VALID);
+	CHECK(sense_is(SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE));
+	/* an absent LUN; another target or path is empty */
+	CHECK_EQ(srb_rt(tc, SRB(5, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
+		 SRB_STATUS_INVALID_LUN);
+	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_DEVICE_DOES_NOT_EXIST);
+	CHECK(!(rep.p.vm_srb.srb_status & SRB_STATUS_AUTOSENSE_VALID));
+	s.target = 1;
+	CHECK_EQ(srb_rt(tc, s), SRB_STATUS_SUCCESS);
+	CHECK_EQ(*(uint8_t *)gpage(0), 0x7f);
+	s.target = 0;
+	s.path = 2;
+	CHECK_EQ(srb_rt(tc, s), SRB_STATUS_SUCCESS);
+	CHECK_EQ(*(uint8_t *)gpage(0), 0x7f);
+	s.path = 0;
+	CHECK_EQ(srb_rt(tc, s), SRB_STATUS_SUCCESS);
+	CHECK_EQ(*(uint8_t *)gpage(0), 0x00);
+	return true;
+}
+
+/* UNMAP through the ring: the blocks srb_write_read() wrote read zeros */
+static bool srb_unmap(struct tchan *tc, const struct scsi_lun *l)
+{
+	uint8_t list[24] = { 0, 22, 0, 16 };
+
+	list[8 + 7] = 40;
+	list[8 + 11] = 32;
+	bcopy_pages(0, list, sizeof(list), false);
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_WRITE_TYPE, 24, 0, 0x42, 0, 0, 0, 0, 0,
+				 0, 0, 24, 0)), SRB_STATUS_SUCCESS);
+	CHECK(file_eq("a.img", 40 * 512, zeros, 16384));
+	CHECK_EQ(l->st.unmaps, 1);
 	return true;
 }
 
 static bool srb_io(void)
 {
-	uint8_t pat[16384], got[16384];
 	struct scsi_lun *l;
 	struct tchan tc;
 	struct tg t;
@@ -421,91 +559,114 @@ static bool srb_io(void)
 	snprintf(spec, sizeof(spec), "scsi:disk0=%s", img_path("a.img"));
 	CHECK(ready(&t, &tc, spec));
 	l = storvsp_of(tg_device(&t, 0))->tgt.lun[0];
-	/* INQUIRY into a buffer that starts mid-page */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 255, 100, 0x12, 0, 0, 0, 255, 0)),
-		 SRB_STATUS_SUCCESS);
-	CHECK(rep.p.vm_srb.scsi_status == 0 && rep.p.status == 0);
-	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 104);
-	CHECK_EQ(rep.p.vm_srb.length, VMSCSI_REQUEST_LEN_WIN8);
-	CHECK(rep.p.vm_srb.lun == 0 && rep.p.vm_srb.cdb_length == 6);
-	bcopy_pages(100, got, 104, true);
-	CHECK(!memcmp(got + 8, "Msft    Virtual Disk    1.0 ", 28));
-	/* READ CAPACITY (16) */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 32, 0, 0x9e, 0x10, 0, 0, 0, 0,
-				  0, 0, 0, 0, 0, 0, 0, 32, 0, 0)), SRB_STATUS_SUCCESS);
-	bcopy_pages(0, got, 32, true);
-	CHECK(got[6] == 0x07 && got[7] == 0xff && got[14] == 0x80);
-	/* WRITE(10) of 16 KiB from 5 scattered pages, 512 bytes in */
-	for (size_t i = 0; i < sizeof(pat); i++)
-		pat[i] = (uint8_t)(i * 13 + i / 777);
-	bcopy_pages(512, pat, sizeof(pat), false);
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_WRITE_TYPE, 16384, 512, 0x2a, 0, 0, 0, 0, 40,
-				  0, 0, 32, 0)), SRB_STATUS_SUCCESS);
-	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 16384);
-	CHECK(file_eq("a.img", 40 * 512, pat, sizeof(pat)));
-	/* READ(16) it back elsewhere (offset 3000) */
-	for (int i = 0; i < 8; i++)
-		memset(gpage(i), 0, 4096);
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 16384, 3000, 0x88, 0, 0, 0, 0, 0,
-				  0, 0, 0, 40, 0, 0, 0, 32, 0, 0)), SRB_STATUS_SUCCESS);
-	bcopy_pages(3000, got, sizeof(got), true);
-	CHECK(!memcmp(got, pat, sizeof(pat)));
-	/* a bigger buffer than needed: the real amount comes back */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 8192, 0, 0x28, 0, 0, 0, 0, 40,
-				  0, 0, 1, 0)), SRB_STATUS_SUCCESS);
-	CHECK_EQ(rep.p.vm_srb.data_transfer_length, 512);
-	CHECK_EQ(l->st.reads, 2);
-	CHECK_EQ(l->st.writes, 1);
-	/* TUR in-band */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
-		 SRB_STATUS_SUCCESS);
-	/* past the end: CHECK CONDITION with sense, no data */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 1024, 0, 0x28, 0, 0, 0, 0x07, 0xff,
-				  0, 0, 2, 0)),
-		 SRB_STATUS_INVALID_REQUEST | SRB_STATUS_AUTOSENSE_VALID);
-	CHECK(sense_is(SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE));
-	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_IO_DEVICE_ERROR);
-	CHECK_EQ(rep.p.vm_srb.sense_info_length, STORVSC_SENSE_BUFFER_SIZE);
-	/* an unknown opcode */
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0xd0, 0, 0, 0, 0, 0)),
-		 SRB_STATUS_INVALID_REQUEST | SRB_STATUS_AUTOSENSE_VALID);
-	CHECK(sense_is(SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE));
-	/* an absent LUN; another target or path is empty */
-	CHECK_EQ(srb_rt(&tc, SRB(5, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)),
-		 SRB_STATUS_INVALID_LUN);
-	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_DEVICE_DOES_NOT_EXIST);
-	CHECK(!(rep.p.vm_srb.srb_status & SRB_STATUS_AUTOSENSE_VALID));
-	{
-		struct srb s = SRB(0, VSTOR_READ_TYPE, 255, 0, 0x12, 0, 0, 0, 255, 0);
-
-		s.target = 1;
-		CHECK_EQ(srb_rt(&tc, s), SRB_STATUS_SUCCESS);
-		CHECK_EQ(*(uint8_t *)gpage(0), 0x7f);
-		s.target = 0;
-		s.path = 2;
-		CHECK_EQ(srb_rt(&tc, s), SRB_STATUS_SUCCESS);
-		CHECK_EQ(*(uint8_t *)gpage(0), 0x7f);
-		s.path = 0;
-		CHECK_EQ(srb_rt(&tc, s), SRB_STATUS_SUCCESS);
-		CHECK_EQ(*(uint8_t *)gpage(0), 0x00);
-	}
-	/* UNMAP through the ring: the blocks read zeros again */
-	{
-		uint8_t list[24] = { 0, 22, 0, 16 };
-
-		list[8 + 7] = 40;
-		list[8 + 11] = 32;
-		bcopy_pages(0, list, sizeof(list), false);
-		CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_WRITE_TYPE, 24, 0, 0x42, 0, 0, 0, 0, 0,
-					  0, 0, 24, 0)), SRB_STATUS_SUCCESS);
-		memset(got, 0, sizeof(got));
-		CHECK(file_eq("a.img", 40 * 512, got, sizeof(got)));
-		CHECK_EQ(l->st.unmaps, 1);
-	}
+	CHECK(srb_inquiry_capacity(&tc));
+	CHECK(srb_write_read(&tc, l));
+	CHECK(srb_status_and_addressing(&tc));
+	CHECK(srb_unmap(&tc, l));
 	/* the counters are visible */
 	CHECK(tg_ctl_ok(&t, "disk list"));
 	CHECK(strstr(tg_out, "lun relid=1 class=scsi target=0 lun=0 size=1048576 bs=512 ro=0 reads=2 writes=1 unmaps=1 "));
 	tg_free(&t);
+	return true;
+}
+
+/* packets too short, without completion, of odd sizes and trans_ids */
+static bool hostile_packets(struct tchan *tc)
+{
+	struct srb sr = SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0);
+
+	/* a packet shorter than the VMSTOR header */
+	CHECK_EQ(tchan_send(tc, VM_PKT_DATA_INBAND,
+			    VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, 7,
+			    NULL, 0, "\3\0\0\0\1\0\0\0", 8), 0);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK(rep.type == VM_PKT_COMP && rep.tid == 7 && rep.len == 16);
+	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_INVALID_PARAMETER);
+	/* an EXECUTE_SRB too short for its SRB */
+	CHECK_EQ(send_op(tc, 8, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0, 40), 0);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK(rep.tid == 8 && rep.len == 40);
+	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_INVALID_PARAMETER);
+	/* no completion asked for, or not a data packet: dropped */
+	sr.flags = 2;
+	CHECK_EQ(send_srb(tc, 9, sr), 0);
+	CHECK_EQ(tchan_send(tc, VM_PKT_COMP, 0, 10, NULL, 0, zeros, 64), 0);
+	CHECK_EQ(get_reply(tc, &rep), -ENOENT);
+	/* a short but valid pre-WIN8 sized SRB is answered at its size */
+	sr.flags = 0;
+	sr.pkt_len = VSTOR_PACKET_SIZE_PRE_WIN8;
+	CHECK_EQ(srb_rt(tc, sr), SRB_STATUS_SUCCESS);
+	CHECK_EQ(rep.len, VSTOR_PACKET_SIZE_PRE_WIN8);
+	/* the trans_id comes back whatever it is */
+	CHECK_EQ(send_srb(tc, ~0ull, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK_EQ(rep.tid, ~0ull);
+	return true;
+}
+
+/* SRB fields storvsp refuses: CDB length, data_in, data without buffer */
+static bool hostile_srb_fields(struct tchan *tc)
+{
+	struct srb sr = SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0);
+
+	/* CDB length 0 and 17 */
+	sr.cdb_len = 0;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	sr.cdb_len = 17;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	sr.cdb_len = 6;
+	sr.data_in = 7;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	/* a data length without a buffer (in-band) */
+	sr = SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+	sr.nranges = 0;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	return true;
+}
+
+/* buffers too small, in two ranges, too large: nothing written */
+static bool hostile_buffers(struct tchan *tc)
+{
+	struct srb sr = SRB(0, VSTOR_WRITE_TYPE, 4096, 0, 0x2a, 0, 0, 0, 0, 0,
+			    0, 0, 8, 0);
+
+	/* a data length larger than the buffer */
+	sr.count = 512;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	CHECK(file_eq("a.img", 0, zeros, 4096));
+	/* two ranges */
+	sr.count = 4096;
+	sr.nranges = 2;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	CHECK(file_eq("a.img", 0, zeros, 4096));
+	/* more than hvsim maps for one SRB */
+	sr.nranges = 1;
+	sr.dtl = 9u << 20;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	return true;
+}
+
+/* PFNs outside guest RAM: nothing written, nothing read */
+static bool hostile_pfns(struct tchan *tc)
+{
+	struct srb sr = SRB(0, VSTOR_WRITE_TYPE, 8192, 0, 0x2a, 0, 0, 0, 0, 0,
+			    0, 0, 16, 0);
+	uint64_t pfns[2] = { bufpfns[0], 1ull << 35 };
+
+	sr.pfns = pfns;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	CHECK(file_eq("a.img", 0, zeros, 4096));
+	pfns[1] = (TG_RAM_SIZE >> 12);		/* just past the end */
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	pfns[1] = ~0ull;
+	sr.cdb[0] = 0x28;
+	sr.data_in = VSTOR_READ_TYPE;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
+	/* a byte offset that reaches into the bad page */
+	pfns[1] = 1ull << 35;
+	sr = SRB(0, VSTOR_READ_TYPE, 512, 3800, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+	sr.pfns = pfns;
+	CHECK(srb_rt(tc, sr) >= 0 && INVALID_CDB());
 	return true;
 }
 
@@ -515,7 +676,6 @@ static bool hostile(void)
 	struct tchan tc;
 	struct tg t;
 	char spec[600];
-	uint8_t zero[4096] = { 0 };
 	uint64_t saved;
 
 	CHECK(mkimg("a.img", 1 << 20));
@@ -524,98 +684,10 @@ static bool hostile(void)
 	s = storvsp_of(tg_device(&t, 0));
 	memset(gpage(0), 0x99, 4096);
 	memset(gpage(1), 0x99, 4096);
-	/* a packet shorter than the VMSTOR header */
-	CHECK_EQ(tchan_send(&tc, VM_PKT_DATA_INBAND,
-			    VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, 7,
-			    NULL, 0, "\3\0\0\0\1\0\0\0", 8), 0);
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK(rep.type == VM_PKT_COMP && rep.tid == 7 && rep.len == 16);
-	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_INVALID_PARAMETER);
-	/* an EXECUTE_SRB too short for its SRB */
-	CHECK_EQ(send_op(&tc, 8, VSTOR_OPERATION_EXECUTE_SRB, NULL, 0, 40), 0);
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK(rep.tid == 8 && rep.len == 40);
-	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_INVALID_PARAMETER);
-	/* no completion asked for, or not a data packet: dropped */
-	{
-		struct srb sr = SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0);
-
-		sr.flags = 2;
-		CHECK_EQ(send_srb(&tc, 9, sr), 0);
-		CHECK_EQ(tchan_send(&tc, VM_PKT_COMP, 0, 10, NULL, 0, zero, 64), 0);
-		CHECK_EQ(get_reply(&tc, &rep), -ENOENT);
-	}
-	/* a short but valid pre-WIN8 sized SRB is answered at its size */
-	{
-		struct srb sr = SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0);
-
-		sr.pkt_len = VSTOR_PACKET_SIZE_PRE_WIN8;
-		CHECK_EQ(srb_rt(&tc, sr), SRB_STATUS_SUCCESS);
-		CHECK_EQ(rep.len, VSTOR_PACKET_SIZE_PRE_WIN8);
-	}
-	/* the trans_id comes back whatever it is */
-	CHECK_EQ(send_srb(&tc, ~0ull, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK_EQ(rep.tid, ~0ull);
-	/* CDB length 0 and 17 */
-	{
-		struct srb sr = SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0);
-
-		sr.cdb_len = 0;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		sr.cdb_len = 17;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		sr.cdb_len = 6;
-		sr.data_in = 7;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-	}
-	/* a data length without a buffer (in-band) */
-	{
-		struct srb sr = SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0,
-				    0, 0, 1, 0);
-
-		sr.nranges = 0;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-	}
-	/* a data length larger than the buffer: nothing written */
-	{
-		struct srb sr = SRB(0, VSTOR_WRITE_TYPE, 4096, 0, 0x2a, 0, 0, 0, 0, 0,
-				    0, 0, 8, 0);
-
-		sr.count = 512;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		CHECK(file_eq("a.img", 0, zero, 4096));
-		/* two ranges */
-		sr.count = 4096;
-		sr.nranges = 2;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		CHECK(file_eq("a.img", 0, zero, 4096));
-		/* more than hvsim maps for one SRB */
-		sr.nranges = 1;
-		sr.dtl = 9u << 20;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-	}
-	/* PFNs outside guest RAM: nothing written, nothing read */
-	{
-		struct srb sr = SRB(0, VSTOR_WRITE_TYPE, 8192, 0, 0x2a, 0, 0, 0, 0, 0,
-				    0, 0, 16, 0);
-		uint64_t pfns[2] = { bufpfns[0], 1ull << 35 };
-
-		sr.pfns = pfns;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		CHECK(file_eq("a.img", 0, zero, 4096));
-		pfns[1] = (TG_RAM_SIZE >> 12);		/* just past the end */
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		pfns[1] = ~0ull;
-		sr.cdb[0] = 0x28;
-		sr.data_in = VSTOR_READ_TYPE;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-		/* a byte offset that reaches into the bad page */
-		pfns[1] = 1ull << 35;
-		sr = SRB(0, VSTOR_READ_TYPE, 512, 3800, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
-		sr.pfns = pfns;
-		CHECK(srb_rt(&tc, sr) >= 0 && INVALID_CDB());
-	}
+	CHECK(hostile_packets(&tc));
+	CHECK(hostile_srb_fields(&tc));
+	CHECK(hostile_buffers(&tc));
+	CHECK(hostile_pfns(&tc));
 	/* a READ whose buffer the guest marked data-out */
 	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_WRITE_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0,
 				  0, 0, 1, 0)),
@@ -831,98 +903,124 @@ static void quit_cb(struct watch *w, uint32_t events)
 	((struct hvsim *)w->priv)->quit = true;
 }
 
+/* "disk error": one failing READ, then writes until switched off */
+static bool error_injection(struct tg *t, struct tchan *tc)
+{
+	/* one failing READ, then fine */
+	CHECK(tg_ctl_ok(t, "disk error 1 0 on 1"));
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+		 SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID);
+	CHECK(sense_is(SK_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR));
+	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_IO_DEVICE_ERROR);
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+		 SRB_STATUS_SUCCESS);
+	/* until switched off: writes fail with WRITE ERROR */
+	CHECK(tg_ctl_ok(t, "disk error 1 0 on"));
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+		 SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID);
+	CHECK(sense_is(SK_MEDIUM_ERROR, ASC_WRITE_ERROR));
+	CHECK_EQ(srb_rt(tc, SRB(1, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+		 SRB_STATUS_SUCCESS);
+	CHECK(tg_ctl_ok(t, "disk list"));
+	CHECK(strstr(tg_out, " lun=0 ") && strstr(tg_out, " injected=2 error=on error_left=0 "));
+	CHECK(tg_ctl_ok(t, "disk error 1 0 off"));
+	CHECK_EQ(srb_rt(tc, SRB(0, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+		 SRB_STATUS_SUCCESS);
+	CHECK(!tg_ctl_ok(t, "disk error 1 0 off 3"));
+	CHECK(!tg_ctl_ok(t, "disk error 1 7 on"));
+	return true;
+}
+
+/* LUN 0 delayed by 80 ms; LUN 1 answers meanwhile; the timers by hand */
+static bool delay_by_hand(struct tg *t, struct tchan *tc)
+{
+	uint64_t t0;
+
+	CHECK(tg_ctl_ok(t, "disk delay 1 0 80"));
+	t0 = now_ns();
+	CHECK_EQ(send_srb(tc, 501, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
+	CHECK_EQ(send_srb(tc, 502, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0,
+				      0, 0, 1, 0)), 0);
+	CHECK_EQ(send_srb(tc, 503, SRB(1, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK_EQ(rep.tid, 503);
+	CHECK_EQ(get_reply(tc, &rep), -ENOENT);
+	CHECK(tg_ctl_ok(t, "disk list 1"));
+	CHECK(strstr(tg_out, " delayed=2 held=2 "));
+	storvsp_run_timers(storvsp_of(tg_device(t, 0)));
+	if (now_ns() - t0 < 70000000ull)
+		CHECK_EQ(get_reply(tc, &rep), -ENOENT);
+	usleep(90000);
+	storvsp_run_timers(storvsp_of(tg_device(t, 0)));
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK(rep.tid == 501 && rep.p.vm_srb.srb_status == SRB_STATUS_SUCCESS);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK(rep.tid == 502 && rep.p.vm_srb.data_transfer_length == 512);
+	CHECK(now_ns() - t0 >= 80000000ull);
+	return true;
+}
+
+/*
+ * The real thing: the event loop's timer sends it (30 ms; @quit ends the
+ * loop at 150 ms; the caller takes it out of the loop).
+ */
+static bool delay_by_loop(struct tg *t, struct tchan *tc, struct watch *quit)
+{
+	struct itimerspec its = { .it_value.tv_nsec = 150000000 };
+	uint64_t t0;
+
+	CHECK_EQ(loop_add(quit, EPOLLIN), 0);
+	timerfd_settime(quit->fd, 0, &its, NULL);
+	CHECK(tg_ctl_ok(t, "disk delay 1 0 30"));
+	t0 = now_ns();
+	CHECK_EQ(send_srb(tc, 600, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
+	CHECK_EQ(get_reply(tc, &rep), -ENOENT);
+	t->hs.quit = false;
+	CHECK_EQ(loop_run(&t->hs), 0);
+	CHECK_EQ(get_reply(tc, &rep), 0);
+	CHECK_EQ(rep.tid, 600);
+	CHECK(now_ns() - t0 >= 30000000ull);
+	t->hs.quit = false;
+	CHECK(tg_ctl_ok(t, "disk delay 1 0 80"));
+	return true;
+}
+
+/* held completions of a channel that closes are dropped */
+static bool delay_then_close(struct tg *t, struct tchan *tc)
+{
+	CHECK_EQ(send_srb(tc, 504, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
+	tg_close(t, 1);
+	CHECK(tg_ctl_ok(t, "disk list 1"));
+	CHECK(strstr(tg_out, " held=0 "));
+	usleep(90000);
+	storvsp_run_timers(storvsp_of(tg_device(t, 0)));
+	CHECK(!tg_ctl_ok(t, "disk delay 1 0 60001"));
+	CHECK(tg_ctl_ok(t, "disk delay 1 0 0"));
+	return true;
+}
+
 static bool errors_and_delays(void)
 {
 	struct tchan tc;
 	struct tg t;
 	char spec[600];
-	uint64_t t0;
+	struct watch quit = { .cb = quit_cb, .priv = &t.hs };
+	bool looped;
 
 	CHECK(mkimg("a.img", 1 << 20));
 	CHECK(mkimg("b.img", 1 << 20));
 	snprintf(spec, sizeof(spec), "scsi:disk0=%s,disk1=%s", img_path("a.img"),
 		 img_path("b.img"));
 	CHECK(ready(&t, &tc, spec));
-	/* one failing READ, then fine */
-	CHECK(tg_ctl_ok(&t, "disk error 1 0 on 1"));
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
-		 SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID);
-	CHECK(sense_is(SK_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR));
-	CHECK_EQ(rep.p.status, VSTOR_NTSTATUS_IO_DEVICE_ERROR);
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
-		 SRB_STATUS_SUCCESS);
-	/* until switched off: writes fail with WRITE ERROR */
-	CHECK(tg_ctl_ok(&t, "disk error 1 0 on"));
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
-		 SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID);
-	CHECK(sense_is(SK_MEDIUM_ERROR, ASC_WRITE_ERROR));
-	CHECK_EQ(srb_rt(&tc, SRB(1, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
-		 SRB_STATUS_SUCCESS);
-	CHECK(tg_ctl_ok(&t, "disk list"));
-	CHECK(strstr(tg_out, " lun=0 ") && strstr(tg_out, " injected=2 error=on error_left=0 "));
-	CHECK(tg_ctl_ok(&t, "disk error 1 0 off"));
-	CHECK_EQ(srb_rt(&tc, SRB(0, VSTOR_WRITE_TYPE, 512, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
-		 SRB_STATUS_SUCCESS);
-	CHECK(!tg_ctl_ok(&t, "disk error 1 0 off 3"));
-	CHECK(!tg_ctl_ok(&t, "disk error 1 7 on"));
-
-	/* LUN 0 delayed by 80 ms; LUN 1 answers meanwhile */
-	CHECK(tg_ctl_ok(&t, "disk delay 1 0 80"));
-	t0 = now_ns();
-	CHECK_EQ(send_srb(&tc, 501, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
-	CHECK_EQ(send_srb(&tc, 502, SRB(0, VSTOR_READ_TYPE, 512, 0, 0x28, 0, 0, 0, 0, 0,
-				       0, 0, 1, 0)), 0);
-	CHECK_EQ(send_srb(&tc, 503, SRB(1, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK_EQ(rep.tid, 503);
-	CHECK_EQ(get_reply(&tc, &rep), -ENOENT);
-	CHECK(tg_ctl_ok(&t, "disk list 1"));
-	CHECK(strstr(tg_out, " delayed=2 held=2 "));
-	storvsp_run_timers(storvsp_of(tg_device(&t, 0)));
-	if (now_ns() - t0 < 70000000ull)
-		CHECK_EQ(get_reply(&tc, &rep), -ENOENT);
-	usleep(90000);
-	storvsp_run_timers(storvsp_of(tg_device(&t, 0)));
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK(rep.tid == 501 && rep.p.vm_srb.srb_status == SRB_STATUS_SUCCESS);
-	CHECK_EQ(get_reply(&tc, &rep), 0);
-	CHECK(rep.tid == 502 && rep.p.vm_srb.data_transfer_length == 512);
-	CHECK(now_ns() - t0 >= 80000000ull);
-	/* the real thing: the event loop's timer sends it */
-	{
-		struct itimerspec its = { .it_value.tv_nsec = 150000000 };
-		struct watch quit = {
-			.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK),
-			.cb = quit_cb,
-			.priv = &t.hs,
-		};
-
-		CHECK(quit.fd >= 0);
-		CHECK_EQ(loop_add(&quit, EPOLLIN), 0);
-		timerfd_settime(quit.fd, 0, &its, NULL);
-		CHECK(tg_ctl_ok(&t, "disk delay 1 0 30"));
-		t0 = now_ns();
-		CHECK_EQ(send_srb(&tc, 600, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
-		CHECK_EQ(get_reply(&tc, &rep), -ENOENT);
-		t.hs.quit = false;
-		CHECK_EQ(loop_run(&t.hs), 0);
-		loop_del(&quit);
-		close(quit.fd);
-		CHECK_EQ(get_reply(&tc, &rep), 0);
-		CHECK_EQ(rep.tid, 600);
-		CHECK(now_ns() - t0 >= 30000000ull);
-		t.hs.quit = false;
-		CHECK(tg_ctl_ok(&t, "disk delay 1 0 80"));
-	}
-	/* held completions of a channel that closes are dropped */
-	CHECK_EQ(send_srb(&tc, 504, SRB(0, VSTOR_UNKNOWN_TYPE, 0, 0, 0, 0, 0, 0, 0, 0)), 0);
-	tg_close(&t, 1);
-	CHECK(tg_ctl_ok(&t, "disk list 1"));
-	CHECK(strstr(tg_out, " held=0 "));
-	usleep(90000);
-	storvsp_run_timers(storvsp_of(tg_device(&t, 0)));
-	CHECK(!tg_ctl_ok(&t, "disk delay 1 0 60001"));
-	CHECK(tg_ctl_ok(&t, "disk delay 1 0 0"));
+	CHECK(error_injection(&t, &tc));
+	CHECK(delay_by_hand(&t, &tc));
+	quit.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	CHECK(quit.fd >= 0);
+	looped = delay_by_loop(&t, &tc, &quit);
+	loop_del(&quit);
+	close(quit.fd);
+	CHECK(looped);
+	CHECK(delay_then_close(&t, &tc));
 	tg_free(&t);
 	return true;
 }
