@@ -125,6 +125,7 @@ struct netvsp {
 	uint32_t *slot_next;		/* next slot of the same packet */
 	uint32_t inflight;		/* packets not completed yet */
 	uint32_t tid_gen;
+	uint16_t rx_pkt_id;		/* RNDIS_PKTINFO_ID of the last frame */
 	bool rx_starved;		/* backend paused for slots/ring room */
 
 	/* send buffer */
