@@ -243,11 +243,12 @@ int netvsp_rx_send_raw(struct netvsp_chan *nc, const uint32_t *slots,
 		       const void *data, uint32_t len);
 
 /* inject.c */
-/* send one malformed message of @kind; 0, or -1 with @err set */
+/*
+ * send one malformed message of @kind; 0, or -1 with @err set (an
+ * unknown kind: the list of kinds)
+ */
 int netvsp_inject(struct netvsp *n, const char *kind, char *err,
 		  size_t errlen);
-/* the kinds, space-separated */
-extern const char netvsp_inject_kinds[];
 
 /* ctl.c */
 #define NETVSP_CTL_NCMDS	1	/* "net" with sub-commands */
