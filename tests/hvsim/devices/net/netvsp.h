@@ -31,24 +31,32 @@
 
 #define NETVSP_MAX_CHANNELS	(VSP_MAX_SUBCHANNELS + 1)
 #define NETVSP_DEF_SUBCHANNELS	8
-/* NDIS config MTU = frame size with the Ethernet header (openvmm
- * DEFAULT_MTU 1514, MAX_MTU 9216) */
+/*
+ * NDIS config MTU = frame size with the Ethernet header (openvmm
+ * DEFAULT_MTU 1514, MAX_MTU 9216)
+ */
 #define NETVSP_DEF_FRAME	1514u
 #define NETVSP_DEF_MAX_MTU	9216u
-/* openvmm buffers.rs: sub-allocation = RX_HEADER_LEN (256) + MTU +
- * BROKEN_CO_NETVSC_FOOTER_LEN (36) */
+/*
+ * openvmm buffers.rs: sub-allocation = RX_HEADER_LEN (256) + MTU +
+ * BROKEN_CO_NETVSC_FOOTER_LEN (36)
+ */
 #define NETVSP_RX_HEADER_LEN	256u
 #define NETVSP_RX_FOOTER_LEN	36u
-/* openvmm lib.rs: RX_RESERVED_CONTROL_BUFFERS, so control answers never
- * starve behind data */
+/*
+ * openvmm lib.rs: RX_RESERVED_CONTROL_BUFFERS, so control answers never
+ * starve behind data
+ */
 #define NETVSP_CTRL_SLOTS	16u
 /* openvmm lib.rs: SEND_SEND_BUFFER_COMPLETE section_size 6144 */
 #define NETVSP_SEND_SECTION	6144u
 /* link speed in 100 bps units (OID_GEN_LINK_SPEED): 10 Gbit/s */
 #define NETVSP_LINK_SPEED	100000000u
 #define NETVSP_MAX_MCAST	32
-/* largest guest -> host RNDIS message hvsim copies (a 64 KiB LSO frame
- * plus RNDIS header and PPIs) */
+/*
+ * largest guest -> host RNDIS message hvsim copies (a 64 KiB LSO frame
+ * plus RNDIS header and PPIs)
+ */
 #define NETVSP_MAX_MSG		(NET_MAX_FRAME + 4096u)
 #define NETVSP_NO_SLOT		0xffffffffu
 
