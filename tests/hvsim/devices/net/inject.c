@@ -44,13 +44,6 @@
 
 #include "netvsp.h"
 
-const char netvsp_inject_kinds[] =
-	"range-past range-wrap range-count msg-len data-off data-len "
-	"ppi-zero ppi-size ppi-off rsc-middle rsc-open runt nvsp-type "
-	"nvsp-short comp-unknown comp-again query-id set-id query-info "
-	"status-len table-zero table-big table-off table-queue vf-serial "
-	"subch-extra";
-
 enum {
 	R_PAST, R_WRAP, R_COUNT,
 	D_MSGLEN, D_OFF, D_LEN, D_PPI_ZERO, D_PPI_SIZE, D_PPI_OFF,
@@ -177,8 +170,9 @@ static int xfer_kind(struct netvsp *n, struct netvsp_chan *nc, int kind,
 				  sizeof(m));
 }
 
-static int data_kind(struct netvsp *n, struct netvsp_chan *nc, int kind)
+static int data_kind(struct netvsp_chan *nc, int kind)
 {
+	struct netvsp *n = nc->n;
 	uint8_t b[512], f[64], ppi[64];
 	struct rndis_message *m = (struct rndis_message *)b;
 	uint32_t flen = frame(n, f), np = 0, len;
@@ -225,12 +219,12 @@ static int data_kind(struct netvsp *n, struct netvsp_chan *nc, int kind)
 	return xfer_kind(n, nc, kind, b, len);
 }
 
-static int range_kind(struct netvsp *n, struct netvsp_chan *nc, int kind)
+static int range_kind(struct netvsp_chan *nc, int kind)
 {
 	uint8_t b[256], f[64];
-	uint32_t len = data_msg(b, NULL, 0, f, frame(n, f));
+	uint32_t len = data_msg(b, NULL, 0, f, frame(nc->n, f));
 
-	return xfer_kind(n, nc, kind, b, len);
+	return xfer_kind(nc->n, nc, kind, b, len);
 }
 
 static int table_kind(struct netvsp_chan *nc, int kind)
@@ -263,86 +257,67 @@ static int ctrl_msg(struct netvsp_chan *nc, const void *msg, uint32_t len)
 	return netvsp_rx_send_ctrl(nc, msg, len);
 }
 
-int netvsp_inject(struct netvsp *n, const char *kind, char *err,
-		  size_t errlen)
+enum { N_TYPE, N_SHORT, N_VF_SERIAL };
+
+/* NVSP messages the guest does not know or that are cut short */
+static int nvsp_kind(struct netvsp_chan *nc, int kind)
 {
-	struct netvsp_chan *nc = n->chans[0];
-	struct rndis_message r;
 	struct nvsp_message m;
-	int ret;
 
-	static const struct {
-		const char *name;
-		int arg;
-	} data_kinds[] = {
-		{ "msg-len", D_MSGLEN }, { "data-off", D_OFF },
-		{ "data-len", D_LEN }, { "ppi-zero", D_PPI_ZERO },
-		{ "ppi-size", D_PPI_SIZE }, { "ppi-off", D_PPI_OFF },
-		{ "rsc-middle", D_RSC_MIDDLE }, { "rsc-open", D_RSC_OPEN },
-		{ "runt", D_RUNT },
-	}, range_kinds[] = {
-		{ "range-past", R_PAST }, { "range-wrap", R_WRAP },
-		{ "range-count", R_COUNT },
-	}, table_kinds[] = {
-		{ "table-zero", T_ZERO }, { "table-big", T_BIG },
-		{ "table-off", T_OFF }, { "table-queue", T_QUEUE },
-	};
-
-	if (!nc || !n->nvsp_version) {
-		snprintf(err, errlen, "NIC %u: guest not connected", n->nic);
-		return -1;
-	}
-	memset(&r, 0, sizeof(r));
 	memset(&m, 0, sizeof(m));
-	ret = -ENOENT;
-	for (size_t i = 0; i < ARRAY_SIZE(data_kinds); i++)
-		if (!strcmp(kind, data_kinds[i].name))
-			ret = data_kind(n, nc, data_kinds[i].arg);
-	for (size_t i = 0; i < ARRAY_SIZE(range_kinds); i++)
-		if (!strcmp(kind, range_kinds[i].name))
-			ret = range_kind(n, nc, range_kinds[i].arg);
-	for (size_t i = 0; i < ARRAY_SIZE(table_kinds); i++) {
-		if (strcmp(kind, table_kinds[i].name))
-			continue;
-		if (n->nvsp_version < NVSP_PROTOCOL_VERSION_5) {
-			snprintf(err, errlen, "NIC %u: needs NVSP >= 5", n->nic);
-			return -1;
-		}
-		ret = table_kind(nc, table_kinds[i].arg);
-	}
-	if (!strcmp(kind, "nvsp-type")) {
+	if (kind == N_TYPE) {
 		m.hdr.msg_type = 0x7777;
-		ret = chan_send_inband(nc->ch, 0, 0, &m, sizeof(m));
-	} else if (!strcmp(kind, "nvsp-short")) {
-		m.hdr.msg_type = NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION;
-		m.msg.vf_assoc.allocated = 1;
-		ret = chan_send_inband(nc->ch, 0, 0, &m, 8);
-	} else if (!strcmp(kind, "vf-serial")) {
-		m.hdr.msg_type = NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION;
-		m.msg.vf_assoc.allocated = 1;
-		m.msg.vf_assoc.serial = 0xffffffffu;
-		ret = chan_send_inband(nc->ch, 0, 0, &m, sizeof(m));
-	} else if (!strcmp(kind, "comp-unknown") ||
-		   !strcmp(kind, "comp-again")) {
-		struct netvsp_chan *to = nc;
-		uint64_t tid = 0x00001234000003ffULL;
+		return chan_send_inband(nc->ch, 0, 0, &m, sizeof(m));
+	}
+	m.hdr.msg_type = NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION;
+	m.msg.vf_assoc.allocated = 1;
+	if (kind == N_SHORT)
+		return chan_send_inband(nc->ch, 0, 0, &m, 8);
+	m.msg.vf_assoc.serial = 0xffffffffu;
+	return chan_send_inband(nc->ch, 0, 0, &m, sizeof(m));
+}
 
-		if (!strcmp(kind, "comp-again")) {
-			if (!n->have_last_tx ||
-			    n->last_tx_queue >= NETVSP_MAX_CHANNELS ||
-			    !n->chans[n->last_tx_queue]) {
-				snprintf(err, errlen,
-					 "NIC %u: no data packet completed yet",
-					 n->nic);
-				return -1;
-			}
-			tid = n->last_tx_tid;
-			to = n->chans[n->last_tx_queue];
-		}
-		m.hdr.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
-		m.msg.send_rndis_pkt_complete.status = NVSP_STAT_SUCCESS;
-		ret = chan_send_comp(to->ch, tid, &m, sizeof(m));
-	} else if (!strcmp(kind, "query-id")) {
+enum { C_UNKNOWN, C_AGAIN };
+
+/* comp-again: a data packet must have been completed, on an open queue */
+static const char *needs_last_tx(const struct netvsp *n)
+{
+	if (!n->have_last_tx || n->last_tx_queue >= NETVSP_MAX_CHANNELS ||
+	    !n->chans[n->last_tx_queue])
+		return "no data packet completed yet";
+	return NULL;
+}
+
+/* SEND_RNDIS_PKT_COMPLETE for a made-up or an already completed packet */
+static int comp_kind(struct netvsp_chan *nc, int kind)
+{
+	struct netvsp *n = nc->n;
+	struct netvsp_chan *to = nc;
+	uint64_t tid = 0x00001234000003ffULL;
+	struct nvsp_message m;
+
+	if (kind == C_AGAIN) {
+		tid = n->last_tx_tid;
+		to = n->chans[n->last_tx_queue];
+	}
+	memset(&m, 0, sizeof(m));
+	m.hdr.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
+	m.msg.send_rndis_pkt_complete.status = NVSP_STAT_SUCCESS;
+	return chan_send_comp(to->ch, tid, &m, sizeof(m));
+}
+
+enum { K_QUERY_ID, K_SET_ID, K_STATUS_LEN };
+
+/* RNDIS control messages answering nothing, or with a lying length */
+static int ctrl_kind(struct netvsp_chan *nc, int kind)
+{
+	const uint32_t ind = RNDIS_MESSAGE_SIZE(struct rndis_indicate_status);
+	uint32_t speed = NETVSP_LINK_SPEED;
+	struct rndis_message r;
+
+	memset(&r, 0, sizeof(r));
+	switch (kind) {
+	case K_QUERY_ID:
 		r.ndis_msg_type = RNDIS_MSG_QUERY_C;
 		r.msg_len = RNDIS_MESSAGE_SIZE(struct rndis_query_complete) + 4;
 		r.msg.query_complete.req_id = 0xdeadbeef;
@@ -350,37 +325,123 @@ int netvsp_inject(struct netvsp *n, const char *kind, char *err,
 		r.msg.query_complete.info_buflen = 4;
 		r.msg.query_complete.info_buf_offset =
 			sizeof(struct rndis_query_complete);
-		ret = ctrl_msg(nc, &r, r.msg_len);
-	} else if (!strcmp(kind, "set-id")) {
+		break;
+	case K_SET_ID:
 		r.ndis_msg_type = RNDIS_MSG_SET_C;
 		r.msg_len = RNDIS_MESSAGE_SIZE(struct rndis_set_complete);
 		r.msg.set_complete.req_id = 0xdeadbef0;
 		r.msg.set_complete.status = RNDIS_STATUS_SUCCESS;
-		ret = ctrl_msg(nc, &r, r.msg_len);
-	} else if (!strcmp(kind, "status-len")) {
-		uint32_t speed = NETVSP_LINK_SPEED;
-
+		break;
+	default:
 		r.ndis_msg_type = RNDIS_MSG_INDICATE;
-		r.msg_len = RNDIS_MESSAGE_SIZE(struct rndis_indicate_status) + 4;
+		r.msg_len = ind + 4;
 		r.msg.indicate_status.status = RNDIS_STATUS_LINK_SPEED_CHANGE;
 		r.msg.indicate_status.status_buflen = 1u << 20;
 		r.msg.indicate_status.status_buf_offset =
 			sizeof(struct rndis_indicate_status);
-		memcpy((uint8_t *)&r + RNDIS_MESSAGE_SIZE(struct rndis_indicate_status),
-		       &speed, 4);
-		ret = ctrl_msg(nc, &r, r.msg_len);
-	} else if (!strcmp(kind, "query-info")) {
-		n->inj_query_info = true;
-		ret = 0;
-	} else if (!strcmp(kind, "subch-extra")) {
-		n->inj_subch_extra = true;
-		ret = 0;
+		memcpy((uint8_t *)&r + ind, &speed, 4);
+		break;
 	}
-	if (ret == -ENOENT) {
-		snprintf(err, errlen, "unknown kind '%s'; kinds: %s", kind,
-			 netvsp_inject_kinds);
+	return ctrl_msg(nc, &r, r.msg_len);
+}
+
+/* SEND_INDIRECTION_TABLE is an NVSP 5 message */
+static const char *needs_nvsp5(const struct netvsp *n)
+{
+	return n->nvsp_version < NVSP_PROTOCOL_VERSION_5 ?
+	       "needs NVSP >= 5" : NULL;
+}
+
+enum { A_QUERY_INFO, A_SUBCH_EXTRA };
+
+/* armed kinds: netvsp bends its next answer of that sort */
+static int arm_kind(struct netvsp_chan *nc, int kind)
+{
+	if (kind == A_QUERY_INFO)
+		nc->n->inj_query_info = true;
+	else
+		nc->n->inj_subch_extra = true;
+	return 0;
+}
+
+/*
+ * Every kind, in the order "unknown kind" lists them: how it is sent
+ * (on the primary channel, with its variant: 0 or -errno, as the send
+ * did) and what it needs first.
+ */
+static const struct {
+	const char *name;
+	int (*send)(struct netvsp_chan *nc, int kind);
+	int kind;
+	/* NULL, or why this NIC cannot take it now */
+	const char *(*refuse)(const struct netvsp *n);
+} kinds[] = {
+	{ "range-past", range_kind, R_PAST },
+	{ "range-wrap", range_kind, R_WRAP },
+	{ "range-count", range_kind, R_COUNT },
+	{ "msg-len", data_kind, D_MSGLEN },
+	{ "data-off", data_kind, D_OFF },
+	{ "data-len", data_kind, D_LEN },
+	{ "ppi-zero", data_kind, D_PPI_ZERO },
+	{ "ppi-size", data_kind, D_PPI_SIZE },
+	{ "ppi-off", data_kind, D_PPI_OFF },
+	{ "rsc-middle", data_kind, D_RSC_MIDDLE },
+	{ "rsc-open", data_kind, D_RSC_OPEN },
+	{ "runt", data_kind, D_RUNT },
+	{ "nvsp-type", nvsp_kind, N_TYPE },
+	{ "nvsp-short", nvsp_kind, N_SHORT },
+	{ "comp-unknown", comp_kind, C_UNKNOWN },
+	{ "comp-again", comp_kind, C_AGAIN, needs_last_tx },
+	{ "query-id", ctrl_kind, K_QUERY_ID },
+	{ "set-id", ctrl_kind, K_SET_ID },
+	{ "query-info", arm_kind, A_QUERY_INFO },
+	{ "status-len", ctrl_kind, K_STATUS_LEN },
+	{ "table-zero", table_kind, T_ZERO, needs_nvsp5 },
+	{ "table-big", table_kind, T_BIG, needs_nvsp5 },
+	{ "table-off", table_kind, T_OFF, needs_nvsp5 },
+	{ "table-queue", table_kind, T_QUEUE, needs_nvsp5 },
+	{ "vf-serial", nvsp_kind, N_VF_SERIAL },
+	{ "subch-extra", arm_kind, A_SUBCH_EXTRA },
+};
+
+/* "unknown kind 'x'; kinds: a b c", cut to @errlen as snprintf would */
+static void list_kinds(const char *kind, char *err, size_t errlen)
+{
+	int len = snprintf(err, errlen, "unknown kind '%s'; kinds:", kind);
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (len < 0 || (size_t)len >= errlen)
+			return;
+		len += snprintf(err + len, errlen - (size_t)len, " %s",
+				kinds[i].name);
+	}
+}
+
+int netvsp_inject(struct netvsp *n, const char *kind, char *err,
+		  size_t errlen)
+{
+	struct netvsp_chan *nc = n->chans[0];
+	const char *why;
+	size_t i;
+	int ret;
+
+	if (!nc || !n->nvsp_version) {
+		snprintf(err, errlen, "NIC %u: guest not connected", n->nic);
 		return -1;
 	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kind, kinds[i].name))
+			break;
+	if (i == ARRAY_SIZE(kinds)) {
+		list_kinds(kind, err, errlen);
+		return -1;
+	}
+	why = kinds[i].refuse ? kinds[i].refuse(n) : NULL;
+	if (why) {
+		snprintf(err, errlen, "NIC %u: %s", n->nic, why);
+		return -1;
+	}
+	ret = kinds[i].send(nc, kinds[i].kind);
 	if (ret) {
 		snprintf(err, errlen, "NIC %u: %s not sent (%s)", n->nic, kind,
 			 strerror(-ret));

@@ -195,8 +195,10 @@ static void nvsp_init(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 	uint32_t hi = req->msg.init.max_protocol_ver;
 
 	m.msg.init_complete.status = NVSP_STAT_FAIL;
-	/* a renegotiation starts the NVSP state over (openvmm: only in the
-	 * Initializing state; Linux never does it on an open channel) */
+	/*
+	 * a renegotiation starts the NVSP state over (openvmm: only in the
+	 * Initializing state; Linux never does it on an open channel)
+	 */
 	for (size_t i = 0; i < ARRAY_SIZE(nvsp_versions); i++) {
 		if (nvsp_versions[i] >= lo && nvsp_versions[i] <= hi) {
 			n->nvsp_version = nvsp_versions[i];
@@ -215,8 +217,10 @@ static void nvsp_ndis_config(struct netvsp *n, const struct nvsp_message *req)
 {
 	uint32_t mtu = req->msg.send_ndis_config.mtu;
 
-	/* openvmm: "As in the vmswitch, if the MTU is invalid then use the
-	 * default" */
+	/*
+	 * openvmm: "As in the vmswitch, if the MTU is invalid then use the
+	 * default"
+	 */
 	n->frame_mtu = mtu >= NETVSP_DEF_FRAME && mtu <= n->max_mtu + ETH_HLEN_ ?
 		       mtu : NETVSP_DEF_FRAME;
 	n->caps = req->msg.send_ndis_config.capability;
@@ -406,8 +410,10 @@ static void send_indirection_table(struct netvsp *n)
 	memset(&t, 0, sizeof(t));
 	t.m.hdr.msg_type = NVSP_MSG5_TYPE_SEND_INDIRECTION_TABLE;
 	t.m.msg.send_table.count = NVSP_SEND_TAB_SIZE;
-	/* the table follows the 40-byte message (netvsc_send_table fixes
-	 * the offset to that for <= 6 anyway) */
+	/*
+	 * the table follows the 40-byte message (netvsc_send_table fixes
+	 * the offset to that for <= 6 anyway)
+	 */
 	t.m.msg.send_table.offset = sizeof(struct nvsp_message);
 	for (unsigned int i = 0; i < NVSP_SEND_TAB_SIZE; i++)
 		t.tab[i] = i % q;
@@ -440,8 +446,10 @@ static void nvsp_subchannel(struct netvsp_chan *nc, const struct vmbus_pkt *pkt,
 			req->msg.subchn_req.num_subchannels + 3;
 	}
 	n->granted_subs = want;
-	/* the answer first: Linux reads num_subchannels, then waits for the
-	 * offers (rndis_set_subchannel) */
+	/*
+	 * the answer first: Linux reads num_subchannels, then waits for the
+	 * offers (rndis_set_subchannel)
+	 */
 	answer(nc, pkt, &m);
 	live = chan_offer_subchannels(n->dev, want);
 	if (live < 0)
@@ -467,8 +475,10 @@ static void nvsp_switch_datapath(struct netvsp_chan *nc,
 		log_info("net%u: data path %s", n->nic,
 			 dp == NVSP_DATAPATH_VF ? "vf" : "synthetic");
 	}
-	/* Linux 6.12 waits for an empty completion (netvsc_send_completion
-	 * with no payload -> channel_init_wait) */
+	/*
+	 * Linux 6.12 waits for an empty completion (netvsc_send_completion
+	 * with no payload -> channel_init_wait)
+	 */
 	if (pkt->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED)
 		netvsp_send_comp(nc, pkt->trans_id, NULL, 0);
 }
@@ -562,8 +572,10 @@ static int net_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 		return -EAGAIN;
 	switch (pkt->type) {
 	case VM_PKT_COMP: {
-		/* the guest is done with a transfer-page packet (netvsc.c
-		 * send_recv_completions: SEND_RNDIS_PKT_COMPLETE) */
+		/*
+		 * the guest is done with a transfer-page packet (netvsc.c
+		 * send_recv_completions: SEND_RNDIS_PKT_COMPLETE)
+		 */
 		uint32_t type = 0;
 
 		if (pkt->data_len >= 4)

@@ -31,24 +31,32 @@
 
 #define NETVSP_MAX_CHANNELS	(VSP_MAX_SUBCHANNELS + 1)
 #define NETVSP_DEF_SUBCHANNELS	8
-/* NDIS config MTU = frame size with the Ethernet header (openvmm
- * DEFAULT_MTU 1514, MAX_MTU 9216) */
+/*
+ * NDIS config MTU = frame size with the Ethernet header (openvmm
+ * DEFAULT_MTU 1514, MAX_MTU 9216)
+ */
 #define NETVSP_DEF_FRAME	1514u
 #define NETVSP_DEF_MAX_MTU	9216u
-/* openvmm buffers.rs: sub-allocation = RX_HEADER_LEN (256) + MTU +
- * BROKEN_CO_NETVSC_FOOTER_LEN (36) */
+/*
+ * openvmm buffers.rs: sub-allocation = RX_HEADER_LEN (256) + MTU +
+ * BROKEN_CO_NETVSC_FOOTER_LEN (36)
+ */
 #define NETVSP_RX_HEADER_LEN	256u
 #define NETVSP_RX_FOOTER_LEN	36u
-/* openvmm lib.rs: RX_RESERVED_CONTROL_BUFFERS, so control answers never
- * starve behind data */
+/*
+ * openvmm lib.rs: RX_RESERVED_CONTROL_BUFFERS, so control answers never
+ * starve behind data
+ */
 #define NETVSP_CTRL_SLOTS	16u
 /* openvmm lib.rs: SEND_SEND_BUFFER_COMPLETE section_size 6144 */
 #define NETVSP_SEND_SECTION	6144u
 /* link speed in 100 bps units (OID_GEN_LINK_SPEED): 10 Gbit/s */
 #define NETVSP_LINK_SPEED	100000000u
 #define NETVSP_MAX_MCAST	32
-/* largest guest -> host RNDIS message hvsim copies (a 64 KiB LSO frame
- * plus RNDIS header and PPIs) */
+/*
+ * largest guest -> host RNDIS message hvsim copies (a 64 KiB LSO frame
+ * plus RNDIS header and PPIs)
+ */
 #define NETVSP_MAX_MSG		(NET_MAX_FRAME + 4096u)
 #define NETVSP_NO_SLOT		0xffffffffu
 
@@ -125,6 +133,7 @@ struct netvsp {
 	uint32_t *slot_next;		/* next slot of the same packet */
 	uint32_t inflight;		/* packets not completed yet */
 	uint32_t tid_gen;
+	uint16_t rx_pkt_id;		/* RNDIS_PKTINFO_ID of the last frame */
 	bool rx_starved;		/* backend paused for slots/ring room */
 
 	/* send buffer */
@@ -242,11 +251,12 @@ int netvsp_rx_send_raw(struct netvsp_chan *nc, const uint32_t *slots,
 		       const void *data, uint32_t len);
 
 /* inject.c */
-/* send one malformed message of @kind; 0, or -1 with @err set */
+/*
+ * send one malformed message of @kind; 0, or -1 with @err set (an
+ * unknown kind: the list of kinds)
+ */
 int netvsp_inject(struct netvsp *n, const char *kind, char *err,
 		  size_t errlen);
-/* the kinds, space-separated */
-extern const char netvsp_inject_kinds[];
 
 /* ctl.c */
 #define NETVSP_CTL_NCMDS	1	/* "net" with sub-commands */

@@ -224,8 +224,10 @@ static uint32_t pseudo_sum(const uint8_t *f, const struct net_pkt *p,
 		put16(tail + 2, (uint16_t)l4len);
 		return net_csum_add(s, tail, 4);
 	}
-	/* IPv6: with a routing header the final destination would differ;
-	 * hvsim uses the header's (what Linux does without segment routing) */
+	/*
+	 * IPv6: with a routing header the final destination would differ;
+	 * hvsim uses the header's (what Linux does without segment routing)
+	 */
 	s = net_csum_add(0, ip + 8, 32);
 	put32(tail, l4len);
 	tail[7] = p->l4_proto;
@@ -331,8 +333,10 @@ int net_lso_segment(const uint8_t *f, uint32_t len, uint32_t mss,
 			net_ip4_csum_fill(buf, &s);
 		}
 		put32(buf + p.l4_off + 4, seq + off);
-		/* FIN and PSH only on the last segment, CWR only on the
-		 * first (RFC 3168 section 6.1.2; Linux tcp_gso_segment) */
+		/*
+		 * FIN and PSH only on the last segment, CWR only on the
+		 * first (RFC 3168 section 6.1.2; Linux tcp_gso_segment)
+		 */
 		if (!last)
 			fl &= (uint8_t)~(NET_TCP_FIN | NET_TCP_PSH);
 		if (n)
@@ -440,8 +444,10 @@ static bool rsc_candidate(const uint8_t *f, const struct net_pkt *p)
 	return p->l3_end > (uint32_t)p->l4_off + p->l4_hlen;
 }
 
-/* does @f continue the held flow?  everything but lengths, ids, seq,
- * window, checksums and PSH must match (Linux tcp_gro_receive) */
+/*
+ * does @f continue the held flow?  everything but lengths, ids, seq,
+ * window, checksums and PSH must match (Linux tcp_gro_receive)
+ */
 static bool rsc_same_flow(const struct net_rsc *r, const uint8_t *f,
 			  const struct net_pkt *p)
 {

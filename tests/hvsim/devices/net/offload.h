@@ -51,8 +51,8 @@
 #define NET_MAX_FRAME	(65535u + ETH_HLEN_ + 8u)
 
 struct net_pkt {
-	uint32_t len;		/* frame bytes considered (no Ethernet padding
-				 * trimmed: see l3_end) */
+	/* frame bytes considered (no Ethernet padding trimmed: see l3_end) */
+	uint32_t len;
 	uint16_t ethertype;	/* after the VLAN tags */
 	uint8_t nvlan;		/* 0..2 tags */
 	uint16_t vlan_tci;	/* the outer tag's TCI, if nvlan */
@@ -60,8 +60,11 @@ struct net_pkt {
 	uint8_t ipver;		/* 4, 6, or 0 */
 	uint16_t l3_hlen;	/* IPv4 header or IPv6 header + extensions */
 	uint32_t l3_end;	/* end of the IP datagram in the frame */
-	bool ip_len_zero;	/* IPv4 total length / IPv6 payload length was
-				 * 0: the datagram runs to the end (LSOv2) */
+	/*
+	 * IPv4 total length / IPv6 payload length was 0: the datagram runs
+	 * to the end (LSOv2)
+	 */
+	bool ip_len_zero;
 	bool frag;		/* a fragment: no transport header */
 	uint8_t l4_proto;	/* TCP/UDP/other (valid if ipver) */
 	uint16_t l4_off;	/* 0: no TCP/UDP header parsed */

@@ -70,8 +70,10 @@ static void fill_offload(const struct netvsp *n, struct ndis_offload *o,
 
 	memset(o, 0, sizeof(*o));
 	o->header.type = NDIS_OBJECT_TYPE_OFFLOAD;
-	/* the size and revision the guest can read, by NVSP version, as
-	 * rndis_filter_query_device asks for them */
+	/*
+	 * the size and revision the guest can read, by NVSP version, as
+	 * rndis_filter_query_device asks for them
+	 */
 	if (n->nvsp_version >= NVSP_PROTOCOL_VERSION_5) {
 		o->header.revision = NDIS_OFFLOAD_PARAMETERS_REVISION_3;
 		o->header.size = NDIS_OFFLOAD_SIZE;
@@ -106,6 +108,71 @@ static void fill_offload(const struct netvsp *n, struct ndis_offload *o,
 	}
 }
 
+/* a 4-byte OID value into *@v; false when @oid has no 4-byte value */
+static bool query_u32(const struct netvsp *n, uint32_t oid, uint32_t *v)
+{
+	switch (oid) {
+	case RNDIS_OID_GEN_HARDWARE_STATUS:
+		*v = 0;			/* NdisHardwareStatusReady */
+		break;
+	case RNDIS_OID_GEN_MEDIA_SUPPORTED:
+	case RNDIS_OID_GEN_MEDIA_IN_USE:
+	case RNDIS_OID_GEN_PHYSICAL_MEDIUM:
+		*v = RNDIS_MEDIUM_802_3;
+		break;
+	case RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE:
+		/* openvmm: the NDIS config MTU less the Ethernet header */
+		*v = n->frame_mtu - ETH_HLEN_;
+		break;
+	case RNDIS_OID_GEN_MAXIMUM_TOTAL_SIZE:
+		*v = n->frame_mtu;
+		break;
+	case RNDIS_OID_GEN_LINK_SPEED:
+		*v = NETVSP_LINK_SPEED;
+		break;
+	case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
+		*v = n->filter;
+		break;
+	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
+		*v = n->link_up ? RNDIS_MEDIA_STATE_CONNECTED :
+				  RNDIS_MEDIA_STATE_DISCONNECTED;
+		break;
+	case RNDIS_OID_GEN_MAXIMUM_SEND_PACKETS:
+		*v = 0xffffffffu;
+		break;
+	case RNDIS_OID_GEN_VENDOR_DRIVER_VERSION:
+		*v = 0x0100;		/* openvmm: 1.0 */
+		break;
+	case RNDIS_OID_802_3_MAXIMUM_LIST_SIZE:
+		*v = NETVSP_MAX_MCAST;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* OID_GEN_RECEIVE_SCALE_CAPABILITIES into @out: its length */
+static int query_rss_caps(const struct netvsp *n, uint8_t *out)
+{
+	struct ndis_recv_scale_cap c;
+	unsigned int q = n->max_sub + 1;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.type = NDIS_OBJECT_TYPE_RSS_CAPABILITIES;
+	c.hdr.revision = NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_2;
+	c.hdr.size = sizeof(c);
+	/* openvmm: TCP_IPV4 | TCP_IPV6 | Toeplitz */
+	c.cap_flag = NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4 |
+		     NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6 |
+		     NDIS_HASH_FUNC_TOEPLITZ;
+	c.num_int_msg = 1;
+	c.num_recv_que = q > NETVSP_MAX_CHANNELS ? NETVSP_MAX_CHANNELS : q;
+	c.num_indirect_tabent = NDIS_RSS_ITAB_NUM;
+	memcpy(out, &c, sizeof(c));
+	return sizeof(c);
+}
+
 /* the value of @oid into @out: its length, or -1 (NOT_SUPPORTED) */
 static int query_oid(struct netvsp *n, uint32_t oid, uint8_t *out,
 		     uint32_t cap)
@@ -116,37 +183,6 @@ static int query_oid(struct netvsp *n, uint32_t oid, uint8_t *out,
 	case RNDIS_OID_GEN_SUPPORTED_LIST:
 		memcpy(out, supported_oids, sizeof(supported_oids));
 		return sizeof(supported_oids);
-	case RNDIS_OID_GEN_HARDWARE_STATUS:
-		v = 0;			/* NdisHardwareStatusReady */
-		break;
-	case RNDIS_OID_GEN_MEDIA_SUPPORTED:
-	case RNDIS_OID_GEN_MEDIA_IN_USE:
-	case RNDIS_OID_GEN_PHYSICAL_MEDIUM:
-		v = RNDIS_MEDIUM_802_3;
-		break;
-	case RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE:
-		/* openvmm: the NDIS config MTU less the Ethernet header */
-		v = n->frame_mtu - ETH_HLEN_;
-		break;
-	case RNDIS_OID_GEN_MAXIMUM_TOTAL_SIZE:
-		v = n->frame_mtu;
-		break;
-	case RNDIS_OID_GEN_LINK_SPEED:
-		v = NETVSP_LINK_SPEED;
-		break;
-	case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
-		v = n->filter;
-		break;
-	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
-		v = n->link_up ? RNDIS_MEDIA_STATE_CONNECTED :
-				 RNDIS_MEDIA_STATE_DISCONNECTED;
-		break;
-	case RNDIS_OID_GEN_MAXIMUM_SEND_PACKETS:
-		v = 0xffffffffu;
-		break;
-	case RNDIS_OID_GEN_VENDOR_DRIVER_VERSION:
-		v = 0x0100;		/* openvmm: 1.0 */
-		break;
 	case RNDIS_OID_GEN_XMIT_OK:
 	case RNDIS_OID_GEN_RCV_OK: {
 		uint64_t c = oid == RNDIS_OID_GEN_XMIT_OK ? n->st.tx_frames :
@@ -161,9 +197,6 @@ static int query_oid(struct netvsp *n, uint32_t oid, uint8_t *out,
 	case RNDIS_OID_802_3_CURRENT_ADDRESS:
 		memcpy(out, n->mac, 6);
 		return 6;
-	case RNDIS_OID_802_3_MAXIMUM_LIST_SIZE:
-		v = NETVSP_MAX_MCAST;
-		break;
 	case OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES:
 	case OID_TCP_OFFLOAD_CURRENT_CONFIG: {
 		struct ndis_offload o;
@@ -174,27 +207,11 @@ static int query_oid(struct netvsp *n, uint32_t oid, uint8_t *out,
 		memcpy(out, &o, o.header.size);
 		return o.header.size;
 	}
-	case OID_GEN_RECEIVE_SCALE_CAPABILITIES: {
-		struct ndis_recv_scale_cap c;
-		unsigned int q = n->max_sub + 1;
-
-		memset(&c, 0, sizeof(c));
-		c.hdr.type = NDIS_OBJECT_TYPE_RSS_CAPABILITIES;
-		c.hdr.revision = NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_2;
-		c.hdr.size = sizeof(c);
-		/* openvmm: TCP_IPV4 | TCP_IPV6 | Toeplitz */
-		c.cap_flag = NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4 |
-			     NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6 |
-			     NDIS_HASH_FUNC_TOEPLITZ;
-		c.num_int_msg = 1;
-		c.num_recv_que = q > NETVSP_MAX_CHANNELS ? NETVSP_MAX_CHANNELS : q;
-		c.num_indirect_tabent = NDIS_RSS_ITAB_NUM;
-		memcpy(out, &c, sizeof(c));
-		return sizeof(c);
+	case OID_GEN_RECEIVE_SCALE_CAPABILITIES:
+		return query_rss_caps(n, out);
 	}
-	default:
+	if (!query_u32(n, oid, &v))
 		return -1;
-	}
 	memcpy(out, &v, 4);
 	return 4;
 }
@@ -398,6 +415,120 @@ static bool in_body(uint32_t off, uint32_t vlen, uint32_t blen)
 	return off <= blen && vlen <= blen - off;
 }
 
+/*
+ * The answers to INIT, QUERY, SET and KEEPALIVE: each fills the answer in
+ * @resp (zeroed, RESP_MAX bytes) from the request's @body of @blen bytes
+ * and returns its length, or 0 when the request is too short to answer.
+ */
+
+static uint32_t rndis_init(struct netvsp *n, uint8_t *resp,
+			   const uint8_t *body, uint32_t blen)
+{
+	struct rndis_message *r = (struct rndis_message *)resp;
+	struct rndis_initialize_complete *c = &r->msg.init_complete;
+	struct rndis_initialize_request q;
+
+	if (blen < sizeof(q))
+		return 0;
+	memcpy(&q, body, sizeof(q));
+	r->ndis_msg_type = RNDIS_MSG_INIT_C;
+	c->req_id = q.req_id;
+	c->status = RNDIS_STATUS_SUCCESS;
+	c->major_ver = RNDIS_MAJOR_VERSION;
+	c->minor_ver = RNDIS_MINOR_VERSION;
+	c->dev_flags = RNDIS_DF_CONNECTIONLESS;
+	c->medium = RNDIS_MEDIUM_802_3;
+	/* openvmm: 8 packets per message, 0xEFFFFFFF, 2^3 alignment */
+	c->max_pkt_per_msg = 8;
+	c->max_xfer_size = 0xEFFFFFFFu;
+	c->pkt_alignment_factor = 3;
+	n->rndis_ready = true;
+	return RNDIS_MESSAGE_SIZE(struct rndis_initialize_complete);
+}
+
+static uint32_t rndis_query(struct netvsp *n, uint8_t *resp,
+			    const uint8_t *body, uint32_t blen)
+{
+	struct rndis_message *r = (struct rndis_message *)resp;
+	struct rndis_query_complete *c = &r->msg.query_complete;
+	uint32_t hdr = RNDIS_MESSAGE_SIZE(struct rndis_query_complete);
+	struct rndis_query_request q;
+	int vlen;
+
+	if (blen < sizeof(q))
+		return 0;
+	memcpy(&q, body, sizeof(q));
+	r->ndis_msg_type = RNDIS_MSG_QUERY_C;
+	c->req_id = q.req_id;
+	if (q.info_buflen && !in_body(q.info_buf_offset, q.info_buflen, blen)) {
+		n->st.bad_packets++;
+		c->status = RNDIS_STATUS_INVALID_DATA;
+		return hdr;
+	}
+	vlen = query_oid(n, q.oid, resp + hdr, RESP_MAX - hdr);
+	if (vlen < 0) {
+		log_guest("net%u: QUERY of OID 0x%x not supported", n->nic,
+			  q.oid);
+		c->status = RNDIS_STATUS_NOT_SUPPORTED;
+		return hdr;
+	}
+	log_dbg("net%u: QUERY 0x%x: %d bytes", n->nic, q.oid, vlen);
+	c->status = RNDIS_STATUS_SUCCESS;
+	c->info_buflen = (uint32_t)vlen;
+	c->info_buf_offset = sizeof(struct rndis_query_complete);
+	if (n->inj_query_info) {
+		/* net inject: the value lies outside the message */
+		n->inj_query_info = false;
+		c->info_buf_offset = 0x7fff0000u;
+	}
+	return hdr + (uint32_t)vlen;
+}
+
+static uint32_t rndis_set(struct netvsp *n, uint8_t *resp,
+			  const uint8_t *body, uint32_t blen)
+{
+	struct rndis_message *r = (struct rndis_message *)resp;
+	struct rndis_set_complete *c = &r->msg.set_complete;
+	struct rndis_set_request q;
+
+	if (blen < sizeof(q))
+		return 0;
+	memcpy(&q, body, sizeof(q));
+	r->ndis_msg_type = RNDIS_MSG_SET_C;
+	c->req_id = q.req_id;
+	if (!in_body(q.info_buf_offset, q.info_buflen, blen)) {
+		n->st.bad_packets++;
+		c->status = RNDIS_STATUS_INVALID_DATA;
+		return RNDIS_MESSAGE_SIZE(struct rndis_set_complete);
+	}
+	c->status = set_oid(n, q.oid, body + q.info_buf_offset,
+			    q.info_buflen);
+	if (c->status == RNDIS_STATUS_INVALID_DATA ||
+	    c->status == RNDIS_STATUS_INVALID_LENGTH)
+		n->st.bad_packets++;
+	if (c->status != RNDIS_STATUS_SUCCESS)
+		log_guest("net%u: SET of OID 0x%x: status 0x%x", n->nic,
+			  q.oid, c->status);
+	else
+		log_dbg("net%u: SET 0x%x: %u bytes", n->nic, q.oid,
+			q.info_buflen);
+	return RNDIS_MESSAGE_SIZE(struct rndis_set_complete);
+}
+
+static uint32_t rndis_keepalive(uint8_t *resp, const uint8_t *body,
+				uint32_t blen)
+{
+	struct rndis_message *r = (struct rndis_message *)resp;
+	struct rndis_keepalive_complete *c = &r->msg.keep_alive_complete;
+
+	if (blen < 4)
+		return 0;
+	r->ndis_msg_type = RNDIS_MSG_KEEPALIVE_C;
+	memcpy(&c->req_id, body, 4);
+	c->status = RNDIS_STATUS_SUCCESS;
+	return RNDIS_MESSAGE_SIZE(struct rndis_keepalive_complete);
+}
+
 void netvsp_rndis_control(struct netvsp_chan *nc, const uint8_t *msg,
 			  uint32_t len)
 {
@@ -411,104 +542,18 @@ void netvsp_rndis_control(struct netvsp_chan *nc, const uint8_t *msg,
 	memset(resp, 0, sizeof(resp));
 	n->st.rndis_requests++;
 	switch (type) {
-	case RNDIS_MSG_INIT: {
-		struct rndis_initialize_request q;
-		struct rndis_initialize_complete *c = &r->msg.init_complete;
-
-		if (blen < sizeof(q))
-			goto short_msg;
-		memcpy(&q, body, sizeof(q));
-		r->ndis_msg_type = RNDIS_MSG_INIT_C;
-		c->req_id = q.req_id;
-		c->status = RNDIS_STATUS_SUCCESS;
-		c->major_ver = RNDIS_MAJOR_VERSION;
-		c->minor_ver = RNDIS_MINOR_VERSION;
-		c->dev_flags = RNDIS_DF_CONNECTIONLESS;
-		c->medium = RNDIS_MEDIUM_802_3;
-		/* openvmm: 8 packets per message, 0xEFFFFFFF, 2^3 alignment */
-		c->max_pkt_per_msg = 8;
-		c->max_xfer_size = 0xEFFFFFFFu;
-		c->pkt_alignment_factor = 3;
-		rlen = RNDIS_MESSAGE_SIZE(struct rndis_initialize_complete);
-		n->rndis_ready = true;
+	case RNDIS_MSG_INIT:
+		rlen = rndis_init(n, resp, body, blen);
 		break;
-	}
-	case RNDIS_MSG_QUERY: {
-		struct rndis_query_request q;
-		struct rndis_query_complete *c = &r->msg.query_complete;
-		uint32_t hdr = RNDIS_MESSAGE_SIZE(struct rndis_query_complete);
-		int vlen;
-
-		if (blen < sizeof(q))
-			goto short_msg;
-		memcpy(&q, body, sizeof(q));
-		r->ndis_msg_type = RNDIS_MSG_QUERY_C;
-		c->req_id = q.req_id;
-		if (q.info_buflen && !in_body(q.info_buf_offset, q.info_buflen, blen)) {
-			n->st.bad_packets++;
-			c->status = RNDIS_STATUS_INVALID_DATA;
-			rlen = hdr;
-			break;
-		}
-		vlen = query_oid(n, q.oid, resp + hdr, RESP_MAX - hdr);
-		if (vlen < 0) {
-			log_guest("net%u: QUERY of OID 0x%x not supported", n->nic,
-				  q.oid);
-			c->status = RNDIS_STATUS_NOT_SUPPORTED;
-			rlen = hdr;
-			break;
-		}
-		log_dbg("net%u: QUERY 0x%x: %d bytes", n->nic, q.oid, vlen);
-		c->status = RNDIS_STATUS_SUCCESS;
-		c->info_buflen = (uint32_t)vlen;
-		c->info_buf_offset = sizeof(struct rndis_query_complete);
-		if (n->inj_query_info) {
-			/* net inject: the value lies outside the message */
-			n->inj_query_info = false;
-			c->info_buf_offset = 0x7fff0000u;
-		}
-		rlen = hdr + (uint32_t)vlen;
+	case RNDIS_MSG_QUERY:
+		rlen = rndis_query(n, resp, body, blen);
 		break;
-	}
-	case RNDIS_MSG_SET: {
-		struct rndis_set_request q;
-		struct rndis_set_complete *c = &r->msg.set_complete;
-
-		if (blen < sizeof(q))
-			goto short_msg;
-		memcpy(&q, body, sizeof(q));
-		r->ndis_msg_type = RNDIS_MSG_SET_C;
-		c->req_id = q.req_id;
-		rlen = RNDIS_MESSAGE_SIZE(struct rndis_set_complete);
-		if (!in_body(q.info_buf_offset, q.info_buflen, blen)) {
-			n->st.bad_packets++;
-			c->status = RNDIS_STATUS_INVALID_DATA;
-			break;
-		}
-		c->status = set_oid(n, q.oid, body + q.info_buf_offset,
-				    q.info_buflen);
-		if (c->status == RNDIS_STATUS_INVALID_DATA ||
-		    c->status == RNDIS_STATUS_INVALID_LENGTH)
-			n->st.bad_packets++;
-		if (c->status != RNDIS_STATUS_SUCCESS)
-			log_guest("net%u: SET of OID 0x%x: status 0x%x", n->nic,
-				  q.oid, c->status);
-		else
-			log_dbg("net%u: SET 0x%x: %u bytes", n->nic, q.oid,
-				q.info_buflen);
+	case RNDIS_MSG_SET:
+		rlen = rndis_set(n, resp, body, blen);
 		break;
-	}
-	case RNDIS_MSG_KEEPALIVE: {
-		struct rndis_keepalive_complete *c = &r->msg.keep_alive_complete;
-
-		if (blen < 4)
-			goto short_msg;
-		r->ndis_msg_type = RNDIS_MSG_KEEPALIVE_C;
-		memcpy(&c->req_id, body, 4);
-		c->status = RNDIS_STATUS_SUCCESS;
-		rlen = RNDIS_MESSAGE_SIZE(struct rndis_keepalive_complete);
+	case RNDIS_MSG_KEEPALIVE:
+		rlen = rndis_keepalive(resp, body, blen);
 		break;
-	}
 	case RNDIS_MSG_RESET:
 		r->ndis_msg_type = RNDIS_MSG_RESET_C;
 		r->msg.reset_complete.status = RNDIS_STATUS_SUCCESS;
@@ -522,12 +567,15 @@ void netvsp_rndis_control(struct netvsp_chan *nc, const uint8_t *msg,
 		log_guest("net%u: RNDIS message type 0x%x", n->nic, type);
 		return;
 	}
+	if (!rlen) {
+		/* shorter than the request it says it is */
+		n->st.bad_packets++;
+		log_guest("net%u: RNDIS message 0x%x: %u bytes", n->nic, type,
+			  len);
+		return;
+	}
 	r->msg_len = rlen;
 	netvsp_rndis_send_ctrl(nc, resp, rlen);
-	return;
-short_msg:
-	n->st.bad_packets++;
-	log_guest("net%u: RNDIS message 0x%x: %u bytes", n->nic, type, len);
 }
 
 void netvsp_indicate_link(struct netvsp *n)

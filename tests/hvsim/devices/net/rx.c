@@ -337,170 +337,263 @@ static uint32_t put_header(uint8_t *b, uint32_t ppi, uint32_t dlen)
 	return RNDIS_HEADER_SIZE + sizeof(rp) + ppi;
 }
 
-static void deliver(struct netvsp *n, const uint8_t *f, uint32_t len,
-		    const struct net_pkt *p, bool parsed, uint16_t segs)
+/* where the PPIs start in an RNDIS data message to the guest (b[44..)) */
+#define RX_BASE	((uint32_t)(RNDIS_HEADER_SIZE + sizeof(struct rndis_packet)))
+
+/* one frame on its way to the guest: what its PPIs say, where it goes */
+struct rx_msg {
+	const uint8_t *f;		/* the frame as the backend read it */
+	uint32_t dlen;			/* its length as the guest gets it */
+	bool strip;			/* outer 802.1Q tag removed */
+	bool csum;			/* TCPIP_CHKSUM_PKTINFO given */
+	bool has_hash;			/* NBL_HASH_VALUE given */
+	struct ndis_pkt_8021q_info vi;
+	struct ndis_tcp_ip_checksum_info ci;
+	uint32_t hash;
+	uint32_t q;			/* queue (channel) it goes on */
+	uint32_t ppi;			/* bytes of the first piece's PPIs */
+	uint32_t npieces;
+	uint32_t slots[RX_MAX_PIECES], lens[RX_MAX_PIECES];
+};
+
+/* an outer 802.1Q tag goes to the guest as IEEE_8021Q_INFO, not inline */
+static void rx_vlan(struct rx_msg *m, const struct net_pkt *p)
 {
-	struct hvsim *hs;
-	struct netvsp_chan *nc;
-	uint8_t *b = n->rxbuf;
-	const uint32_t base = RNDIS_HEADER_SIZE + sizeof(struct rndis_packet);
-	uint32_t ppi = 0, hdr, dlen, q = 0, cap;
-	uint32_t slots[RX_MAX_PIECES], lens[RX_MAX_PIECES], npieces;
-	bool strip = false, csum = false;
-	struct ndis_tcp_ip_checksum_info ci = { .value = 0 };
-	struct ndis_pkt_8021q_info vi = { .value = 0 };
-	uint32_t hash = 0;
+	const uint8_t *f = m->f;
+	uint16_t tci;
+
+	if (!p->nvlan || f[12] != 0x81 || f[13] != 0x00)
+		return;
+	tci = (uint16_t)(f[14] << 8 | f[15]);
+	m->strip = true;
+	m->vi.pri = tci >> 13;
+	m->vi.cfi = (tci >> 12) & 1;
+	m->vi.vlanid = tci & 0xfff;
+}
+
+/*
+ * RX checksum offload on: say whether the IPv4 header and TCP/UDP sums
+ * are right.  A coalesced frame's (@segs > 1) IP and TCP sums were
+ * written by net_rsc_finish, so they are reported good unchecked.
+ */
+static void rx_csum(const struct netvsp *n, struct rx_msg *m,
+		    const struct net_pkt *p, uint16_t segs)
+{
+	const uint8_t *f = m->f;
+
+	if (!((p->ipver == 4 && n->off.rx_csum4) ||
+	      (p->ipver == 6 && n->off.rx_csum6)))
+		return;
+	m->csum = true;
+	if (p->ipver == 4) {
+		if (segs > 1 || net_ip4_csum_ok(f, p))
+			m->ci.receive.ip_checksum_succeeded = 1;
+		else
+			m->ci.receive.ip_checksum_failed = 1;
+	}
+	if (p->l4_off && p->l4_proto == NET_IPPROTO_TCP) {
+		if (segs > 1 || net_l4_csum_ok(f, p))
+			m->ci.receive.tcp_checksum_succeeded = 1;
+		else
+			m->ci.receive.tcp_checksum_failed = 1;
+	} else if (p->l4_off && p->l4_proto == NET_IPPROTO_UDP) {
+		if (net_l4_csum_ok(f, p))
+			m->ci.receive.udp_checksum_succeeded = 1;
+		else
+			m->ci.receive.udp_checksum_failed = 1;
+	}
+}
+
+/* RSS on: the hash picks the queue, itab[hash % entries], closed = primary */
+static void rx_rss(const struct netvsp *n, struct rx_msg *m,
+		   const struct net_pkt *p)
+{
 	unsigned int used;
-	bool has_hash = false;
-	int ret;
+	uint32_t e;
 
-	if (parsed && p->nvlan && f[12] == 0x81 && f[13] == 0x00) {
-		uint16_t tci = (uint16_t)(f[14] << 8 | f[15]);
-
-		strip = true;
-		vi.pri = tci >> 13;
-		vi.cfi = (tci >> 12) & 1;
-		vi.vlanid = tci & 0xfff;
-	}
-	if (parsed && ((p->ipver == 4 && n->off.rx_csum4) ||
-		       (p->ipver == 6 && n->off.rx_csum6))) {
-		csum = true;
-		if (p->ipver == 4) {
-			if (segs > 1 || net_ip4_csum_ok(f, p))
-				ci.receive.ip_checksum_succeeded = 1;
-			else
-				ci.receive.ip_checksum_failed = 1;
-		}
-		if (p->l4_off && p->l4_proto == NET_IPPROTO_TCP) {
-			if (segs > 1 || net_l4_csum_ok(f, p))
-				ci.receive.tcp_checksum_succeeded = 1;
-			else
-				ci.receive.tcp_checksum_failed = 1;
-		} else if (p->l4_off && p->l4_proto == NET_IPPROTO_UDP) {
-			if (net_l4_csum_ok(f, p))
-				ci.receive.udp_checksum_succeeded = 1;
-			else
-				ci.receive.udp_checksum_failed = 1;
-		}
-	}
-	if (parsed && n->rss_on &&
-	    net_rss_hash(n->key, n->key_len, hash_types(n->hash_info), f, p,
-			 &hash, &used)) {
-		uint32_t e = n->itab[hash % n->itab_n];
-
-		q = e < NETVSP_MAX_CHANNELS && n->chans[e] ? e : 0;
-		has_hash = true;
-	}
-	nc = n->chans[q];
-	if (!nc) {
-		n->st.rx_drops++;
+	if (!n->rss_on ||
+	    !net_rss_hash(n->key, n->key_len, hash_types(n->hash_info), m->f,
+			  p, &m->hash, &used))
 		return;
-	}
-	hs = chan_hvsim(nc->ch);
-	/* the first piece's PPIs */
-	if (strip)
-		put_ppi(b + base, &ppi, IEEE_8021Q_INFO, false, vi.value);
-	if (csum)
-		put_ppi(b + base, &ppi, TCPIP_CHKSUM_PKTINFO, false, ci.value);
-	if (has_hash)
-		put_ppi(b + base, &ppi, NBL_HASH_VALUE, false, hash);
-	dlen = strip ? len - 4 : len;
-	if (base + ppi + dlen <= n->sub_size) {
-		npieces = 1;
-	} else {
-		/* pieces: RSC fragments (NVSP 6.1) */
-		uint32_t room = n->sub_size - base - ppi - 16;
-		uint32_t rest_room = n->sub_size - base - 16;
+	e = n->itab[m->hash % n->itab_n];
+	m->q = e < NETVSP_MAX_CHANNELS && n->chans[e] ? e : 0;
+	m->has_hash = true;
+}
 
-		if (n->nvsp_version < NVSP_PROTOCOL_VERSION_61 || dlen <= room) {
-			n->st.rx_drops++;
-			return;
+/* the first piece's PPIs at @b; their length in bytes */
+static uint32_t rx_put_ppis(uint8_t *b, const struct rx_msg *m)
+{
+	uint32_t ppi = 0;
+
+	if (m->strip)
+		put_ppi(b, &ppi, IEEE_8021Q_INFO, false, m->vi.value);
+	if (m->csum)
+		put_ppi(b, &ppi, TCPIP_CHKSUM_PKTINFO, false, m->ci.value);
+	if (m->has_hash)
+		put_ppi(b, &ppi, NBL_HASH_VALUE, false, m->hash);
+	return ppi;
+}
+
+/*
+ * Slots the frame needs: 1 when it fits one, more as RSC fragments
+ * (NVSP 6.1), each with a 16-byte RNDIS_PKTINFO_ID and the other PPIs on
+ * the first only; 0 when it cannot be delivered.
+ */
+static uint32_t rx_npieces(const struct netvsp *n, uint32_t ppi,
+			   uint32_t dlen)
+{
+	uint32_t room, rest_room, npieces;
+
+	if (RX_BASE + ppi + dlen <= n->sub_size)
+		return 1;
+	/* pieces: RSC fragments (NVSP 6.1) */
+	room = n->sub_size - RX_BASE - ppi - 16;
+	rest_room = n->sub_size - RX_BASE - 16;
+	if (n->nvsp_version < NVSP_PROTOCOL_VERSION_61 || dlen <= room)
+		return 0;
+	npieces = 1 + (dlen - room + rest_room - 1) / rest_room;
+	return npieces > RX_MAX_PIECES ? 0 : npieces;
+}
+
+/* piece @i's PPIs in n->rxbuf: the first piece's, plus RNDIS_PKTINFO_ID */
+static uint32_t rx_piece_ppis(struct netvsp *n, const struct rx_msg *m,
+			      uint32_t i)
+{
+	uint8_t *b = n->rxbuf;
+	uint32_t pp = i ? 0 : m->ppi;
+	struct rndis_pktinfo_id id = {
+		.ver = RNDIS_PKTINFO_ID_V1,
+		.flag = RNDIS_PKTINFO_SUBALLOC |
+			(i == 0 ? RNDIS_PKTINFO_1ST_FRAG : 0) |
+			(i == m->npieces - 1 ? RNDIS_PKTINFO_LAST_FRAG : 0),
+		.pkt_id = n->rx_pkt_id,
+	};
+	uint32_t v;
+
+	if (m->npieces == 1)
+		return pp;
+	memcpy(&v, &id, 4);
+	if (i)
+		memset(b + RX_BASE, 0, 16);
+	put_ppi(b + RX_BASE, &pp, RNDIS_PKTINFO_ID, true, v);
+	return pp;
+}
+
+/* frame bytes [done, done + chunk) as the guest sees them, to @off */
+static int rx_write_data(struct netvsp *n, struct hvsim *hs, uint32_t off,
+			 const struct rx_msg *m, uint32_t done, uint32_t chunk)
+{
+	const uint8_t *f = m->f;
+	uint32_t src, w = 0;
+	int ret = 0;
+
+	if (!m->strip)
+		return gpa_pages_write(hs, &n->rpages, off, f + done, chunk);
+	/* the frame without its tag: bytes 0..11, then 16.. */
+	src = done < 12 ? done : done + 4;
+	if (done < 12) {
+		w = 12 - done < chunk ? 12 - done : chunk;
+		ret = gpa_pages_write(hs, &n->rpages, off, f + done, w);
+		src = 16;
+	}
+	if (!ret && chunk > w)
+		ret = gpa_pages_write(hs, &n->rpages, off + w, f + src,
+				      chunk - w);
+	return ret;
+}
+
+/*
+ * Take a slot for each piece and write its RNDIS message there (header,
+ * PPIs, its part of the frame), filling m->slots and m->lens.  0, or
+ * -errno with every slot taken given back.
+ */
+static int rx_fill(struct netvsp *n, struct hvsim *hs, struct rx_msg *m)
+{
+	uint8_t *b = n->rxbuf;
+	uint32_t done = 0;
+
+	for (uint32_t i = 0; i < m->npieces; i++) {
+		uint32_t pp, cap, chunk, hdr, off;
+		int ret;
+
+		m->slots[i] = slot_get(n, false);
+		pp = rx_piece_ppis(n, m, i);
+		cap = n->sub_size - RX_BASE - pp;
+		chunk = m->dlen - done < cap ? m->dlen - done : cap;
+		hdr = put_header(b, pp, chunk);
+		off = m->slots[i] * n->sub_size;
+		ret = gpa_pages_write(hs, &n->rpages, off, b, hdr);
+		if (!ret)
+			ret = rx_write_data(n, hs, off + hdr, m, done, chunk);
+		m->lens[i] = hdr + chunk;
+		done += chunk;
+		if (ret) {
+			for (uint32_t k = 0; k <= i; k++)
+				slot_put(n, m->slots[k]);
+			return ret;
 		}
-		npieces = 1 + (dlen - room + rest_room - 1) / rest_room;
-		if (npieces > RX_MAX_PIECES) {
-			n->st.rx_drops++;
-			return;
-		}
 	}
-	if (n->nfree_data < npieces) {
-		starve(n, nc, false);
-		return;
-	}
-	{
-		static uint16_t pkt_id;
-		uint32_t done = 0;
+	return 0;
+}
 
-		pkt_id++;
-		for (uint32_t i = 0; i < npieces; i++) {
-			uint32_t pp = i ? 0 : ppi, chunk, off;
-
-			slots[i] = slot_get(n, false);
-			if (npieces > 1) {
-				struct rndis_pktinfo_id id = {
-					.ver = RNDIS_PKTINFO_ID_V1,
-					.flag = RNDIS_PKTINFO_SUBALLOC |
-						(i == 0 ? RNDIS_PKTINFO_1ST_FRAG : 0) |
-						(i == npieces - 1 ?
-						 RNDIS_PKTINFO_LAST_FRAG : 0),
-					.pkt_id = pkt_id,
-				};
-				uint32_t v;
-
-				memcpy(&v, &id, 4);
-				if (i)
-					memset(b + base, 0, 16);
-				put_ppi(b + base, &pp, RNDIS_PKTINFO_ID, true, v);
-			}
-			cap = n->sub_size - base - pp;
-			chunk = dlen - done < cap ? dlen - done : cap;
-			hdr = put_header(b, pp, chunk);
-			off = slots[i] * n->sub_size;
-			ret = gpa_pages_write(hs, &n->rpages, off, b, hdr);
-			/* the frame without its tag: bytes 0..11, then 16.. */
-			if (!ret && strip) {
-				uint32_t src = done < 12 ? done : done + 4;
-				uint32_t w = 0;
-
-				if (done < 12) {
-					w = 12 - done < chunk ? 12 - done : chunk;
-					ret = gpa_pages_write(hs, &n->rpages, off + hdr,
-							      f + done, w);
-					src = 16;
-				}
-				if (!ret && chunk > w)
-					ret = gpa_pages_write(hs, &n->rpages,
-							      off + hdr + w, f + src,
-							      chunk - w);
-			} else if (!ret) {
-				ret = gpa_pages_write(hs, &n->rpages, off + hdr,
-						      f + done, chunk);
-			}
-			lens[i] = hdr + chunk;
-			done += chunk;
-			if (ret) {
-				for (uint32_t k = 0; k <= i; k++)
-					slot_put(n, slots[k]);
-				n->st.rx_drops++;
-				return;
-			}
-		}
-	}
-	ret = xfer_send(nc, slots, lens, npieces, false);
-	if (ret) {
-		starve(n, nc, ret == -EAGAIN);
-		return;
-	}
+/* a frame the guest was given: the counters */
+static void rx_count(struct netvsp *n, struct netvsp_chan *nc,
+		     const struct rx_msg *m, uint32_t len, uint16_t segs)
+{
 	n->st.rx_frames++;
 	n->st.rx_bytes += len;
 	nc->rx_frames++;
-	if (strip)
+	if (m->strip)
 		n->st.rx_vlan++;
-	if (ci.receive.tcp_checksum_succeeded || ci.receive.udp_checksum_succeeded)
+	if (m->ci.receive.tcp_checksum_succeeded ||
+	    m->ci.receive.udp_checksum_succeeded)
 		n->st.rx_csum_ok++;
 	if (segs > 1) {
 		n->st.rx_rsc_packets++;
 		n->st.rx_rsc_segments += segs;
 	}
+}
+
+static void deliver(struct netvsp *n, const uint8_t *f, uint32_t len,
+		    const struct net_pkt *p, bool parsed, uint16_t segs)
+{
+	struct rx_msg m = { .f = f };
+	struct netvsp_chan *nc;
+	int ret;
+
+	if (parsed) {
+		rx_vlan(&m, p);
+		rx_csum(n, &m, p, segs);
+		rx_rss(n, &m, p);
+	}
+	nc = n->chans[m.q];
+	if (!nc) {
+		n->st.rx_drops++;
+		return;
+	}
+	m.ppi = rx_put_ppis(n->rxbuf + RX_BASE, &m);
+	m.dlen = m.strip ? len - 4 : len;
+	m.npieces = rx_npieces(n, m.ppi, m.dlen);
+	if (!m.npieces) {
+		n->st.rx_drops++;
+		return;
+	}
+	if (n->nfree_data < m.npieces) {
+		starve(n, nc, false);
+		return;
+	}
+	/* this NIC's RNDIS_PKTINFO_ID for the frame's fragments */
+	n->rx_pkt_id++;
+	if (rx_fill(n, chan_hvsim(nc->ch), &m)) {
+		n->st.rx_drops++;
+		return;
+	}
+	ret = xfer_send(nc, m.slots, m.lens, m.npieces, false);
+	if (ret) {
+		starve(n, nc, ret == -EAGAIN);
+		return;
+	}
+	rx_count(n, nc, &m, len, segs);
 }
 
 static void rsc_flush(struct netvsp *n)

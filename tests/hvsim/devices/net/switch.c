@@ -46,6 +46,12 @@ struct net_switch {
 	socklen_t from_len;
 };
 
+/*
+ * Process-wide on purpose, not per switch: the <n> of DIR/<pid>-<n>.sock.
+ * Every NIC of this process, of whichever hvsim instance or switch
+ * directory, shares the <pid> part, so only a counter common to all of
+ * them keeps two NICs from picking the same name.  hvsim is one thread.
+ */
 static unsigned int sw_counter;
 
 static struct sw_fdb *fdb_find(struct net_switch *s, const uint8_t *mac)

@@ -135,6 +135,12 @@ static int tap_send(struct net_backend *b, const uint8_t *frame, uint32_t len)
  * again ("offer net tap=IF") must find the same interface, so the fds of
  * closed TAP backends stay open (parked) for the life of the process and
  * are taken again by name.
+ *
+ * The table is process-wide on purpose, not per NIC or per hvsim
+ * instance: an interface name is one kernel object for the whole process,
+ * a non-multiqueue TAP takes one fd at a time (a second TUNSETIFF is
+ * EBUSY), so whichever backend opens IF next in this process must get the
+ * parked fd, and the fds are the process's to keep.  hvsim is one thread.
  */
 #define TAP_PARK_MAX	32
 

@@ -87,105 +87,139 @@ static int emit(void *ctx, const uint8_t *f, uint32_t len)
 	return 0;
 }
 
+/* the rndis_packet in @body and its PPIs: false if anything lies */
+static bool tx_parse(const uint8_t *body, uint32_t blen,
+		     struct rndis_packet *rp, struct tx_ppi *ppi)
+{
+	if (blen < sizeof(*rp))
+		return false;
+	memcpy(rp, body, sizeof(*rp));
+	if (rp->data_offset > blen || rp->data_len > blen - rp->data_offset ||
+	    rp->per_pkt_info_offset > blen ||
+	    rp->per_pkt_info_len > blen - rp->per_pkt_info_offset)
+		return false;
+	if (!parse_ppis(body + rp->per_pkt_info_offset, rp->per_pkt_info_len,
+			ppi))
+		return false;
+	return rp->data_len >= ETH_HLEN_ && rp->data_len <= NET_MAX_FRAME - 4;
+}
+
+/*
+ * The frame into n->framebuf, with an 802.1Q tag after the MAC addresses
+ * when IEEE_8021Q_INFO asks for one; its length there.
+ */
+static uint32_t tx_copy(struct netvsp *n, const struct tx_ppi *ppi,
+			const uint8_t *data, uint32_t flen)
+{
+	uint8_t *f = n->framebuf;
+	uint16_t tci;
+
+	if (!ppi->has_vlan || !(ppi->vlan.vlanid || ppi->vlan.pri)) {
+		memcpy(f, data, flen);
+		return flen;
+	}
+	/* room for the tag at the front */
+	tci = (uint16_t)(ppi->vlan.pri << 13 | ppi->vlan.cfi << 12 |
+			 ppi->vlan.vlanid);
+	memcpy(f, data, 12);
+	f[12] = NET_ETH_P_8021Q >> 8;
+	f[13] = NET_ETH_P_8021Q & 0xff;
+	f[14] = (uint8_t)(tci >> 8);
+	f[15] = (uint8_t)tci;
+	memcpy(f + 16, data + 12, flen - 12);
+	n->st.tx_vlan++;
+	return flen + 4;
+}
+
+/* LSOv2: cut the frame into segments of @mss, each within @limit */
+static void tx_lso(struct netvsp_chan *nc, const struct net_pkt *p,
+		   uint32_t flen, uint32_t mss, uint32_t limit)
+{
+	struct netvsp *n = nc->n;
+	int segs;
+
+	if (!p->l4_off || p->l4_proto != NET_IPPROTO_TCP) {
+		n->st.bad_packets++;
+		n->st.tx_drops++;
+		log_guest("net%u: LSO on a frame that is not TCP", n->nic);
+		return;
+	}
+	/* each segment must fit the MTU */
+	if ((uint32_t)p->l4_off + p->l4_hlen + mss > limit)
+		mss = limit - p->l4_off - p->l4_hlen;
+	segs = net_lso_segment(n->framebuf, flen, mss, n->segbuf, emit, nc);
+	if (segs < 0) {
+		n->st.bad_packets++;
+		n->st.tx_drops++;
+		return;
+	}
+	n->st.tx_lso_packets++;
+	n->st.tx_lso_segments += (uint64_t)segs;
+}
+
+/* TCPIP_CHKSUM_PKTINFO: fill in the sums the guest left to the host */
+static void tx_csum(struct netvsp *n, const struct tx_ppi *ppi,
+		    const struct net_pkt *p)
+{
+	uint8_t *f = n->framebuf;
+
+	if (!ppi->has_csum || !p->ipver)
+		return;
+	if (ppi->csum.transmit.ip_header_checksum && p->ipver == 4 &&
+	    !net_ip4_csum_fill(f, p))
+		n->st.tx_csum_ip++;
+	if (ppi->csum.transmit.tcp_checksum &&
+	    p->l4_proto == NET_IPPROTO_TCP && !net_l4_csum_fill(f, p))
+		n->st.tx_csum_tcp++;
+	if (ppi->csum.transmit.udp_checksum &&
+	    p->l4_proto == NET_IPPROTO_UDP && !net_l4_csum_fill(f, p))
+		n->st.tx_csum_udp++;
+}
+
 uint32_t netvsp_tx_packet(struct netvsp_chan *nc, const uint8_t *msg,
 			  uint32_t len)
 {
 	struct netvsp *n = nc->n;
 	const uint8_t *body = msg + RNDIS_HEADER_SIZE;
-	uint32_t blen = len - RNDIS_HEADER_SIZE, flen, limit;
+	uint32_t flen, limit;
 	struct rndis_packet rp;
 	struct tx_ppi ppi;
 	struct net_pkt p;
-	uint8_t *f = n->framebuf;
 	uint32_t mss = 0;
 
-	if (blen < sizeof(rp))
-		goto bad;
-	memcpy(&rp, body, sizeof(rp));
-	if (rp.data_offset > blen || rp.data_len > blen - rp.data_offset ||
-	    rp.per_pkt_info_offset > blen ||
-	    rp.per_pkt_info_len > blen - rp.per_pkt_info_offset)
-		goto bad;
-	if (!parse_ppis(body + rp.per_pkt_info_offset, rp.per_pkt_info_len,
-			&ppi))
-		goto bad;
-	flen = rp.data_len;
-	if (flen < ETH_HLEN_ || flen > NET_MAX_FRAME - 4)
-		goto bad;
+	if (!tx_parse(body, len - RNDIS_HEADER_SIZE, &rp, &ppi)) {
+		n->st.bad_packets++;
+		n->st.tx_drops++;
+		log_guest("net%u: malformed RNDIS data packet (%u bytes)",
+			  n->nic, len);
+		return NVSP_STAT_INVALID_RNDIS_PKT;
+	}
 	if (!n->rndis_ready || !n->link_up) {
 		/* while the link is down nothing goes either way */
 		n->st.tx_drops++;
 		return NVSP_STAT_SUCCESS;
 	}
-	/* room for the tag at the front */
-	if (ppi.has_vlan && (ppi.vlan.vlanid || ppi.vlan.pri)) {
-		uint16_t tci = (uint16_t)(ppi.vlan.pri << 13 | ppi.vlan.cfi << 12 |
-					  ppi.vlan.vlanid);
-
-		memcpy(f, body + rp.data_offset, 12);
-		f[12] = NET_ETH_P_8021Q >> 8;
-		f[13] = NET_ETH_P_8021Q & 0xff;
-		f[14] = (uint8_t)(tci >> 8);
-		f[15] = (uint8_t)tci;
-		memcpy(f + 16, body + rp.data_offset + 12, flen - 12);
-		flen += 4;
-		n->st.tx_vlan++;
-	} else {
-		memcpy(f, body + rp.data_offset, flen);
-	}
-	if (net_parse(f, flen, &p))
+	flen = tx_copy(n, &ppi, body + rp.data_offset, rp.data_len);
+	if (net_parse(n->framebuf, flen, &p))
 		p.l4_off = 0, p.ipver = 0;	/* sent as it is, no offloads */
 	if (ppi.has_lso && ppi.lso.lso_v2_transmit.type ==
 			   NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE)
 		mss = ppi.lso.lso_v2_transmit.mss;
 	/* the MTU: the NDIS config frame size, plus a tag */
 	limit = n->frame_mtu + (p.nvlan ? 4u * p.nvlan : 0u);
-	if (!mss && flen > limit) {
+	if (mss) {
+		tx_lso(nc, &p, flen, mss, limit);
+		return NVSP_STAT_SUCCESS;
+	}
+	if (flen > limit) {
 		n->st.tx_drops++;
 		log_guest("net%u: %u-byte frame beyond the MTU (%u)", n->nic, flen,
 			  n->frame_mtu);
 		return NVSP_STAT_SUCCESS;
 	}
-	if (mss) {
-		int segs;
-
-		if (!p.l4_off || p.l4_proto != NET_IPPROTO_TCP) {
-			n->st.bad_packets++;
-			n->st.tx_drops++;
-			log_guest("net%u: LSO on a frame that is not TCP", n->nic);
-			return NVSP_STAT_SUCCESS;
-		}
-		/* each segment must fit the MTU */
-		if ((uint32_t)p.l4_off + p.l4_hlen + mss > limit)
-			mss = limit - p.l4_off - p.l4_hlen;
-		segs = net_lso_segment(f, flen, mss, n->segbuf, emit, nc);
-		if (segs < 0) {
-			n->st.bad_packets++;
-			n->st.tx_drops++;
-			return NVSP_STAT_SUCCESS;
-		}
-		n->st.tx_lso_packets++;
-		n->st.tx_lso_segments += (uint64_t)segs;
-		return NVSP_STAT_SUCCESS;
-	}
-	if (ppi.has_csum && p.ipver) {
-		if (ppi.csum.transmit.ip_header_checksum && p.ipver == 4 &&
-		    !net_ip4_csum_fill(f, &p))
-			n->st.tx_csum_ip++;
-		if (ppi.csum.transmit.tcp_checksum &&
-		    p.l4_proto == NET_IPPROTO_TCP && !net_l4_csum_fill(f, &p))
-			n->st.tx_csum_tcp++;
-		if (ppi.csum.transmit.udp_checksum &&
-		    p.l4_proto == NET_IPPROTO_UDP && !net_l4_csum_fill(f, &p))
-			n->st.tx_csum_udp++;
-	}
-	emit(nc, f, flen);
+	tx_csum(n, &ppi, &p);
+	emit(nc, n->framebuf, flen);
 	return NVSP_STAT_SUCCESS;
-bad:
-	n->st.bad_packets++;
-	n->st.tx_drops++;
-	log_guest("net%u: malformed RNDIS data packet (%u bytes)", n->nic, len);
-	return NVSP_STAT_INVALID_RNDIS_PKT;
 }
 
 uint32_t netvsp_tx_rndis(struct netvsp_chan *nc, const uint8_t *buf,

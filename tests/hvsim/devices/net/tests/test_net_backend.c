@@ -161,8 +161,10 @@ static bool t_tap(void)
 	memset(&sinks[0], 0, sizeof(sinks[0]));
 	CHECK(!strcmp(b->desc, "tap:hvsimtap0"));
 	CHECK(if_nametoindex("hvsimtap0") > 0);
-	/* a second open attaches to the same interface? no: a non-multiqueue
-	 * TAP has one queue; the busy error must come back as a message */
+	/*
+	 * a second open attaches to the same interface? no: a non-multiqueue
+	 * TAP has one queue; the busy error must come back as a message
+	 */
 	{
 		struct net_backend *b2 = net_tap_open("hvsimtap0", err,
 						      sizeof(err));
@@ -201,8 +203,10 @@ static bool t_tap(void)
 		CHECK(seen);
 	}
 	close(ps);
-	/* closed and opened again (a NIC rescinded and offered again): the
-	 * same interface, its addresses kept */
+	/*
+	 * closed and opened again (a NIC rescinded and offered again): the
+	 * same interface, its addresses kept
+	 */
 	{
 		unsigned int idx = if_nametoindex("hvsimtap0");
 

@@ -470,17 +470,25 @@ static bool t_toeplitz(void)
 
 static uint8_t rscbuf[NET_MAX_FRAME];
 
-static bool t_rsc(void)
+/* the flow every RSC step uses: tcp4, ACK, 12 bytes of TCP options */
+static struct fspec rsc_flow(void)
 {
-	struct net_rsc r = { .buf = rscbuf };
 	struct fspec s = tcp4;
-	struct net_pkt p, q;
-	uint8_t big[4000];
-	uint32_t len, blen;
-	uint16_t segs;
 
 	s.flags = NET_TCP_ACK;
 	s.tcp_opt = 12;
+	return s;
+}
+
+/* three 1000-byte segments make the one 3000-byte segment; PSH ends it */
+static bool rsc_merge(struct net_rsc *r)
+{
+	struct fspec s = rsc_flow();
+	struct net_pkt p, q;
+	uint8_t big[4000];
+	uint32_t len = 0, blen;
+	uint16_t segs;
+
 	/* the reference: one 3000-byte segment */
 	s.payload = 3000;
 	blen = build(big, &s);
@@ -497,12 +505,12 @@ static bool t_rsc(void)
 		/* Ethernet padding must not be merged */
 		memset(frame + len, 0xee, 4);
 		CHECK_EQ(net_parse(frame, len + 4, &p), 0);
-		CHECK_EQ(net_rsc_offer(&r, frame, len + 4, &p),
+		CHECK_EQ(net_rsc_offer(r, frame, len + 4, &p),
 			 i ? NET_RSC_MERGED : NET_RSC_HELD);
 	}
 	/* PSH ends it */
-	CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_FLUSH);
-	len = net_rsc_finish(&r, &segs);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_FLUSH);
+	len = net_rsc_finish(r, &segs);
 	CHECK_EQ(segs, 3);
 	CHECK_EQ(len, blen);
 	CHECK_EQ(net_parse(rscbuf, len, &q), 0);
@@ -511,45 +519,60 @@ static bool t_rsc(void)
 	CHECK(!memcmp(rscbuf + q.l4_off + q.l4_hlen, big + q.l4_off + q.l4_hlen,
 		      3000));
 	CHECK_EQ(rscbuf[q.l4_off + 13], NET_TCP_ACK | NET_TCP_PSH);
-	CHECK_EQ(net_rsc_finish(&r, &segs), 0);
+	CHECK_EQ(net_rsc_finish(r, &segs), 0);
+	return true;
+}
 
-	/* refusals: out of order, other flow, SYN, no payload, UDP */
+/* refusals: out of order, other flow, SYN, no payload, UDP */
+static bool rsc_refusals(struct net_rsc *r)
+{
+	struct fspec s = rsc_flow(), t;
+	struct net_pkt p;
+	uint32_t len;
+	uint16_t segs;
+
 	s.payload = 1000;
 	len = build(frame, &s);
 	net_parse(frame, len, &p);
-	CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_HELD);
-	CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_FLUSH);	/* same seq */
-	{
-		struct fspec t = s;
-
-		t.seq += 1000;
-		t.sport++;
-		len = build(frame, &t);
-		net_parse(frame, len, &p);
-		CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_FLUSH);
-		t.sport--;
-		t.ack++;
-		len = build(frame, &t);
-		net_parse(frame, len, &p);
-		CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_FLUSH);
-		t.ack--;
-		t.flags |= NET_TCP_SYN;
-		len = build(frame, &t);
-		net_parse(frame, len, &p);
-		CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_BYPASS);
-		t.flags = NET_TCP_ACK;
-		t.payload = 0;
-		len = build(frame, &t);
-		net_parse(frame, len, &p);
-		CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_BYPASS);
-	}
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_HELD);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_FLUSH);	/* same seq */
+	t = s;
+	t.seq += 1000;
+	t.sport++;
+	len = build(frame, &t);
+	net_parse(frame, len, &p);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_FLUSH);
+	t.sport--;
+	t.ack++;
+	len = build(frame, &t);
+	net_parse(frame, len, &p);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_FLUSH);
+	t.ack--;
+	t.flags |= NET_TCP_SYN;
+	len = build(frame, &t);
+	net_parse(frame, len, &p);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_BYPASS);
+	t.flags = NET_TCP_ACK;
+	t.payload = 0;
+	len = build(frame, &t);
+	net_parse(frame, len, &p);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_BYPASS);
 	len = build(frame, &udp6);
 	net_parse(frame, len, &p);
-	CHECK_EQ(net_rsc_offer(&r, frame, len, &p), NET_RSC_BYPASS);
-	CHECK(net_rsc_finish(&r, &segs) > 0);
+	CHECK_EQ(net_rsc_offer(r, frame, len, &p), NET_RSC_BYPASS);
+	CHECK(net_rsc_finish(r, &segs) > 0);
 	CHECK_EQ(segs, 1);
+	return true;
+}
 
-	/* the 64 KiB limit */
+/* the 64 KiB limit */
+static bool rsc_limit(struct net_rsc *r)
+{
+	struct fspec s = rsc_flow();
+	struct net_pkt p, q;
+	uint32_t len;
+	uint16_t segs;
+
 	s.payload = 1448;
 	for (int i = 0;; i++) {
 		int ret;
@@ -557,18 +580,25 @@ static bool t_rsc(void)
 		s.seq = 1000u + 1448u * (unsigned int)i;
 		len = build(frame, &s);
 		net_parse(frame, len, &p);
-		ret = net_rsc_offer(&r, frame, len, &p);
+		ret = net_rsc_offer(r, frame, len, &p);
 		if (ret == NET_RSC_FLUSH) {
 			CHECK(i > 40);
 			break;
 		}
 		CHECK(i < 50);
 	}
-	len = net_rsc_finish(&r, &segs);
+	len = net_rsc_finish(r, &segs);
 	CHECK(len - 14 <= 65535);
 	CHECK_EQ(net_parse(rscbuf, len, &q), 0);
 	CHECK(net_l4_csum_ok(rscbuf, &q));
 	return true;
+}
+
+static bool t_rsc(void)
+{
+	struct net_rsc r = { .buf = rscbuf };
+
+	return rsc_merge(&r) && rsc_refusals(&r) && rsc_limit(&r);
 }
 
 int main(void)
