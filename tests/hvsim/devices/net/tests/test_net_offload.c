@@ -8,6 +8,7 @@
  */
 #include "lib/be.h"
 #include "tests/vmbus_guest.h"
+#include "devices/net/tests/ms_rss_key.h"
 #include "devices/net/offload.h"
 
 static uint8_t frame[NET_MAX_FRAME];
@@ -351,19 +352,11 @@ static bool t_lso(void)
 }
 
 /*
- * "Verifying the RSS Hash Calculation" (Microsoft NDIS docs): the key,
- * and for each destination/source pair the IPv4 (IPv6) hash without and
- * with the TCP ports.  The hash input is source address, destination
- * address, source port, destination port.
+ * "Verifying the RSS Hash Calculation" (Microsoft NDIS docs): for the key
+ * (ms_rss_key.h) and each destination/source pair, the IPv4 (IPv6) hash
+ * without and with the TCP ports.  The hash input is source address,
+ * destination address, source port, destination port.
  */
-static const uint8_t ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
-
 struct v4vec {
 	uint8_t dst[4]; uint16_t dport;
 	uint8_t src[4]; uint16_t sport;
@@ -416,8 +409,8 @@ static bool t_toeplitz(void)
 		memcpy(in + 4, v4[i].dst, 4);
 		put16(in + 8, v4[i].sport);
 		put16(in + 10, v4[i].dport);
-		CHECK_EQ(net_toeplitz(ms_key, 40, in, 8), v4[i].ip);
-		CHECK_EQ(net_toeplitz(ms_key, 40, in, 12), v4[i].tcp);
+		CHECK_EQ(net_toeplitz(ms_rss_key, 40, in, 8), v4[i].ip);
+		CHECK_EQ(net_toeplitz(ms_rss_key, 40, in, 12), v4[i].tcp);
 
 		/* the same through a parsed frame */
 		{
@@ -430,14 +423,14 @@ static bool t_toeplitz(void)
 			len = build(frame, &s);
 		}
 		CHECK_EQ(net_parse(frame, len, &p), 0);
-		CHECK(net_rss_hash(ms_key, 40, NET_HT_IPV4 | NET_HT_TCP4, frame,
+		CHECK(net_rss_hash(ms_rss_key, 40, NET_HT_IPV4 | NET_HT_TCP4, frame,
 				   &p, &h, &used));
 		CHECK_EQ(h, v4[i].tcp);
 		CHECK_EQ(used, NET_HT_TCP4);
-		CHECK(net_rss_hash(ms_key, 40, NET_HT_IPV4, frame, &p, &h, &used));
+		CHECK(net_rss_hash(ms_rss_key, 40, NET_HT_IPV4, frame, &p, &h, &used));
 		CHECK_EQ(h, v4[i].ip);
 		CHECK_EQ(used, NET_HT_IPV4);
-		CHECK(!net_rss_hash(ms_key, 40, NET_HT_IPV6 | NET_HT_TCP6, frame,
+		CHECK(!net_rss_hash(ms_rss_key, 40, NET_HT_IPV6 | NET_HT_TCP6, frame,
 				    &p, &h, &used));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(v6); i++) {
@@ -445,8 +438,8 @@ static bool t_toeplitz(void)
 		memcpy(in + 16, v6[i].dst, 16);
 		put16(in + 32, v6[i].sport);
 		put16(in + 34, v6[i].dport);
-		CHECK_EQ(net_toeplitz(ms_key, 40, in, 32), v6[i].ip);
-		CHECK_EQ(net_toeplitz(ms_key, 40, in, 36), v6[i].tcp);
+		CHECK_EQ(net_toeplitz(ms_rss_key, 40, in, 32), v6[i].ip);
+		CHECK_EQ(net_toeplitz(ms_rss_key, 40, in, 36), v6[i].tcp);
 		{
 			struct fspec s = tcp4;
 
@@ -459,10 +452,10 @@ static bool t_toeplitz(void)
 			len = build(frame, &s);
 		}
 		CHECK_EQ(net_parse(frame, len, &p), 0);
-		CHECK(net_rss_hash(ms_key, 40, NET_HT_IPV6 | NET_HT_TCP6, frame,
+		CHECK(net_rss_hash(ms_rss_key, 40, NET_HT_IPV6 | NET_HT_TCP6, frame,
 				   &p, &h, &used));
 		CHECK_EQ(h, v6[i].tcp);
-		CHECK(net_rss_hash(ms_key, 40, NET_HT_IPV6, frame, &p, &h, &used));
+		CHECK(net_rss_hash(ms_rss_key, 40, NET_HT_IPV6, frame, &p, &h, &used));
 		CHECK_EQ(h, v6[i].ip);
 	}
 	return true;

@@ -19,6 +19,7 @@
 
 #include "lib/be.h"
 #include "tests/vmbus_guest.h"
+#include "devices/net/tests/ms_rss_key.h"
 #include "devices/net/netvsp.h"
 
 static struct vmbus_channel_offer_channel offers[64];
@@ -723,13 +724,6 @@ static bool set_rss(uint32_t nq, uint32_t flags)
 {
 	uint8_t b[sizeof(struct ndis_recv_scale_param) + 512 + 40];
 	struct ndis_recv_scale_param p;
-	static const uint8_t key[40] = {
-		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-		0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-		0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-		0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-	};
 
 	memset(&p, 0, sizeof(p));
 	p.hdr.type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
@@ -748,7 +742,7 @@ static bool set_rss(uint32_t nq, uint32_t flags)
 
 		memcpy(b + sizeof(p) + 4 * i, &e, 4);
 	}
-	memcpy(b + sizeof(p) + 512, key, 40);
+	memcpy(b + sizeof(p) + 512, ms_rss_key, 40);
 	return set(&g.tc, OID_GEN_RECEIVE_SCALE_PARAMETERS, b, sizeof(b)) == 0;
 }
 
@@ -1091,13 +1085,6 @@ static bool rx_setup(void)
 /* the PPIs of a received message: checksums right, the Toeplitz hash */
 static bool rx_check_ppis(const uint8_t *f)
 {
-	static const uint8_t key[40] = {
-		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-		0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-		0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-		0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-	};
 	struct ndis_tcp_ip_checksum_info ci;
 	uint8_t in[12];
 	uint32_t v;
@@ -1108,7 +1095,7 @@ static bool rx_check_ppis(const uint8_t *f)
 	CHECK(ci.receive.ip_checksum_succeeded);
 	CHECK(get_ppi(ans, NBL_HASH_VALUE, false, &v));
 	memcpy(in, f + 26, 12);
-	CHECK_EQ(v, net_toeplitz(key, 40, in, 12));
+	CHECK_EQ(v, net_toeplitz(ms_rss_key, 40, in, 12));
 	return true;
 }
 
