@@ -26,6 +26,12 @@
 #   kernels/debug/root/lib/modules/<release>/   modules, modules.dep
 #   kernels/debug/{KDIR,VMLINUZ,RELEASE}        as fetch.sh writes them
 #   kernels/debug/KEY, build.log
+#
+# Why tinyconfig as the base (measured on 2 cores, 6.12.118, gcc 12, the
+# same fragment over both): tinyconfig, 1471 objects, 14 min 6 s;
+# defconfig + kvm_guest.config, 2922 objects, 27 min 11 s, over the 20
+# minutes the debug lane may take.  The guests boot in 20 s to the
+# scenario (stock 6.12: 5 s) and scenarios run 3-4 times slower.
 set -euo pipefail
 
 script_version=1
