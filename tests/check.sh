@@ -6,14 +6,17 @@
 # guest scenarios under hvsim, and the packaging tests.  Every test prints
 # one TAP line; the run ends with "N passed, N failed, N skipped".
 #
-#   check.sh full    `make check`: every scenario once, on the stock kernel
-#                    its "# tags:" header names (6.1, 6.12, or both for
-#                    compat), the asan-tagged ones again against hvsim's
-#                    ASan/UBSan build; matrix 5.10, 6.1, 6.12; packaging
+#   check.sh full    `make check`: every scenario once per kernel its
+#                    "# tags:" header names (6.1, 6.12, or both for
+#                    compat), where for debug-tagged ones the debug kernel
+#                    (built when missing: tests/kernels/debug.sh) takes the
+#                    6.12 run, against hvsim's ASan/UBSan build; the other
+#                    asan-tagged ones once more against that build on their
+#                    kernel; matrix 5.10, 6.1, 6.12, debug; packaging
 #   check.sh quick   `make check-quick`: user space, unit tests, style, the
 #                    6.1 build, the quick-tagged scenarios on 6.1
 #   check.sh all     `make check-all`: every scenario on 6.1 and on 6.12,
-#                    plus the asan ones, matrix and packaging
+#                    plus the asan and debug runs, matrix and packaging
 #
 # Scenarios are tests/guest/<area>/*.sh (not peer/); tags are explained in
 # tests/qemu/boot.sh's header.  Each stage prints its wall time, and the
@@ -41,6 +44,12 @@ else
 	kernels=(5.10 6.1 6.12)
 fi
 tests/kernels/fetch.sh "${kernels[@]}" >/dev/null || exit 1
+if [ "$mode" != quick ]; then
+	# the debug guest kernel: 14 min on 2 cores when not cached
+	dbg=$(tests/kernels/debug.sh) || exit 1
+	echo "# $dbg"
+	kernels+=(debug)
+fi
 printf "setup\t%s\n" $(($(date +%s) - t0)) >"$out/times"
 
 tap_cmd() {	# tap_cmd NAME COMMAND...: one TAP line for a command's success
@@ -82,17 +91,27 @@ step "build matrix" tests/matrix.sh "${kernels[@]}"
 # such a scenario does not run).
 runs=()	# "SERIES FILE"
 asan=()	# "SERIES FILE"
+debug=()	# FILE
 while IFS= read -r t; do
 	h=$(hdr_read "$t" 2>/dev/null) || continue
 	ks=$(hdr_kernels "$h")
 	[ -n "$ks" ] || continue
-	case $mode in
-	quick) hdr_has_tag "$h" quick && runs+=("6.1 $t") ;;
-	full) for k in $ks; do runs+=("$k $t"); done ;;
-	all) runs+=("6.1 $t" "6.12 $t") ;;
-	esac
-	# the host side under ASan/UBSan, once, on the scenario's (first) kernel
-	[ "$mode" = quick ] || ! hdr_has_tag "$h" asan || asan+=("$(echo "$ks" | head -n 1) $t")
+	if [ "$mode" = quick ]; then
+		hdr_has_tag "$h" quick && runs+=("6.1 $t")
+		continue
+	fi
+	if hdr_has_tag "$h" debug; then
+		# The debug kernel is a 6.12 one: in `make check` its run is the
+		# scenario's 6.12 run, against hvsim's ASan/UBSan build, so one
+		# run checks the guest and the host side.
+		debug+=("$t")
+		ks=$(echo "$ks" | grep -vx 6.12)
+	elif hdr_has_tag "$h" asan; then
+		# the host side under ASan/UBSan, once, on the scenario's (first) kernel
+		asan+=("$(echo "$ks" | head -n 1) $t")
+	fi
+	[ "$mode" = full ] || ks=$'6.1\n6.12'
+	for k in $ks; do runs+=("$k $t"); done
 done < <(find tests/guest -mindepth 2 -name '*.sh' ! -path '*/peer/*' ! -name 'tmp_*' | sort)
 for k in 6.1 6.12; do
 	for r in "${runs[@]}" ; do
@@ -104,6 +123,9 @@ done
 for r in "${asan[@]}"; do
 	t=${r#* }
 	step "guest ${r%% *} $(basename "$t" .sh) (hvsim asan)" scenario "${r%% *}" "$t" --asan
+done
+for t in "${debug[@]}"; do
+	step "guest debug $(basename "$t" .sh)" scenario debug "$t" --asan
 done
 [ "$mode" = quick ] || step "packaging" tests/packaging/run.sh
 

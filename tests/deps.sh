@@ -11,6 +11,9 @@ pkgs=(
 	kmod cpio xz-utils zstd dwarves
 	# style: sparse, checkpatch (from the kernel source package), shellcheck
 	sparse perl linux-source-6.12 shellcheck
+	# the debug guest kernel (tests/kernels/debug.sh) is built from that same
+	# linux-source-6.12 with the build tools above (libelf-dev: objtool);
+	# flock comes with util-linux, below
 	# guests: QEMU (TCG), busybox for the initramfs, kernel fetches
 	qemu-system-x86 busybox-static apt dpkg-dev
 	# tools the guest scenarios run (through the host's root over 9p)

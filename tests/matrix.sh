@@ -5,13 +5,16 @@
 # (C=2) over them.  One TAP line per kernel and tool; any compiler or sparse
 # warning fails that line.
 #
-# Usage: matrix.sh [SERIES ...]   (default: 5.10 6.1 6.12)
+# Usage: matrix.sh [SERIES ...]   (default: 5.10 6.1 6.12; "debug" is the
+# debug kernel, tests/kernels/debug.sh)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 series_list=("$@")
 [ ${#series_list[@]} -gt 0 ] || series_list=(5.10 6.1 6.12)
 rc=0
+# kbuild runs one compiler (and sparse) per file: keep every CPU busy
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 report() {	# report NAME LOG BUILD_STATUS
 	local warnings
@@ -31,10 +34,10 @@ for s in "${series_list[@]}"; do
 	rel=$(cat "${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}/kernels/$s/RELEASE" 2>/dev/null)
 	# W=1 over a clean tree so every file is compiled and judged.
 	rm -rf "$top/build/$s"
-	"$top/tests/kernels/build.sh" "$s" W=1 >"$log" 2>&1
+	"$top/tests/kernels/build.sh" "$s" -j"$jobs" W=1 >"$log" 2>&1
 	report "matrix $s ($rel) W=1" "$log" $?
 	# C=2: sparse over every file (the objects above stay in place).
-	"$top/tests/kernels/build.sh" "$s" C=2 >"$log" 2>&1
+	"$top/tests/kernels/build.sh" "$s" -j"$jobs" C=2 >"$log" 2>&1
 	report "sparse $s ($rel)" "$log" $?
 	rm -f "$log"
 done

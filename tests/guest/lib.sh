@@ -78,9 +78,22 @@ hostctl() {
 	return "$rc"
 }
 
-# Wait up to $1 seconds for a shell condition.
+# The debug kernel (series "debug": KASAN, lockdep, kmemleak, SLUB
+# debugging) runs the scenarios 3-4 times slower than a stock kernel: time
+# limits are longer there, and loops that repeat only for stress run
+# fewer times (stress_count), since its checks catch a bad access or lock
+# the first time it happens, not by the law of large numbers.
+hv_slowdown=1
+[ "${HVLIS_SERIES:-}" != debug ] || hv_slowdown=4
+
+# stress_count N: N, or an eighth of it (at least 1) on the debug kernel.
+stress_count() {
+	if [ "$hv_slowdown" = 1 ]; then echo "$1"; else echo $(( $1 / 8 > 0 ? $1 / 8 : 1 )); fi
+}
+
+# Wait up to $1 seconds (times hv_slowdown) for a shell condition.
 wait_for() {
-	local secs=$1 i
+	local secs=$(($1 * hv_slowdown)) i
 	shift
 	for ((i = 0; i < secs * 10; i++)); do
 		if eval "$*"; then
@@ -91,11 +104,50 @@ wait_for() {
 	return 1
 }
 
+# What in the kernel log is a report of a kernel bug: WARN() and lockdep
+# ("WARNING: possible circular locking dependency", "inconsistent lock
+# state"), BUG: lines (KASAN and KFENCE say "BUG: KASAN: ..."/"BUG:
+# KFENCE: ...", might_sleep() "BUG: sleeping function called from invalid
+# context"), SLUB debugging's "BUG kmalloc-64 (...): Poison overwritten",
+# UBSAN, debug objects (ODEBUG), list and refcount corruption, lockdep's
+# "INFO: trying to register non-static key" and oopses.  The debug kernel
+# (tests/kernels/debug.sh) is what makes most of these possible; on a stock
+# kernel only WARN, BUG and oops can appear.
+kernel_bug_re='WARNING:|\<BUG[: ]|Oops|general protection|UBSAN|KASAN|KFENCE|ODEBUG|refcount_t|list_(add|del) corruption|INFO: (trying|possible|suspicious|inconsistent)'
+
+# Print the kernel log's bug reports since boot (nothing when there are none).
+kernel_bug_reports() {
+	dmesg | grep -E -e "$kernel_bug_re"
+}
+
 # dmesg must not show a kernel warning, oops or BUG since boot.
 check_dmesg_clean() {
-	if dmesg | grep -E -e 'WARNING:|BUG:|Oops|general protection|UBSAN|KASAN|refcount_t'; then
+	if kernel_bug_reports; then
 		fail "kernel log shows a warning or oops"
 	fi
+}
+
+# On a kernel with kmemleak (the debug kernel), print the objects it
+# reports as leaked, with their allocation stacks; nothing when there are
+# none or the kernel has no kmemleak.  kmemleak reports an object only
+# once it has been unreferenced for a full scan and is older than 5 s,
+# hence two scans apart.  guest.sh calls it after every scenario, and
+# kmemleak_baseline before, so that what the boot itself left is not
+# counted against the scenario.
+kmemleak_reports() {
+	local k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || return 0
+	echo scan >$k
+	sleep 6
+	echo scan >$k
+	cat $k
+}
+
+kmemleak_baseline() {
+	local k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || return 0
+	echo scan >$k
+	echo clear >$k
 }
 
 # Instance GUID of the first device of class $1 hvsim offers (hostctl devices).

@@ -53,6 +53,36 @@ s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
 print("ready", flush=True)
 time.sleep(1 << 30)' >/tmp/tstamp.ready 2>&1 &
 for _ in $(seq 50); do grep -q ready /tmp/tstamp.ready 2>/dev/null && break; sleep 0.1; done
+# shellcheck source=tests/guest/lib.sh
+. "$HVLIS_TOP/tests/guest/lib.sh"
+# The debug kernel's leak and bug reports count against the scenario only
+# for what happened while it ran (see after_scenario).
+debug_kernel=0
+[ "$HVLIS_SERIES" != debug ] || debug_kernel=1
+[ $debug_kernel = 0 ] || kmemleak_baseline
+
+# after_scenario: on the debug kernel, any kernel bug report (KASAN, KFENCE,
+# UBSAN, lockdep, debug objects, SLUB, WARN, BUG) since boot and any leak
+# kmemleak finds fail the scenario, even one whose body never looked; the
+# reports go to the results, where check.sh's summary shows them.
+after_scenario() {
+	local reports leaks
+	[ $debug_kernel = 1 ] || return 0
+	reports=$(kernel_bug_reports) || true
+	leaks=$(kmemleak_reports 2>&1) || true
+	[ -z "$reports" ] && [ -z "$leaks" ] && return 0
+	if [ -n "$reports" ]; then
+		echo "FAIL: the debug kernel reported a bug; its reports:"
+		# a report's context: the lines after each match
+		dmesg | grep -E -A 25 -e "$kernel_bug_re" | head -n 200
+	fi
+	if [ -n "$leaks" ]; then
+		echo "FAIL: kmemleak reports leaked objects:"
+		printf '%s\n' "$leaks" | head -n 200
+	fi
+	return 1
+}
+
 # Every line the scenario prints reaches the host as a TAP comment; its exit
 # status becomes the scenario's one TAP line.
 (
@@ -61,6 +91,10 @@ for _ in $(seq 50); do grep -q ready /tmp/tstamp.ready 2>/dev/null && break; sle
 		sed -u 's/^/# /' >$results
 )
 rc=$?
+if [ $rc -eq 0 ] || [ $rc -eq 77 ]; then
+	after_scenario 2>&1 | sed -u 's/^/# /' >$results
+	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+fi
 if [ $rc -eq 0 ]; then
 	echo "ok - $HVLIS_SERIES $name" >$results
 elif [ $rc -eq 77 ]; then

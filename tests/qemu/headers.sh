@@ -12,7 +12,8 @@
 # and have no effect.  Keys that may repeat: host, host-after, image; the
 # others may appear once.  "# tags:" words come from hdr_tags (see boot.sh's
 # header for what each means); a scenario has at most one kernel tag (6.1,
-# 6.12 or compat), and quick and slow exclude each other.
+# 6.12 or compat), quick and slow exclude each other, and debug goes with
+# 6.12 or compat (the debug kernel is a 6.12 one and takes that run).
 
 hdr_keys="tags smp mem timeout hvsim qemu netns host host-after image peer"
 hdr_multi="host host-after image"
@@ -55,6 +56,8 @@ hdr_read() {
 			}
 			if (nk > 1) bad("more than one kernel tag (6.1, 6.12, compat): " val)
 			if (("quick" in has) && ("slow" in has)) bad("tags quick and slow exclude each other")
+			if (("debug" in has) && !("6.12" in has) && !("compat" in has))
+				bad("tag debug needs the kernel tag 6.12 or compat (the debug kernel takes the 6.12 run)")
 		}
 		print key "\t" val
 	}

@@ -16,7 +16,12 @@ wait_for 180 'ping -c 1 -W 1 10.0.9.2 >/dev/null 2>&1' || fail "the peer guest n
 ping -c 5 -i 0.2 -W 2 10.0.9.2 | tail -n 2 | tee /tmp/ping
 grep -q ' 0% packet loss' /tmp/ping || fail "ping to the peer lost packets"
 # the peer answers pings only once its iperf3 server listens
-iperf_client /tmp/iperf.json -c 10.0.9.2 -n 50M || fail "iperf3 to the peer"
+# a stalled data path fails in 30 s with both ends' view, not at the timeout
+if ! iperf_client /tmp/iperf.json -c 10.0.9.2 -n 50M --snd-timeout 30000; then
+	hostctl channels
+	ethtool -S "$nic" | grep -v ': 0$'
+	fail "iperf3 to the peer"
+fi
 python3 -c 'import json; r = json.load(open("/tmp/iperf.json"))["end"]["sum_received"]; print("to the peer: %d bytes, %.0f Mbit/s" % (r["bytes"], r["bits_per_second"] / 1e6))'
 hostctl net list
 check_dmesg_clean

@@ -3,8 +3,9 @@
 # A 1 GiB disk on the synthetic SCSI controller holds real data: sg3-utils
 # see what storvsp serves (INQUIRY, VPD pages, capacity), ext4 keeps files
 # across unmount and remount (checksums), and fio's crc32c verify of random
-# reads and writes passes.
-# tags: 6.1 asan debug
+# reads and writes over 256 MiB (32 MiB on the debug kernel: stress_count)
+# passes.
+# tags: 6.12 asan debug
 # image: disk0.img 1G
 # hvsim: --device scsi:disk0=@RUN@/disk0.img
 # smp: 2
@@ -44,7 +45,7 @@ mount "$dev" /mnt/d
 umount /mnt/d
 
 fio --name=verify --filename="$dev" --direct=1 --ioengine=libaio --iodepth=16 \
-	--rw=randrw --bs=4k --size=256M --verify=crc32c --do_verify=1 \
+	--rw=randrw --bs=4k --size="$(stress_count 256)M" --verify=crc32c --do_verify=1 \
 	--verify_fatal=1 --output-format=terse --terse-version=3 >/tmp/fio ||
 	fail "fio verify failed: $(tail -n 5 /tmp/fio)"
 note "fio randrw with crc32c verify: ok"

@@ -6,7 +6,7 @@
 # for, signals for unknown channels).  The guest drops each with a
 # rate-limited message, adds no device, logs no warning or oops, and the
 # channel it already has keeps working.
-# tags: 6.1 debug
+# tags: 6.12 debug
 # hvsim: --device echo
 # timeout: 180
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Hot offer and rescind from the host's control CLI add and remove devices,
-# 100 times, without leaking: the slab caches that hold every channel and
-# device (hv_vmbus_channel, hv_vmbus_device) count exactly as many objects
+# 100 times (12 on the debug kernel: stress_count), without leaking: the
+# slab caches that hold every channel and device (hv_vmbus_channel,
+# hv_vmbus_device) count exactly as many objects
 # after the cycles as before them, and unloading the bus afterwards finds
 # nothing left in them (kmem_cache_destroy would complain in dmesg).  Each
 # cycle's device is bound to the echo test driver and carries traffic when
@@ -24,7 +25,8 @@ chan0=$(objs hv_vmbus_channel)
 dev0=$(objs hv_vmbus_device)
 # shellcheck disable=SC2034 # base: in the wait_for condition
 base=$(ls /sys/bus/vmbus/devices | wc -l)
-for i in $(seq 1 100); do
+cycles=$(stress_count 100)
+for i in $(seq 1 "$cycles"); do
 	out=$(hostctl offer echo) || fail "offer $i: $out"
 	wait_for 5 '[ "$(ls /sys/bus/vmbus/devices | wc -l)" -eq $((base + 1)) ]' ||
 		fail "cycle $i: offered device did not appear"
@@ -40,8 +42,8 @@ for i in $(seq 1 100); do
 done
 chan1=$(objs hv_vmbus_channel)
 dev1=$(objs hv_vmbus_device)
-note "hv_vmbus_channel objects: $chan0 before, $chan1 after 100 cycles"
-note "hv_vmbus_device objects: $dev0 before, $dev1 after 100 cycles"
+note "hv_vmbus_channel objects: $chan0 before, $chan1 after $cycles cycles"
+note "hv_vmbus_device objects: $dev0 before, $dev1 after $cycles cycles"
 [ "$chan1" -eq "$chan0" ] || fail "channels leaked: $chan0 -> $chan1"
 [ "$dev1" -eq "$dev0" ] || fail "devices leaked: $dev0 -> $dev1"
 rmmod hv_echo_test hv_vmbus_sim hv_vmbus || fail "cannot unload the stack"
