@@ -383,16 +383,52 @@ static struct notifier_block vmbus_reboot_nb = {
 	.notifier_call = vmbus_reboot_notify,
 };
 
-/* kexec or crash: unload once, leaving devices as they are */
+/* kexec: unload once, leaving devices as they are */
 void vmbus_unload_now(void)
 {
 	struct vmbus_connection *c = &vmbus_connection;
 
-	if (c->backend && c->state == VMBUS_CONNECTED) {
+	if (c->backend && xchg(&c->state, VMBUS_DISCONNECTED) == VMBUS_CONNECTED)
 		vmbus_unload();
-		c->state = VMBUS_DISCONNECTED;
-	}
 }
+
+/*
+ * Panic or crash: interrupts off, other CPUs stopped, nothing may sleep.
+ * Without UNLOAD the host still holds this kernel's channels and does not
+ * answer the crash kernel's INITIATE_CONTACT, and no dump gets written.
+ * Upstream: vmbus_initiate_unload(true) from its panic notifier and its
+ * crash handler (vmbus_drv.c, 6.12).
+ */
+void vmbus_unload_crash(void)
+{
+	struct vmbus_channel_unload msg = {
+		.header.msgtype = CHANNELMSG_UNLOAD,
+	};
+	struct vmbus_connection *c = &vmbus_connection;
+
+	if (!c->backend || xchg(&c->state, VMBUS_DISCONNECTED) != VMBUS_CONNECTED)
+		return;
+	if (c->version < VERSION_WIN8_1)
+		return;
+	if (!vmbus_post_msg(&msg, sizeof(msg), false))
+		hv_synic_wait_unload();
+}
+
+/*
+ * Almost the last panic notifier, as upstream's: a framebuffer's panic
+ * notifier still needs the connection.
+ */
+static int vmbus_panic_notify(struct notifier_block *nb, unsigned long code,
+			      void *arg)
+{
+	vmbus_unload_crash();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmbus_panic_nb = {
+	.notifier_call = vmbus_panic_notify,
+	.priority = INT_MIN + 1,
+};
 
 /* the backend's device shuts down, after every vmbus device below it */
 void vmbus_shutdown_unload(void)
@@ -431,6 +467,7 @@ int vmbus_connection_init(void)
 	ret = register_reboot_notifier(&vmbus_reboot_nb);
 	if (ret)
 		goto err_channels;
+	atomic_notifier_chain_register(&panic_notifier_list, &vmbus_panic_nb);
 	return 0;
 
 err_channels:
@@ -442,6 +479,7 @@ err_wq:
 
 void vmbus_connection_exit(void)
 {
+	atomic_notifier_chain_unregister(&panic_notifier_list, &vmbus_panic_nb);
 	unregister_reboot_notifier(&vmbus_reboot_nb);
 	destroy_workqueue(vmbus_connection.work_queue);
 	vmbus_channels_exit();

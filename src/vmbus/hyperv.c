@@ -278,6 +278,18 @@ static void hyperv_kexec(void)
 	on_each_cpu(hyperv_synic_disable_fn, NULL, true);
 }
 
+/*
+ * Crash (machine_crash_shutdown; the other CPUs are stopped already):
+ * UNLOAD without sleeping, then this CPU's SynIC off, as upstream's
+ * hv_crash_handler().  The panic notifier (connection.c) does the UNLOAD
+ * when it runs first, and this finds the connection gone.
+ */
+static void hyperv_crash(struct pt_regs *regs)
+{
+	vmbus_unload_crash();
+	hyperv_synic_disable();
+}
+
 static int hyperv_probe(struct platform_device *pdev)
 {
 	struct acpi_device *adev = ACPI_COMPANION(&pdev->dev);
@@ -321,6 +333,7 @@ static int hyperv_probe(struct platform_device *pdev)
 		goto err_handler;
 
 	hv_setup_kexec_handler(hyperv_kexec);
+	hv_setup_crash_handler(hyperv_crash);
 	platform_set_drvdata(pdev, &hyperv);
 	return 0;
 
@@ -337,6 +350,7 @@ err_mmio:
 
 static void hyperv_remove(struct platform_device *pdev)
 {
+	hv_remove_crash_handler();
 	hv_remove_kexec_handler();
 	/* no offline callback may look at the bus while it goes */
 	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);

@@ -66,6 +66,7 @@ void vmbus_disconnect(void);
 void vmbus_unload(void);
 void vmbus_shutdown_unload(void);
 void vmbus_unload_now(void);
+void vmbus_unload_crash(void);
 int vmbus_post_msg(void *buf, u32 size, bool can_sleep);
 void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key);
 void vmbus_msginfo_add(struct vmbus_msginfo *info);
@@ -80,6 +81,7 @@ bool vmbus_complete_response(u32 type, u32 key, const void *msg, u32 len);
 struct hv_message;
 int hv_synic_init(struct hv_backend *backend);
 void hv_synic_exit(struct hv_backend *backend);
+void hv_synic_wait_unload(void);
 
 /* channel_mgmt.c */
 int vmbus_channels_init(void);

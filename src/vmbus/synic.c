@@ -204,3 +204,56 @@ int hv_backend_cpu_offline(unsigned int cpu)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hv_backend_cpu_offline);
+
+/*
+ * Panic (other CPUs stopped, interrupts off): the UNLOAD_RESPONSE lands
+ * in some CPU's message slot and nobody takes it, so look in every CPU's
+ * slot ourselves and free each one we find taken (the answer may be
+ * queued behind it).  As upstream's vmbus_wait_for_unload()
+ * (channel_mgmt.c, 6.12): 10 ms steps, 100 s at most, a notice every 5 s;
+ * then every slot is cleared, so that the crash kernel's own answers can
+ * land.
+ */
+#define UNLOAD_POLL_MS		10
+#define UNLOAD_POLL_LOOPS	(100 * 1000 / UNLOAD_POLL_MS)
+#define UNLOAD_NOTICE_LOOPS	(5 * 1000 / UNLOAD_POLL_MS)
+
+static bool hv_synic_take_unload(unsigned int cpu)
+{
+	struct hv_message *msg = &synic_cpus[cpu].msg_page[VMBUS_MESSAGE_SINT];
+	struct vmbus_channel_message_header hdr;
+
+	if (READ_ONCE(msg->header.message_type) == HVMSG_NONE)
+		return false;
+	/* pairs with the host's write of the type after the payload */
+	virt_rmb();
+	memcpy(&hdr, msg->u.payload, sizeof(hdr));
+	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
+	mb();
+	if (msg->header.message_flags.msg_pending)
+		vmbus_backend()->eom(cpu);
+	return hdr.msgtype == CHANNELMSG_UNLOAD_RESPONSE;
+}
+
+void hv_synic_wait_unload(void)
+{
+	unsigned int cpu, i;
+	bool done = false;
+
+	for (i = 1; i <= UNLOAD_POLL_LOOPS && !done; i++) {
+		for (cpu = 0; cpu < synic_nr_cpus; cpu++)
+			if (READ_ONCE(synic_cpus[cpu].enabled) &&
+			    hv_synic_take_unload(cpu))
+				done = true;
+		if (done)
+			break;
+		if (!(i % UNLOAD_NOTICE_LOOPS))
+			pr_notice("hv_vmbus: waiting for the host's UNLOAD_RESPONSE\n");
+		mdelay(UNLOAD_POLL_MS);
+	}
+	if (!done)
+		pr_err("hv_vmbus: no UNLOAD_RESPONSE; continuing without it\n");
+	for (cpu = 0; cpu < synic_nr_cpus; cpu++)
+		WRITE_ONCE(synic_cpus[cpu].msg_page[VMBUS_MESSAGE_SINT].header.message_type,
+			   HVMSG_NONE);
+}
