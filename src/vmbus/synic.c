@@ -229,6 +229,7 @@ static bool hv_synic_take_unload(unsigned int cpu)
 	virt_rmb();
 	memcpy(&hdr, msg->u.payload, sizeof(hdr));
 	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
+	/* the freed slot must be visible before we read msg_pending */
 	mb();
 	if (msg->header.message_flags.msg_pending)
 		vmbus_backend()->eom(cpu);

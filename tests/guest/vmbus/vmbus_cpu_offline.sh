@@ -27,9 +27,14 @@ echo "1000 1 128 4" >"$dev/echo_run" || fail "echo run: $(cat "$dev/echo_result"
 [ "$(ls "$dev/channels" | wc -l)" -eq 4 ] || fail "want 4 channels: $(ls "$dev/channels")"
 first=$(ls "$dev/channels" | head -n 1)
 echo 1 >"$dev/channels/$first/cpu" || fail "cannot bind channel $first to CPU 1"
-on1() { for c in "$dev"/channels/*; do [ "$(cat "$c/cpu")" = 1 ] && basename "$c"; done; }
+on1() {	# the relids of the channels bound to CPU 1
+	local c
+	for c in "$dev"/channels/*; do
+		if [ "$(cat "$c/cpu")" = 1 ]; then basename "$c"; fi
+	done
+}
 moved=$(on1)
-note "channels on CPU 1: $moved"
+note "channels on CPU 1: ${moved//$'\n'/ }"
 
 n=$(stress_count 400000)
 echo "$n 1 128 4" >"$dev/echo_run" &
