@@ -437,6 +437,8 @@ static bool unload_reconnect(void)
 	/* a guest reset (RESET hypercall, new HELLO, disconnect) */
 	hvsim_bus_reset(&t.hs);
 	CHECK(!t.vh->connected);
+	/* ... without UNLOAD first: a reconnect too */
+	CHECK_EQ(t.vh->st.reconnects, 2);
 	tg_free(&t);
 	return true;
 }

@@ -540,12 +540,22 @@ static uint16_t host_signal_event(struct hvsim *hs, unsigned int cpu,
 	return chan_signal_event(vh, conn_id);
 }
 
+/*
+ * The guest's transport starts over (RESET, a new HELLO: a kexec'd kernel
+ * or a reloaded module) or goes away.  A connection still up had no
+ * UNLOAD: counted as a reconnect, with the GPADLs the host drops.
+ */
 static void host_reset(struct hvsim *hs)
 {
 	struct vmbus_host *vh = vmbus_host(hs);
 
-	if (vh)
-		vmbus_disconnect(vh);
+	if (!vh)
+		return;
+	if (vh->connected) {
+		vh->st.reconnects++;
+		vh->st.gpadls_dropped += vh->ngpadls;
+	}
+	vmbus_disconnect(vh);
 }
 
 static const struct hvsim_host_ops vmbus_host_ops = {
