@@ -92,6 +92,13 @@
 #endif
 
 /* Kernels without these could run neither as root nor in an isolated VM. */
+/* panic_notifier_list: its own header since 5.14, <linux/kernel.h> before */
+#ifdef HAVE_PANIC_NOTIFIER_H
+#include <linux/panic_notifier.h>
+#else
+#include <linux/kernel.h>
+#endif
+
 #ifdef HAVE_HV_ROOT_PARTITION
 #define compat_hv_root_partition()	hv_root_partition
 #else

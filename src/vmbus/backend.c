@@ -44,9 +44,10 @@ EXPORT_SYMBOL_GPL(hv_backend_unregister);
 
 /*
  * Reboot, power-off or kexec: the backend's device shuts down after all the
- * vmbus devices below it (disks have flushed their caches by then), so now
- * tell the host to forget our channels.  A kexec'd kernel then finds the
- * host as a fresh boot would, and the host stops using memory we gave it.
+ * vmbus devices below it (disks have flushed their caches by then).  On a
+ * kexec, tell the host to forget our channels, so the next kernel finds
+ * it as a fresh boot would and the host lets go of memory we gave it; on
+ * a reboot or power-off leave it be (connection.c says why).
  */
 void hv_backend_shutdown(struct hv_backend *backend)
 {
@@ -56,3 +57,13 @@ void hv_backend_shutdown(struct hv_backend *backend)
 	mutex_unlock(&backend_lock);
 }
 EXPORT_SYMBOL_GPL(hv_backend_shutdown);
+
+/* A backend's own kexec hook (Hyper-V's): UNLOAD now, if not done yet. */
+void hv_backend_unload(struct hv_backend *backend)
+{
+	mutex_lock(&backend_lock);
+	if (vmbus_connection.backend == backend)
+		vmbus_unload_now();
+	mutex_unlock(&backend_lock);
+}
+EXPORT_SYMBOL_GPL(hv_backend_unload);

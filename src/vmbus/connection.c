@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/module.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -36,33 +37,68 @@ struct hv_backend *vmbus_backend(void)
 	return vmbus_connection.backend;
 }
 
-/* HVCALL_POST_MESSAGE, retried while the host's queue is full. */
+/*
+ * Transient post failures are retried 100 times, the delay doubling from
+ * 1 us to 2^21 us (about 2 s) and staying there: upstream's
+ * vmbus_post_msg() (drivers/hv/connection.c, 6.12).  A large GPADL or
+ * many sub-channel opens on a big VM can keep the host's queue full for
+ * seconds, and giving up fails a probe.
+ */
+#define VMBUS_POST_RETRIES	100
+#define VMBUS_POST_MAX_DELAY_US	(1U << 21)
+
+static void vmbus_post_backoff(u32 usec, bool can_sleep)
+{
+	if (can_sleep && usec > 1000)
+		msleep(usec / 1000);
+	else if (usec < MAX_UDELAY_MS * 1000)
+		udelay(usec);
+	else
+		mdelay(usec / 1000);
+}
+
+/*
+ * HVCALL_POST_MESSAGE.  INVALID_CONNECTION_ID for INITIATE_CONTACT means a
+ * host older than 5.0, which has no connection id 4: -ENXIO, and
+ * negotiation tries the next version.  For any other message it means we
+ * posted too fast, and is retried like a full queue.
+ */
 int vmbus_post_msg(void *buf, u32 size, bool can_sleep)
 {
+	const struct vmbus_channel_message_header *hdr = buf;
 	struct hv_backend *b = vmbus_connection.backend;
 	u32 conn_id = vmbus_connection.msg_conn_id;
 	unsigned int retries;
+	u32 usec = 1;
+	int ret = -EAGAIN;
 	u16 status;
 
-	for (retries = 0; retries < 100; retries++) {
+	for (retries = 0; retries < VMBUS_POST_RETRIES; retries++) {
 		status = b->post_message(conn_id, VMBUS_MESSAGE_TYPE, buf, size);
 		switch (status) {
 		case HV_STATUS_SUCCESS:
 			return 0;
+		case HV_STATUS_INVALID_CONNECTION_ID:
+			if (hdr->msgtype == CHANNELMSG_INITIATE_CONTACT)
+				return -ENXIO;
+			ret = -EAGAIN;
+			break;
 		case HV_STATUS_INSUFFICIENT_MEMORY:
 		case HV_STATUS_INSUFFICIENT_BUFFERS:
-			if (can_sleep)
-				usleep_range(1000, 2000);
-			else
-				udelay(100);
-			continue;
+			ret = -ENOBUFS;
+			break;
 		default:
 			pr_err_ratelimited("hv_vmbus: post message failed: status %u\n",
 					   status);
 			return -EIO;
 		}
+		vmbus_post_backoff(usec, can_sleep);
+		if (usec < VMBUS_POST_MAX_DELAY_US)
+			usec *= 2;
 	}
-	return -EAGAIN;
+	pr_err_ratelimited("hv_vmbus: message %u not taken after %u tries: %d\n",
+			   hdr->msgtype, VMBUS_POST_RETRIES, ret);
+	return ret;
 }
 
 /*
@@ -212,6 +248,13 @@ out:
 	return ret;
 }
 
+/*
+ * Highest version first.  Any failure but a timeout moves on to the next
+ * version, as upstream's vmbus_connect() does (connection.c: "if (ret ==
+ * -ETIMEDOUT) goto cleanup"): an old host refuses 5.x at the post
+ * (-ENXIO), a busy one may fail one try, and a host that never answers
+ * would make every further try wait as long again.
+ */
 static int vmbus_negotiate(void)
 {
 	unsigned int i;
@@ -223,15 +266,15 @@ static int vmbus_negotiate(void)
 		if (max_version && v > max_version)
 			continue;
 		ret = vmbus_try_version(v);
-		if (ret == -EPROTONOSUPPORT)
-			continue;
+		if (ret == -ETIMEDOUT)
+			break;
 		if (ret)
-			return ret;
+			continue;
 		pr_info("hv_vmbus: Vmbus version:%u.%u\n",
 			VMBUS_VERSION_MAJOR(v), VMBUS_VERSION_MINOR(v));
 		return 0;
 	}
-	pr_err("hv_vmbus: the host accepts none of our VMBus versions\n");
+	pr_err("hv_vmbus: no VMBus version negotiated: %d\n", ret);
 	return ret;
 }
 
@@ -285,35 +328,113 @@ err:
 	return ret;
 }
 
-/* CHANNELMSG_UNLOAD: the host forgets every channel of this guest. */
+/* how often a long wait for UNLOAD_RESPONSE says it is still waiting */
+#define VMBUS_UNLOAD_NOTICE	(10 * HZ)
+
+/*
+ * CHANNELMSG_UNLOAD: the host forgets every channel and GPADL of this
+ * guest.  As upstream's vmbus_initiate_unload() (channel_mgmt.c, 6.12):
+ * not below 3.0, whose hosts cannot reconnect and never answer; and the
+ * answer is waited for without a limit, because Azure may first flush the
+ * VM's disk cache (~50 s), and memory the host still maps as GPADLs must
+ * not be reused before it lets go.  The request lives in the connection:
+ * nothing to allocate on the way down.
+ */
 void vmbus_unload(void)
 {
 	struct vmbus_channel_unload msg = {
 		.header.msgtype = CHANNELMSG_UNLOAD,
 	};
-	struct vmbus_msginfo *info;
+	struct vmbus_msginfo *info = &vmbus_connection.unload_info;
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
+	if (vmbus_connection.version < VERSION_WIN8_1)
 		return;
 	vmbus_msginfo_init(info, CHANNELMSG_UNLOAD_RESPONSE, 0);
 	vmbus_msginfo_add(info);
-	if (!vmbus_post_msg(&msg, sizeof(msg), true) &&
-	    vmbus_msginfo_wait(info))
-		pr_warn("hv_vmbus: no UNLOAD_RESPONSE from the host\n");
+	if (!vmbus_post_msg(&msg, sizeof(msg), true)) {
+		while (!wait_for_completion_timeout(&info->done,
+						    VMBUS_UNLOAD_NOTICE))
+			pr_notice("hv_vmbus: waiting for the host's UNLOAD_RESPONSE\n");
+	}
 	vmbus_msginfo_del(info);
-	kfree(info);
 }
 
-/* System going down: unload once, leaving devices as they are. */
-void vmbus_shutdown_unload(void)
+/*
+ * UNLOAD goes out on kexec, crash and module unload only, as upstream
+ * (vmbus_drv.c: hv_kexec_handler, hv_crash_handler, vmbus_exit): on a
+ * reboot or power-off the host tears the VM down anyway, and Azure's
+ * answer can take most of a minute.  Hyper-V's kexec hook exists only on
+ * Hyper-V, so for every backend the reboot notifier tells a kexec from a
+ * reboot: kernel_kexec() calls kernel_restart_prepare("kexec reboot")
+ * (kernel/kexec_core.c; older kernels pass NULL and are taken for a
+ * reboot).
+ */
+static bool vmbus_kexec;
+
+static int vmbus_reboot_notify(struct notifier_block *nb, unsigned long code,
+			       void *cmd)
+{
+	if (code == SYS_RESTART && cmd && !strcmp(cmd, "kexec reboot"))
+		WRITE_ONCE(vmbus_kexec, true);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmbus_reboot_nb = {
+	.notifier_call = vmbus_reboot_notify,
+};
+
+/* kexec: unload once, leaving devices as they are */
+void vmbus_unload_now(void)
 {
 	struct vmbus_connection *c = &vmbus_connection;
 
-	if (c->backend && c->state == VMBUS_CONNECTED) {
+	if (c->backend && xchg(&c->state, VMBUS_DISCONNECTED) == VMBUS_CONNECTED)
 		vmbus_unload();
-		c->state = VMBUS_DISCONNECTED;
-	}
+}
+
+/*
+ * Panic or crash: interrupts off, other CPUs stopped, nothing may sleep.
+ * Without UNLOAD the host still holds this kernel's channels and does not
+ * answer the crash kernel's INITIATE_CONTACT, and no dump gets written.
+ * Upstream: vmbus_initiate_unload(true) from its panic notifier and its
+ * crash handler (vmbus_drv.c, 6.12).
+ */
+void vmbus_unload_crash(void)
+{
+	struct vmbus_channel_unload msg = {
+		.header.msgtype = CHANNELMSG_UNLOAD,
+	};
+	struct vmbus_connection *c = &vmbus_connection;
+
+	if (!c->backend || xchg(&c->state, VMBUS_DISCONNECTED) != VMBUS_CONNECTED)
+		return;
+	if (c->version < VERSION_WIN8_1)
+		return;
+	if (!vmbus_post_msg(&msg, sizeof(msg), false))
+		hv_synic_wait_unload();
+}
+
+/*
+ * Almost the last panic notifier, as upstream's: a framebuffer's panic
+ * notifier still needs the connection.
+ */
+static int vmbus_panic_notify(struct notifier_block *nb, unsigned long code,
+			      void *arg)
+{
+	vmbus_unload_crash();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmbus_panic_nb = {
+	.notifier_call = vmbus_panic_notify,
+	.priority = INT_MIN + 1,
+};
+
+/* the backend's device shuts down, after every vmbus device below it */
+void vmbus_shutdown_unload(void)
+{
+	if (READ_ONCE(vmbus_kexec))
+		vmbus_unload_now();
 }
 
 void vmbus_disconnect(void)
@@ -333,16 +454,33 @@ void vmbus_disconnect(void)
 
 int vmbus_connection_init(void)
 {
+	int ret;
+
 	INIT_LIST_HEAD(&vmbus_connection.msglist);
 	spin_lock_init(&vmbus_connection.msglist_lock);
 	vmbus_connection.work_queue = alloc_ordered_workqueue("hv_vmbus_con", 0);
 	if (!vmbus_connection.work_queue)
 		return -ENOMEM;
-	return vmbus_channels_init();
+	ret = vmbus_channels_init();
+	if (ret)
+		goto err_wq;
+	ret = register_reboot_notifier(&vmbus_reboot_nb);
+	if (ret)
+		goto err_channels;
+	atomic_notifier_chain_register(&panic_notifier_list, &vmbus_panic_nb);
+	return 0;
+
+err_channels:
+	vmbus_channels_exit();
+err_wq:
+	destroy_workqueue(vmbus_connection.work_queue);
+	return ret;
 }
 
 void vmbus_connection_exit(void)
 {
+	atomic_notifier_chain_unregister(&panic_notifier_list, &vmbus_panic_nb);
+	unregister_reboot_notifier(&vmbus_reboot_nb);
 	destroy_workqueue(vmbus_connection.work_queue);
 	vmbus_channels_exit();
 }

@@ -247,50 +247,47 @@ static int hyperv_cpu_online(unsigned int cpu)
 	return 0;
 }
 
-/* Does the host interrupt @cpu for some channel? */
-static bool hyperv_cpu_has_channels(unsigned int cpu)
-{
-	struct vmbus_channel *chan;
-	bool found = false;
-	u32 relid;
-
-	rcu_read_lock();
-	for (relid = 0; relid < VMBUS_MAX_RELIDS && !found; relid++) {
-		chan = relid2channel(relid);
-		found = chan && READ_ONCE(chan->target_cpu) == cpu;
-	}
-	rcu_read_unlock();
-	return found;
-}
-
 /*
- * CPU hotplug: runs on @cpu as it goes down.  While connected, refuse to
- * lose a CPU that the host sends to: the one named in INITIATE_CONTACT
- * (Hyper-V cannot change it) and any that channels are bound to (move them
- * first through channels/<relid>/cpu).  Upstream hv_synic_cleanup() does
- * the same.
+ * CPU hotplug: runs on @cpu as it goes down.  The bus says whether the
+ * CPU may go (hv_backend_cpu_offline); then its SynIC is turned off, as
+ * upstream's hv_synic_cleanup() does.
  */
 static int hyperv_cpu_offline(unsigned int cpu)
 {
 	struct hyperv_synic_cpu *s = per_cpu_ptr(&hyperv_synic, cpu);
+	int ret;
 
 	if (!s->set_up)
 		return 0;
-	if (READ_ONCE(vmbus_connection.state) == VMBUS_CONNECTED &&
-	    (hyperv_vp_index(cpu) == READ_ONCE(vmbus_connection.connect_vp) ||
-	     hyperv_cpu_has_channels(cpu)))
-		return -EBUSY;
+	ret = hv_backend_cpu_offline(cpu);
+	if (ret)
+		return ret;
 	hyperv_synic_disable();
 	return 0;
 }
 
 /*
- * kexec, after every device's shutdown (ours sent UNLOAD): the next kernel
- * must find no SynIC pointing into memory it will reuse.
+ * kexec (machine_shutdown, after every device's shutdown): UNLOAD, as
+ * upstream's hv_kexec_handler() does, where the reboot notifier could not
+ * tell the kexec (connection.c); then the next kernel must find no SynIC
+ * pointing into memory it will reuse.
  */
 static void hyperv_kexec(void)
 {
+	hv_backend_unload(&hyperv.backend);
 	on_each_cpu(hyperv_synic_disable_fn, NULL, true);
+}
+
+/*
+ * Crash (machine_crash_shutdown; the other CPUs are stopped already):
+ * UNLOAD without sleeping, then this CPU's SynIC off, as upstream's
+ * hv_crash_handler().  The panic notifier (connection.c) does the UNLOAD
+ * when it runs first, and this finds the connection gone.
+ */
+static void hyperv_crash(struct pt_regs *regs)
+{
+	vmbus_unload_crash();
+	hyperv_synic_disable();
 }
 
 static int hyperv_probe(struct platform_device *pdev)
@@ -336,6 +333,7 @@ static int hyperv_probe(struct platform_device *pdev)
 		goto err_handler;
 
 	hv_setup_kexec_handler(hyperv_kexec);
+	hv_setup_crash_handler(hyperv_crash);
 	platform_set_drvdata(pdev, &hyperv);
 	return 0;
 
@@ -352,17 +350,19 @@ err_mmio:
 
 static void hyperv_remove(struct platform_device *pdev)
 {
+	hv_remove_crash_handler();
 	hv_remove_kexec_handler();
+	/* no offline callback may look at the bus while it goes */
+	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
 	hv_backend_unregister(&hyperv.backend);
 	compat_hv_remove_vmbus_handler();
 	synchronize_rcu();
-	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
 	vmbus_mmio_exit();
 	hyperv.pdev = NULL;
 }
 COMPAT_PLATFORM_REMOVE(hyperv_remove)
 
-/* Reboot, power-off, kexec: after the vmbus devices, send UNLOAD. */
+/* Reboot, power-off, kexec: after the vmbus devices; UNLOAD on kexec. */
 static void hyperv_shutdown(struct platform_device *pdev)
 {
 	if (platform_get_drvdata(pdev))

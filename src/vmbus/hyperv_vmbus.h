@@ -23,22 +23,6 @@ enum vmbus_connect_state {
 	VMBUS_CONNECTED,
 };
 
-struct vmbus_connection {
-	struct hv_backend *backend;
-	enum vmbus_connect_state state;
-	u32 version;			/* negotiated VMBus version */
-	u32 msg_conn_id;		/* where our messages go */
-	u32 connect_vp;			/* VP that receives host messages */
-	void *int_page;			/* pre-5.0 interrupt page */
-	void *monitor_pages[2];		/* [0] host->guest, [1] guest->host */
-	struct list_head msglist;	/* requests waiting for a response */
-	spinlock_t msglist_lock;
-	struct workqueue_struct *work_queue;	/* offers, rescinds: in order */
-};
-
-extern struct vmbus_connection vmbus_connection;
-extern COMPAT_CONST_BUS struct bus_type hv_bus;
-
 /* A request waiting for one host message (connection.c). */
 struct vmbus_msginfo {
 	struct list_head entry;
@@ -50,6 +34,24 @@ struct vmbus_msginfo {
 	u32 resp_len;
 	u8 resp[240];		/* HV_MESSAGE_PAYLOAD_BYTE_COUNT */
 };
+
+struct vmbus_connection {
+	struct hv_backend *backend;
+	enum vmbus_connect_state state;
+	u32 version;			/* negotiated VMBus version */
+	u32 msg_conn_id;		/* where our messages go */
+	u32 connect_vp;			/* VP that receives host messages */
+	void *int_page;			/* pre-5.0 interrupt page */
+	void *monitor_pages[2];		/* [0] host->guest, [1] guest->host */
+	struct list_head msglist;	/* requests waiting for a response */
+	spinlock_t msglist_lock;
+	struct workqueue_struct *work_queue;	/* offers, rescinds: in order */
+	struct vmbus_msginfo unload_info;	/* the UNLOAD request */
+};
+
+extern struct vmbus_connection vmbus_connection;
+extern COMPAT_CONST_BUS struct bus_type hv_bus;
+
 
 /* bus.c */
 int vmbus_bus_init(void);
@@ -63,6 +65,8 @@ int vmbus_connect(struct hv_backend *backend);
 void vmbus_disconnect(void);
 void vmbus_unload(void);
 void vmbus_shutdown_unload(void);
+void vmbus_unload_now(void);
+void vmbus_unload_crash(void);
 int vmbus_post_msg(void *buf, u32 size, bool can_sleep);
 void vmbus_msginfo_init(struct vmbus_msginfo *info, u32 resp_type, u32 key);
 void vmbus_msginfo_add(struct vmbus_msginfo *info);
@@ -77,6 +81,7 @@ bool vmbus_complete_response(u32 type, u32 key, const void *msg, u32 len);
 struct hv_message;
 int hv_synic_init(struct hv_backend *backend);
 void hv_synic_exit(struct hv_backend *backend);
+void hv_synic_wait_unload(void);
 
 /* channel_mgmt.c */
 int vmbus_channels_init(void);

@@ -5,6 +5,7 @@
  * described in hvlis/hvsim_abi.h.  Test and development only: the packages
  * do not install this module.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -27,6 +28,7 @@ struct sim_dev {
 	struct hvsim_shared_header hdr;	/* validated copy */
 	unsigned int nr_cpus;
 	spinlock_t *slot_lock;		/* one per mailbox slot */
+	int cpuhp_state;		/* the CPU-offline check */
 	struct hv_backend backend;
 };
 
@@ -172,6 +174,12 @@ static int sim_check_header(struct sim_dev *s)
 	return 0;
 }
 
+/* CPU hotplug: the bus decides whether @cpu may go offline. */
+static int sim_cpu_offline(unsigned int cpu)
+{
+	return hv_backend_cpu_offline(cpu);
+}
+
 static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct sim_dev *s;
@@ -269,6 +277,14 @@ static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = hv_backend_register(&s->backend);
 	if (ret)
 		goto err_mmio;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+					"hv_vmbus/sim:online", NULL,
+					sim_cpu_offline);
+	if (ret < 0) {
+		hv_backend_unregister(&s->backend);
+		goto err_mmio;
+	}
+	s->cpuhp_state = ret;
 	pci_set_drvdata(pdev, s);
 	dev_info(&pdev->dev, "connected to hvsim: %u CPUs, %llu MiB MMIO space\n",
 		 s->nr_cpus, s->hdr.mmio_size >> 20);
@@ -293,6 +309,8 @@ static void sim_remove(struct pci_dev *pdev)
 	struct sim_dev *s = pci_get_drvdata(pdev);
 	unsigned int cpu;
 
+	/* no offline callback may look at the bus while it goes */
+	cpuhp_remove_state_nocalls(s->cpuhp_state);
 	hv_backend_unregister(&s->backend);
 	vmbus_mmio_exit();
 	sim_call(HVSIM_OP_RESET, NULL, 0, NULL, 0);

@@ -10,6 +10,7 @@
 #include <linux/io.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
 
 #include <hvlis/synic.h>
@@ -132,3 +133,128 @@ void hv_backend_interrupt(unsigned int cpu)
 		vmbus_backend()->eom(cpu);
 }
 EXPORT_SYMBOL_GPL(hv_backend_interrupt);
+
+/* Does the host interrupt @cpu for some channel? */
+static bool vmbus_cpu_has_channels(unsigned int cpu)
+{
+	struct vmbus_channel *chan;
+	bool found = false;
+	u32 relid;
+
+	rcu_read_lock();
+	for (relid = 1; relid < VMBUS_MAX_RELIDS && !found; relid++) {
+		chan = relid2channel(relid);
+		found = chan && READ_ONCE(chan->target_cpu) == cpu;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Channel bits still set in @cpu's event flags (relid 0 is the message
+ * connection's), after up to 3 waits of 10-20 ms for the interrupt to
+ * take them: upstream's hv_synic_event_pending() (hv.c, 6.12).
+ */
+#define HV_SYNIC_PENDING_TRIES	3
+
+static bool hv_synic_event_pending(unsigned int cpu)
+{
+	unsigned long *flags = synic_cpus[cpu].event_page[VMBUS_MESSAGE_SINT].flags;
+	unsigned int tries = 0;
+
+	for (;;) {
+		unsigned long relid = find_next_bit(flags, HV_EVENT_FLAGS_COUNT, 1);
+
+		if (relid >= HV_EVENT_FLAGS_COUNT)
+			return false;
+		if (tries++ >= HV_SYNIC_PENDING_TRIES)
+			return true;
+		usleep_range(10000, 20000);
+	}
+}
+
+/*
+ * CPU hotplug, from a backend's offline callback on @cpu: may it go?
+ * While connected, not the CPU the host sends messages to (named in
+ * INITIATE_CONTACT; Hyper-V cannot move it), nor one a channel is bound
+ * to (move those first through channels/<relid>/cpu), nor one whose event
+ * flags still hold channel bits: a host before 5.3 does not acknowledge
+ * MODIFYCHANNEL, so an interrupt for a moved channel may still land on
+ * the old CPU.  Upstream's hv_synic_cleanup() (hv.c, 6.12) is the model.
+ * After UNLOAD (kexec, crash) every CPU may go.
+ */
+int hv_backend_cpu_offline(unsigned int cpu)
+{
+	struct hv_backend *b = vmbus_backend();
+	u32 vp;
+
+	if (!b || READ_ONCE(vmbus_connection.state) != VMBUS_CONNECTED ||
+	    cpu >= synic_nr_cpus)
+		return 0;
+	vp = b->vp_index ? b->vp_index(cpu) : cpu;
+	if (vp == READ_ONCE(vmbus_connection.connect_vp) ||
+	    vmbus_cpu_has_channels(cpu))
+		return -EBUSY;
+	if (vmbus_connection.version >= VERSION_WIN10_V4_1 &&
+	    hv_synic_event_pending(cpu)) {
+		pr_info_ratelimited("hv_vmbus: CPU %u stays online: channel events still pending\n",
+				    cpu);
+		return -EBUSY;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_backend_cpu_offline);
+
+/*
+ * Panic (other CPUs stopped, interrupts off): the UNLOAD_RESPONSE lands
+ * in some CPU's message slot and nobody takes it, so look in every CPU's
+ * slot ourselves and free each one we find taken (the answer may be
+ * queued behind it).  As upstream's vmbus_wait_for_unload()
+ * (channel_mgmt.c, 6.12): 10 ms steps, 100 s at most, a notice every 5 s;
+ * then every slot is cleared, so that the crash kernel's own answers can
+ * land.
+ */
+#define UNLOAD_POLL_MS		10
+#define UNLOAD_POLL_LOOPS	(100 * 1000 / UNLOAD_POLL_MS)
+#define UNLOAD_NOTICE_LOOPS	(5 * 1000 / UNLOAD_POLL_MS)
+
+static bool hv_synic_take_unload(unsigned int cpu)
+{
+	struct hv_message *msg = &synic_cpus[cpu].msg_page[VMBUS_MESSAGE_SINT];
+	struct vmbus_channel_message_header hdr;
+
+	if (READ_ONCE(msg->header.message_type) == HVMSG_NONE)
+		return false;
+	/* pairs with the host's write of the type after the payload */
+	virt_rmb();
+	memcpy(&hdr, msg->u.payload, sizeof(hdr));
+	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
+	/* the freed slot must be visible before we read msg_pending */
+	mb();
+	if (msg->header.message_flags.msg_pending)
+		vmbus_backend()->eom(cpu);
+	return hdr.msgtype == CHANNELMSG_UNLOAD_RESPONSE;
+}
+
+void hv_synic_wait_unload(void)
+{
+	unsigned int cpu, i;
+	bool done = false;
+
+	for (i = 1; i <= UNLOAD_POLL_LOOPS && !done; i++) {
+		for (cpu = 0; cpu < synic_nr_cpus; cpu++)
+			if (READ_ONCE(synic_cpus[cpu].enabled) &&
+			    hv_synic_take_unload(cpu))
+				done = true;
+		if (done)
+			break;
+		if (!(i % UNLOAD_NOTICE_LOOPS))
+			pr_notice("hv_vmbus: waiting for the host's UNLOAD_RESPONSE\n");
+		mdelay(UNLOAD_POLL_MS);
+	}
+	if (!done)
+		pr_err("hv_vmbus: no UNLOAD_RESPONSE; continuing without it\n");
+	for (cpu = 0; cpu < synic_nr_cpus; cpu++)
+		WRITE_ONCE(synic_cpus[cpu].msg_page[VMBUS_MESSAGE_SINT].header.message_type,
+			   HVMSG_NONE);
+}

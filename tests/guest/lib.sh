@@ -204,6 +204,11 @@ hv_nic() {
 	return 1
 }
 
+# Value of one line of the host's "hvsim ctl vmbus" ($1: e.g. vmbus.unloads).
+vmbus_stat() {
+	hostctl vmbus | awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }'
+}
+
 # Value of one host-side counter of NIC $1 (hvsim "net stats").
 net_stat() {
 	hostctl net stats "$1" | awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }'

@@ -221,7 +221,10 @@ void vmbus_mmio_exit(void);
 int hv_backend_register(struct hv_backend *backend);
 void hv_backend_unregister(struct hv_backend *backend);
 void hv_backend_shutdown(struct hv_backend *backend);
+void hv_backend_unload(struct hv_backend *backend);
 /* Called by a backend from its interrupt handler for @cpu. */
 void hv_backend_interrupt(unsigned int cpu);
+/* From a backend's CPU-offline callback: 0, or -EBUSY to keep @cpu */
+int hv_backend_cpu_offline(unsigned int cpu);
 
 #endif /* HVLIS_VMBUS_H */

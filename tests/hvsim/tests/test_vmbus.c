@@ -31,7 +31,10 @@ static bool negotiate_each_cap(void)
 		CHECK(tg_ctl_ok(&t, want));
 		/* Linux's walk from the top: refused until the cap */
 		CHECK_EQ(tg_negotiate(&t), v);
-		CHECK_EQ(t.vh->st.refusals, i);
+		/* below 5.0 the 5.x tries never reach it: no connection id 4 */
+		CHECK_EQ(t.vh->st.posts_unknown_conn,
+			 v < VERSION_WIN10_V5 ? 4 : 0);
+		CHECK_EQ(t.vh->st.refusals + t.vh->st.posts_unknown_conn, i);
 		CHECK(t.vh->connected && t.vh->version == v);
 		/* ask again for the accepted one to see the response fields */
 		CHECK_EQ(tg_contact(&t, v, &r), 1);
@@ -420,9 +423,13 @@ static bool unload_reconnect(void)
 	/* and the old GPADL handle is free again */
 	CHECK_EQ(tg_gpadl(&t, 1, 77, pfns, 4), 0);
 
-	/* INITIATE_CONTACT while connected starts over (no UNLOAD: kexec) */
+	CHECK_EQ(t.vh->st.reconnects, 0);
+	CHECK_EQ(t.vh->st.gpadls_dropped, 0);
+	/* INITIATE_CONTACT while connected starts over (no UNLOAD: a crash) */
 	CHECK_EQ(tg_contact(&t, VERSION_WIN10_V5_2, NULL), 1);
 	CHECK_EQ(t.vh->ngpadls, 0);
+	CHECK_EQ(t.vh->st.reconnects, 1);
+	CHECK_EQ(t.vh->st.gpadls_dropped, 1);
 	CHECK_EQ(tg_offers(&t, offers, 64), 2);
 	/* REQUESTOFFERS twice is refused */
 	CHECK_EQ(tg_offers(&t, offers, 64), -1);
@@ -430,6 +437,97 @@ static bool unload_reconnect(void)
 	/* a guest reset (RESET hypercall, new HELLO, disconnect) */
 	hvsim_bus_reset(&t.hs);
 	CHECK(!t.vh->connected);
+	/* ... without UNLOAD first: a reconnect too */
+	CHECK_EQ(t.vh->st.reconnects, 2);
+	tg_free(&t);
+	return true;
+}
+
+/* an answer to UNLOAD that comes late, and a 2.4 host that never answers */
+static bool unload_slow_and_win8(void)
+{
+	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
+	uint64_t t0;
+	struct tg t;
+	int n;
+
+	tg_init(&t, 2);
+	CHECK(tg_add(&t, "echo"));
+	CHECK(!tg_ctl_ok(&t, "set unload-delay 3600001"));
+	CHECK(!tg_ctl_ok(&t, "set unload-delay soon"));
+	CHECK(tg_ctl_ok(&t, "set unload-delay 30"));
+	CHECK(tg_up(&t, offers, 64, &n));
+	t0 = now_ns();
+	CHECK_EQ(tg_send(&t, &u, sizeof(u)), 0);
+	/* the host has let go at once; only the answer waits */
+	CHECK(!t.vh->connected);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+	while (now_ns() - t0 < 30 * 1000000ull) {
+		vmbus_host_poll(t.vh);
+		CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+		usleep(2000);
+	}
+	usleep(2000);
+	vmbus_host_poll(t.vh);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), CHANNELMSG_UNLOAD_RESPONSE);
+	CHECK_EQ(t.vh->unload_due_ns, 0);
+
+	/* WIN8 cannot reconnect: UNLOAD is ignored and the channels stay */
+	CHECK(tg_ctl_ok(&t, "set unload-delay 0"));
+	CHECK(tg_ctl_ok(&t, "set max-version 2.4"));
+	CHECK_EQ(tg_negotiate(&t), VERSION_WIN8);
+	CHECK_EQ(tg_offers(&t, offers, 64), 1);
+	CHECK_EQ(tg_send(&t, &u, sizeof(u)), 0);
+	vmbus_host_poll(t.vh);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+	CHECK(t.vh->connected);
+	CHECK_EQ(t.vh->st.unloads_ignored, 1);
+	CHECK_EQ(t.vh->st.unloads, 1);
+	tg_free(&t);
+	return true;
+}
+
+/* a busy host: posts fail for a while, and are not taken when they do */
+static bool post_failures(void)
+{
+	struct vmbus_channel_message_header ro = {
+		.msgtype = CHANNELMSG_REQUESTOFFERS,
+	};
+	struct tg t;
+
+	tg_init(&t, 2);
+	CHECK(tg_add(&t, "echo"));
+	CHECK(!tg_ctl_ok(&t, "set post-fail 3 busy"));
+	CHECK(!tg_ctl_ok(&t, "set post-fail many insufficient-buffers"));
+	CHECK(!tg_ctl_ok(&t, "set post-fail 3"));
+	CHECK_EQ(tg_negotiate(&t), VERSION_WIN10_V5_3);
+	CHECK(tg_ctl_ok(&t, "set post-fail 2 insufficient-buffers"));
+	CHECK_EQ(tg_post(&t, t.msg_conn, &ro, sizeof(ro)),
+		 HV_STATUS_INSUFFICIENT_BUFFERS);
+	CHECK(tg_ctl_ok(&t, "set post-fail 1 invalid-connection-id"));
+	CHECK_EQ(tg_post(&t, t.msg_conn, &ro, sizeof(ro)),
+		 HV_STATUS_INVALID_CONNECTION_ID);
+	CHECK_EQ(tg_recv(&t, NULL, NULL), -1);
+	CHECK(!t.vh->offers_requested);
+	CHECK_EQ(t.vh->st.posts_failed, 2);
+	/* the count is spent: the next post is taken */
+	CHECK_EQ(tg_offers(&t, offers, 64), 1);
+	/* busy for a while: every post fails until the time is up */
+	CHECK(!tg_ctl_ok(&t, "set post-busy 3600001 insufficient-memory"));
+	CHECK(tg_ctl_ok(&t, "set post-busy 20 insufficient-memory"));
+	CHECK_EQ(tg_post(&t, t.msg_conn, &ro, sizeof(ro)),
+		 HV_STATUS_INSUFFICIENT_MEMORY);
+	CHECK_EQ(tg_post(&t, t.msg_conn, &ro, sizeof(ro)),
+		 HV_STATUS_INSUFFICIENT_MEMORY);
+	usleep(25000);
+	CHECK_EQ(tg_post(&t, t.msg_conn, &ro, sizeof(ro)), HV_STATUS_SUCCESS);
+	CHECK_EQ(t.vh->st.posts_failed, 4);
+
+	/* an old host: connection id 4 does not exist */
+	CHECK(tg_ctl_ok(&t, "set max-version 4.1"));
+	CHECK_EQ(tg_contact(&t, VERSION_WIN10_V5, NULL), -1);
+	CHECK_EQ(t.vh->st.posts_unknown_conn, 1);
+	CHECK_EQ(tg_contact(&t, VERSION_WIN10_V4_1, NULL), 1);
 	tg_free(&t);
 	return true;
 }
@@ -580,6 +678,8 @@ static const struct tap_test tests[] = {
 	{ "offers of 'all': 16 devices, GUIDs, flags, relids", offers_all },
 	{ "hot offer, rescind, RELID_RELEASED, relid reuse", hot_offer_rescind_reuse },
 	{ "UNLOAD and reconnect, contact while connected, reset", unload_reconnect },
+	{ "UNLOAD answered late; a 2.4 host ignores it", unload_slow_and_win8 },
+	{ "post failures on purpose; an old host has no connection id 4", post_failures },
 	{ "control commands: offer, rescind, set, version, vmbus", ctl_commands },
 	{ "host messages wait for a slow guest, in order", slow_guest },
 	{ "hostile and random messages", hostile_messages },

@@ -11,6 +11,10 @@
 #include "lib/parse.h"
 #include "vmbus/host.h"
 
+#define SET_USAGE "set max-version X.Y | set msg-conn-id N | " \
+		  "set post-fail N STATUS | set post-busy MS STATUS | " \
+		  "set unload-delay MS"
+
 static struct vmbus_host *host_of(struct hvsim *hs, struct ctl_conn *c)
 {
 	struct vmbus_host *vh = vmbus_host(hs);
@@ -90,6 +94,11 @@ static int cmd_vmbus(struct hvsim *hs, struct ctl_conn *c, int argc,
 	STAT(negotiations);
 	STAT(refusals);
 	STAT(unloads);
+	STAT(unloads_ignored);
+	STAT(reconnects);
+	STAT(gpadls_dropped);
+	STAT(posts_unknown_conn);
+	STAT(posts_failed);
 	STAT(gpadls_created);
 	STAT(gpadls_failed);
 	STAT(gpadls_torndown);
@@ -260,6 +269,41 @@ static int cmd_rescind(struct hvsim *hs, struct ctl_conn *c, int argc,
 	return 0;
 }
 
+/* the hypercall failures "set post-fail" can answer with */
+static const struct {
+	const char *name;
+	uint16_t status;
+} post_fail_statuses[] = {
+	{ "insufficient-buffers", HV_STATUS_INSUFFICIENT_BUFFERS },
+	{ "insufficient-memory", HV_STATUS_INSUFFICIENT_MEMORY },
+	{ "invalid-connection-id", HV_STATUS_INVALID_CONNECTION_ID },
+};
+
+/*
+ * set post-fail N STATUS: the next N message posts fail with STATUS;
+ * set post-busy MS STATUS: every post fails so for the next MS ms.
+ */
+static int set_post_fail(struct vmbus_host *vh, struct ctl_conn *c,
+			 bool busy, const char *count, const char *status)
+{
+	uint64_t n;
+
+	if (!parse_u64(count, &n) || n > (busy ? 3600 * 1000 : UINT32_MAX))
+		return ctl_fail(c, busy ? "post-busy: milliseconds, at most 3600000" :
+					  "post-fail: a count of posts");
+	for (size_t i = 0; i < ARRAY_SIZE(post_fail_statuses); i++) {
+		if (strcmp(status, post_fail_statuses[i].name))
+			continue;
+		if (busy)
+			vh->post_busy_until_ns = n ? now_ns() + n * 1000000 : 0;
+		else
+			vh->post_fail_left = (uint32_t)n;
+		vh->post_fail_status = post_fail_statuses[i].status;
+		return 0;
+	}
+	return ctl_fail(c, "STATUS: insufficient-buffers, insufficient-memory or invalid-connection-id");
+}
+
 static int cmd_set(struct hvsim *hs, struct ctl_conn *c, int argc,
 		   char **argv)
 {
@@ -269,6 +313,10 @@ static int cmd_set(struct hvsim *hs, struct ctl_conn *c, int argc,
 
 	if (!vh)
 		return -1;
+	if (argc == 4 && !strcmp(argv[1], "post-fail"))
+		return set_post_fail(vh, c, false, argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "post-busy"))
+		return set_post_fail(vh, c, true, argv[2], argv[3]);
 	if (argc != 3)
 		goto usage;
 	if (!strcmp(argv[1], "max-version")) {
@@ -287,8 +335,15 @@ static int cmd_set(struct hvsim *hs, struct ctl_conn *c, int argc,
 		vh->cfg_msg_conn_id = (uint32_t)id;
 		return 0;
 	}
+	if (!strcmp(argv[1], "unload-delay")) {
+		/* an hour at most: a test's host, not a hung one */
+		if (!parse_u64(argv[2], &id) || id > 3600 * 1000)
+			return ctl_fail(c, "unload-delay: milliseconds, at most 3600000");
+		vh->unload_delay_ms = (uint32_t)id;
+		return 0;
+	}
 usage:
-	return ctl_fail(c, "usage: set max-version X.Y | set msg-conn-id N");
+	return ctl_fail(c, "usage: " SET_USAGE);
 }
 
 /* hostile-host mode: lie about a ring's write index, then stop lying */
@@ -347,7 +402,7 @@ static const struct ctl_cmd vmbus_cmds[] = {
 	{ "offer", "offer CLASS|all [instance=GUID] [mnf=on|off] [key=val ...] (see classes)",
 	  cmd_offer },
 	{ "rescind", "rescind <relid|instance-guid>", cmd_rescind },
-	{ "set", "set max-version X.Y | set msg-conn-id N", cmd_set },
+	{ "set", SET_USAGE, cmd_set },
 	{ "ring", "ring corrupt <relid> write-index <value> | ring restore <relid>",
 	  cmd_ring },
 };

@@ -198,7 +198,8 @@ static void timer_cb(struct watch *w, uint32_t events)
 void vmbus_timer_update(struct vmbus_host *vh)
 {
 	struct itimerspec its = { 0 };
-	bool need = vh->backlog_count || chan_poll_needed(vh);
+	bool need = vh->backlog_count || vh->unload_due_ns ||
+		    chan_poll_needed(vh);
 
 	if (vh->timer.fd < 0 || need == vh->timer_armed)
 		return;
@@ -210,8 +211,20 @@ void vmbus_timer_update(struct vmbus_host *vh)
 	vh->timer_armed = need;
 }
 
+static void send_unload_response(struct vmbus_host *vh)
+{
+	struct vmbus_channel_unload_response r = {
+		.header.msgtype = CHANNELMSG_UNLOAD_RESPONSE,
+	};
+
+	vh->unload_due_ns = 0;
+	vmbus_send_msg_to(vh, vh->unload_cpu, vh->unload_sint, &r, sizeof(r));
+}
+
 void vmbus_host_poll(struct vmbus_host *vh)
 {
+	if (vh->unload_due_ns && now_ns() >= vh->unload_due_ns)
+		send_unload_response(vh);
 	backlog_flush(vh);
 	chan_poll(vh);
 	vmbus_timer_update(vh);
@@ -231,6 +244,7 @@ void vmbus_disconnect(struct vmbus_host *vh)
 	vh->monitor_page[0] = vh->monitor_page[1] = 0;
 	vh->interrupt_page = 0;
 	vh->backlog_head = vh->backlog_count = 0;
+	vh->unload_due_ns = 0;
 	vmbus_timer_update(vh);
 	if (was)
 		log_info("vmbus: disconnected");
@@ -282,9 +296,19 @@ static void handle_initiate_contact(struct vmbus_host *vh, uint32_t conn_id,
 		vh->st.msgs_bad++;
 		return;
 	}
-	/* a reconnect without UNLOAD (kexec, crash kernel) */
-	if (vh->connected)
+	/*
+	 * A reconnect without UNLOAD (a crash kernel whose panic path could
+	 * not send one): counted, with what the host still held, because a
+	 * guest that kexecs or unloads cleanly never comes here.
+	 */
+	if (vh->connected) {
+		vh->st.reconnects++;
+		vh->st.gpadls_dropped += vh->ngpadls;
+		log_info("vmbus: INITIATE_CONTACT while connected: dropping %u GPADLs",
+			 vh->ngpadls);
 		vmbus_disconnect(vh);
+	}
+	vh->unload_due_ns = 0;
 
 	want_conn = vmbus_initiate_contact_conn_id(ver);
 	if (!vmbus_version_known(ver))
@@ -337,22 +361,48 @@ static void handle_initiate_contact(struct vmbus_host *vh, uint32_t conn_id,
 			      ver >= VERSION_WIN10_V5 ? vh->msg_conn_id : ver);
 }
 
+/*
+ * UNLOAD drops every channel and GPADL at once; the answer may wait
+ * ("set unload-delay": Azure can take ~50 s while it flushes the VM's
+ * disk cache, which is why upstream's vmbus_initiate_unload() waits
+ * without a limit).  A 2.4 (WIN8) host does not support reconnecting and
+ * ignores UNLOAD: upstream never sends it below 3.0 (channel_mgmt.c,
+ * "Pre-Win2012R2 hosts don't support reconnect").
+ */
 static void handle_unload(struct vmbus_host *vh)
 {
-	struct vmbus_channel_unload_response r = {
-		.header.msgtype = CHANNELMSG_UNLOAD_RESPONSE,
-	};
-	uint32_t cpu = vh->target_vcpu, sint = vh->msg_sint;
-
+	if (vh->version < VERSION_WIN8_1) {
+		vh->st.unloads_ignored++;
+		log_guest("vmbus: UNLOAD to a %u.%u host: ignored, as WIN8 does",
+			  VMBUS_VERSION_MAJOR(vh->version),
+			  VMBUS_VERSION_MINOR(vh->version));
+		return;
+	}
 	vh->st.unloads++;
+	vh->unload_cpu = vh->target_vcpu;
+	vh->unload_sint = vh->msg_sint;
 	vmbus_disconnect(vh);
-	vmbus_send_msg_to(vh, cpu, sint, &r, sizeof(r));
+	if (!vh->unload_delay_ms) {
+		send_unload_response(vh);
+		return;
+	}
+	log_info("vmbus: UNLOAD: answering in %u ms", vh->unload_delay_ms);
+	vh->unload_due_ns = now_ns() + vh->unload_delay_ms * 1000000ull;
+	vmbus_timer_update(vh);
 }
 
+/*
+ * Connection id 4 came with VMBus 5.0: a host whose newest version is
+ * older ("set max-version 4.0" and below) does not have it and fails the
+ * post with INVALID_CONNECTION_ID, as hosts before Windows Server 2019
+ * do (upstream connection.c, vmbus_post_msg: "Allow INITIATE_CONTACT to
+ * try another connection ID").
+ */
 static bool is_message_port(const struct vmbus_host *vh, uint32_t conn_id)
 {
 	return conn_id == VMBUS_MESSAGE_CONNECTION_ID ||
-	       conn_id == VMBUS_MESSAGE_CONNECTION_ID_4 ||
+	       (conn_id == VMBUS_MESSAGE_CONNECTION_ID_4 &&
+		vh->max_version >= VERSION_WIN10_V5) ||
 	       (vh->connected && conn_id == vh->msg_conn_id);
 }
 
@@ -419,8 +469,21 @@ static uint16_t host_post_message(struct hvsim *hs, unsigned int cpu,
 	typeof(&guest_msgs[0]) d;
 
 	(void)cpu;
-	if (!vh || !is_message_port(vh, conn_id))
+	if (!vh)
 		return HV_STATUS_INVALID_CONNECTION_ID;
+	/* "set post-fail/-busy": the hypercall fails, the message is not taken */
+	if (vh->post_busy_until_ns && now_ns() >= vh->post_busy_until_ns)
+		vh->post_busy_until_ns = 0;
+	if (vh->post_fail_left || vh->post_busy_until_ns) {
+		if (vh->post_fail_left)
+			vh->post_fail_left--;
+		vh->st.posts_failed++;
+		return vh->post_fail_status;
+	}
+	if (!is_message_port(vh, conn_id)) {
+		vh->st.posts_unknown_conn++;
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	}
 	if (size > sizeof(buf))
 		return HV_STATUS_INVALID_PARAMETER;
 	/* an aligned private copy; the guest's bytes are read once */
@@ -477,12 +540,22 @@ static uint16_t host_signal_event(struct hvsim *hs, unsigned int cpu,
 	return chan_signal_event(vh, conn_id);
 }
 
+/*
+ * The guest's transport starts over (RESET, a new HELLO: a kexec'd kernel
+ * or a reloaded module) or goes away.  A connection still up had no
+ * UNLOAD: counted as a reconnect, with the GPADLs the host drops.
+ */
 static void host_reset(struct hvsim *hs)
 {
 	struct vmbus_host *vh = vmbus_host(hs);
 
-	if (vh)
-		vmbus_disconnect(vh);
+	if (!vh)
+		return;
+	if (vh->connected) {
+		vh->st.reconnects++;
+		vh->st.gpadls_dropped += vh->ngpadls;
+	}
+	vmbus_disconnect(vh);
 }
 
 static const struct hvsim_host_ops vmbus_host_ops = {

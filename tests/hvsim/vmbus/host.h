@@ -156,6 +156,11 @@ struct vmbus_stats {
 	uint64_t negotiations;		/* INITIATE_CONTACT seen */
 	uint64_t refusals;		/* ... answered with "not supported" */
 	uint64_t unloads;		/* UNLOAD from the guest */
+	uint64_t unloads_ignored;	/* ... to a 2.4 host, which ignores it */
+	uint64_t reconnects;		/* INITIATE_CONTACT while connected */
+	uint64_t gpadls_dropped;	/* still mapped at UNLOAD or reconnect */
+	uint64_t posts_unknown_conn;	/* posts to a port this host lacks */
+	uint64_t posts_failed;		/* failed on purpose: "set post-fail" */
 	uint64_t gpadls_created, gpadls_failed, gpadls_torndown;
 	uint64_t opens, open_failures, closes;
 	uint64_t offers, rescinds, releases;
@@ -169,6 +174,10 @@ struct vmbus_host {
 	/* administrator settings */
 	uint32_t max_version;		/* highest version accepted */
 	uint32_t cfg_msg_conn_id;	/* handed out at 5.0+ */
+	uint32_t post_fail_left;	/* "set post-fail": posts still to fail */
+	uint64_t post_busy_until_ns;	/* "set post-busy": fail posts until */
+	uint16_t post_fail_status;	/* ... with this hypercall status */
+	uint32_t unload_delay_ms;	/* "set unload-delay": answer that late */
 
 	/* the connection (INITIATE_CONTACT .. UNLOAD) */
 	bool connected;
@@ -179,6 +188,10 @@ struct vmbus_host {
 	uint64_t monitor_page[2];	/* parent->child, child->parent */
 	uint64_t interrupt_page;	/* pre-5.0 only, remembered */
 	bool offers_requested;
+	/* an UNLOAD_RESPONSE held back by "set unload-delay" */
+	uint64_t unload_due_ns;		/* 0: none */
+	uint32_t unload_cpu;
+	uint8_t unload_sint;
 
 	/* devices in offer order; channels by relid */
 	struct vsp_device *devices;
