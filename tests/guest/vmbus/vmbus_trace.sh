@@ -13,7 +13,8 @@ t=/sys/kernel/tracing
 [ -d "$t/events" ] || mount -t tracefs nodev "$t" || fail "no tracefs"
 hv_load hv_vmbus
 [ -d "$t/events/hyperv" ] || fail "hv_vmbus registered no hyperv events"
-note "events: $(ls "$t/events/hyperv" | grep -vc enable)"
+events=("$t"/events/hyperv/*/)
+note "events: ${#events[@]}"
 echo 1 >"$t/events/hyperv/enable"
 echo >"$t/trace"
 hv_load hv_vmbus_sim hv_echo_test
@@ -26,7 +27,7 @@ echo "1000 1 128 1" >"$dev/echo_run" || fail "echo run: $(cat "$dev/echo_result"
 echo 0 >"$t/events/hyperv/enable"
 cp "$t/trace" /tmp/trace
 relid=$(ls "$dev/channels")
-inst=$(cat "$dev/device_id" | tr -d '{}')
+inst=$(tr -d '{}' <"$dev/device_id")
 note "echo device: relid $relid, instance $inst; $(grep -c ': vmbus_' /tmp/trace) events"
 want() {	# want REGEX WHAT
 	grep -E -m 1 "$1" /tmp/trace | sed 's/^ *//' | cut -c1-200 ||
