@@ -45,7 +45,9 @@ wait_for 5 'grep -q "rndis_recv: dev=$nic .*type=0x80000005" "$t/trace"' ||
 ip link set "$nic" promisc off
 echo 0 >"$t/events/netvsc/enable"
 for e in "nvsp_send_pkt: dev=$nic qid=[0-9]+ type=DATA" "rndis_send: dev=$nic q=0 req=0x[0-9a-f]+ type=0x5 "; do
-	grep -E -m 1 "$e" "$t/trace" | sed 's/^ *//' | cut -c1-160 || fail "no '$e' in the trace"
+	line=$(grep -E -m 1 "$e" "$t/trace") || fail "no '$e' in the trace"
+	line=${line#"${line%%[! ]*}"}
+	echo "${line:0:160}"
 done
 
 rx=$(net_stat 0 rx_frames)

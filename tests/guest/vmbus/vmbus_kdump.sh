@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
-# kdump: with a crash kernel loaded (kexec -p, the same kernel and
+# The kdump path: with a crash kernel loaded (kexec -p, the same kernel and
 # initramfs), "echo c > /proc/sysrq-trigger" panics the guest; the panic
 # path sends UNLOAD and polls every CPU's message slot for the answer with
 # interrupts off, so the host has let go of this kernel's channels when the

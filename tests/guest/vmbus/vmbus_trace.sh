@@ -30,8 +30,10 @@ relid=$(ls "$dev/channels")
 inst=$(tr -d '{}' <"$dev/device_id")
 note "echo device: relid $relid, instance $inst; $(grep -c ': vmbus_' /tmp/trace) events"
 want() {	# want REGEX WHAT
-	grep -E -m 1 "$1" /tmp/trace | sed 's/^ *//' | cut -c1-200 ||
-		fail "no $2 in the trace"
+	local line
+	line=$(grep -E -m 1 "$1" /tmp/trace) || fail "no $2 in the trace"
+	line=${line#"${line%%[! ]*}"}
+	echo "${line:0:200}"
 }
 want "vmbus_negotiate_version: version [0-9.]+, .* ret 0" "accepted version"
 want "vmbus_request_offers: ret 0" "REQUESTOFFERS"
@@ -40,5 +42,5 @@ want "vmbus_establish_gpadl_header: child_relid $relid, gpadl 0x[0-9a-f]+, [0-9]
 want "vmbus_open: child_relid $relid, .* ret 0" "channel open"
 want "vmbus_setevent: relid $relid" "signal to the host"
 want "vmbus_on_event: relid $relid" "channel callback"
-want "vmbus_on_message: msgtype " "host message"
+want "vmbus_on_message: msgtype=[0-9]+ len=[0-9]+" "host message"
 check_dmesg_clean
