@@ -13,6 +13,7 @@
 #include <linux/vmalloc.h>
 
 #include "netvsc.h"
+#include "trace.h"
 
 /*
  * Serializes sub-channel offers (VMBus work) with a session being built or
@@ -40,6 +41,7 @@ static u32 netvsc_ring_bytes(void)
 /* A message that needs no answer (NDIS version, config, revokes) */
 static int netvsc_nvsp_post(struct netvsc_dev *nvdev, struct nvsp_message *msg)
 {
+	trace_nvsp_send(nvdev->ndev, msg);
 	return vmbus_sendpacket(nvdev->hdev->channel, msg, sizeof(*msg), 0,
 				VM_PKT_DATA_INBAND, 0);
 }
@@ -67,6 +69,7 @@ int netvsc_nvsp_exec(struct netvsc_dev *nvdev, struct nvsp_message *msg,
 	reinit_completion(&nvdev->ctl_done);
 	spin_unlock_irqrestore(&nvdev->ctl_slock, flags);
 
+	trace_nvsp_send(nvdev->ndev, msg);
 	for (;;) {
 		ret = vmbus_sendpacket(nvdev->hdev->channel, msg, sizeof(*msg),
 				       id, VM_PKT_DATA_INBAND,

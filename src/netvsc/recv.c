@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "netvsc.h"
+#include "trace.h"
 
 /* Bytes of an RNDIS data message we copy to parse: header and PPIs */
 #define NETVSC_RX_HDR_MAX	512
@@ -396,6 +397,7 @@ static void netvsc_host_msg(struct netvsc_chan *nc,
 		netvsc_warn_rl(nvdev->ndev, "NVSP message of %u bytes\n", len);
 		return;
 	}
+	trace_nvsp_recv(nvdev->ndev, nc->chan, m);
 	switch (m->hdr.msg_type) {
 	case NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION:
 		if (len < offsetofend(struct nvsp_message, msg.vf_assoc.serial))

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "netvsc.h"
+#include "trace.h"
 
 /* Wait for the host's NVSP completion of the request page, briefly. */
 static void netvsc_rndis_wait_sent(struct netvsc_dev *nvdev)
@@ -67,6 +68,7 @@ static int netvsc_rndis_exec(struct netvsc_dev *nvdev, u32 len, u32 resp_type,
 	spin_unlock_irqrestore(&nvdev->rndis_slock, flags);
 	/* every request body starts with its req_id (HALT: reserved) */
 	req->msg.init_req.req_id = req_id;
+	trace_rndis_send(nvdev->ndev, 0, req->ndis_msg_type, len, req_id);
 
 	for (;;) {
 		ret = netvsc_send_rndis_ctl(nvdev, len, NETVSC_ID_RNDIS | req_id);
@@ -491,6 +493,7 @@ void netvsc_rndis_message(struct netvsc_chan *nc, const void *msg, u32 len)
 	unsigned long flags;
 	u32 req_id;
 
+	trace_rndis_recv(nvdev->ndev, nc->idx, m->ndis_msg_type, len, 0);
 	switch (m->ndis_msg_type) {
 	case RNDIS_MSG_INIT_C:
 	case RNDIS_MSG_QUERY_C:

@@ -19,6 +19,7 @@
 #include <hvlis/synic.h>
 
 #include "netvsc.h"
+#include "trace.h"
 
 int netvsc_tx_init(struct netvsc_chan *nc)
 {
@@ -177,6 +178,8 @@ int netvsc_send_rndis_ctl(struct netvsc_dev *nvdev, u32 len, u64 id)
 	msg.hdr.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
 	msg.msg.send_rndis_pkt.channel_type = NVSP_RNDIS_CHANNEL_CONTROL;
 	msg.msg.send_rndis_pkt.send_buf_section_index = NVSP_INVALID_SECTION_INDEX;
+	trace_nvsp_send_pkt(nvdev->ndev, nvdev->hdev->channel,
+			    &msg.msg.send_rndis_pkt);
 	return vmbus_sendpacket_pagebuffer(nvdev->hdev->channel, &pb, 1, &msg,
 					   sizeof(msg), id);
 }
@@ -454,6 +457,7 @@ netdev_tx_t netvsc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	msg.msg.send_rndis_pkt.send_buf_section_index = section;
 	msg.msg.send_rndis_pkt.send_buf_section_size =
 		section == NVSP_INVALID_SECTION_INDEX ? 0 : len;
+	trace_nvsp_send_pkt(ndev, nc->chan, &msg.msg.send_rndis_pkt);
 
 	id = netvsc_slot_get(nc, section == NVSP_INVALID_SECTION_INDEX ?
 			     skb : NULL, section);

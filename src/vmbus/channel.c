@@ -12,6 +12,7 @@
 
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
+#include "trace.h"
 
 /* A callback runs at most this long before it yields the CPU. */
 #define VMBUS_CALLBACK_BUDGET	msecs_to_jiffies(2)
@@ -28,6 +29,7 @@ void vmbus_setevent(struct vmbus_channel *chan)
 	struct vmbus_channel_offer_channel *o = &chan->offermsg;
 
 	chan->sig_events++;
+	trace_vmbus_setevent(chan);
 	/* the pre-5.0 interrupt page: second half is guest-to-host */
 	if (!o->is_dedicated_interrupt)
 		set_bit(o->child_relid, vmbus_connection.int_page + PAGE_SIZE / 2);
@@ -54,6 +56,8 @@ static void vmbus_on_event(struct tasklet_struct *t)
 	struct hv_ring_buffer *in = chan->inbound.ring_buffer;
 	unsigned long end = jiffies + VMBUS_CALLBACK_BUDGET;
 	void (*cb)(void *ctx);
+
+	trace_vmbus_on_event(chan);
 
 	do {
 		cb = READ_ONCE(chan->onchannel_callback);
@@ -142,6 +146,7 @@ int vmbus_channel_set_cpu(struct vmbus_channel *chan, u32 cpu)
 	}
 	vmbus_msginfo_del(info);
 	kfree(info);
+	trace_vmbus_send_modifychannel(msg.child_relid, msg.target_vp, ret);
 	if (!ret)
 		WRITE_ONCE(chan->target_cpu, cpu);
 out_unlock:
@@ -153,6 +158,7 @@ out_unlock:
 void vmbus_channel_isr(struct vmbus_channel *chan)
 {
 	chan->interrupts++;
+	trace_vmbus_chan_sched(chan);
 	if (READ_ONCE(chan->onchannel_callback))
 		tasklet_schedule(&chan->callback_event);
 }
@@ -272,6 +278,8 @@ int vmbus_open(struct vmbus_channel *chan, u32 send_size, u32 recv_size,
 				    relid, res->status);
 		ret = -EIO;
 	}
+	trace_vmbus_open(relid, msg.ringbuffer_gpadlhandle, msg.target_vp,
+			 send_pages, ret);
 	kfree(info);
 	if (ret)
 		goto err_callback;
@@ -303,8 +311,11 @@ static void vmbus_close_one(struct vmbus_channel *chan)
 	/* no callback may run once the rings are gone */
 	WRITE_ONCE(chan->onchannel_callback, NULL);
 	tasklet_kill(&chan->callback_event);
-	if (!READ_ONCE(chan->rescind))
-		vmbus_post_msg(&msg, sizeof(msg), true);
+	if (!READ_ONCE(chan->rescind)) {
+		int ret = vmbus_post_msg(&msg, sizeof(msg), true);
+
+		trace_vmbus_close_internal(msg.child_relid, ret);
+	}
 	vmbus_teardown_gpadl(chan, &chan->ringbuffer_gpadl);
 	vmbus_free_ring(chan);
 	chan->state = CHANNEL_OFFER_STATE;

@@ -15,6 +15,7 @@
 #include <hvlis/guids.h>
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
+#include "trace.h"
 
 /*
  * Channels and devices come from caches of their own: their counts in
@@ -142,8 +143,9 @@ static void vmbus_release_relid(u32 relid)
 		.header.msgtype = CHANNELMSG_RELID_RELEASED,
 		.child_relid = relid,
 	};
+	int ret = vmbus_post_msg(&msg, sizeof(msg), true);
 
-	vmbus_post_msg(&msg, sizeof(msg), true);
+	trace_vmbus_release_relid(relid, ret);
 }
 
 static void vmbus_unmap_relid(struct vmbus_channel *chan)
@@ -221,6 +223,7 @@ static void vmbus_onoffer(const void *msg, u32 len)
 	struct vmbus_channel *chan;
 	u32 relid = o->child_relid;
 
+	trace_vmbus_onoffer(o);
 	if (!vmbus_offer_valid(o))
 		return;
 
@@ -323,6 +326,7 @@ static void vmbus_onoffer_rescind(const void *msg, u32 len)
 	if (chan)
 		WRITE_ONCE(chan->rescind, true);
 	mutex_unlock(&chn_mutex);
+	trace_vmbus_onoffer_rescind(relid, chan ? 0 : -ENOENT);
 	if (!chan) {
 		pr_err_ratelimited("hv_vmbus: rescind of unknown relid %u\n", relid);
 		return;
@@ -367,6 +371,7 @@ int vmbus_request_offers(void)
 
 	reinit_completion(&all_offers_delivered);
 	ret = vmbus_post_msg(&msg, sizeof(msg), true);
+	trace_vmbus_request_offers(ret);
 	if (ret)
 		return ret;
 	if (!wait_for_completion_timeout(&all_offers_delivered, 30 * HZ))
@@ -485,6 +490,7 @@ void vmbus_on_message(const struct hv_message *m)
 	}
 	memcpy(buf, m->u.payload, len);
 	type = ((struct vmbus_channel_message_header *)buf)->msgtype;
+	trace_vmbus_on_message(type, len);
 	if (type >= CHANNELMSG_COUNT || !handlers[type].fn) {
 		pr_err_ratelimited("hv_vmbus: unknown message type %u\n", type);
 		return;

@@ -15,6 +15,7 @@
 
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
+#include "trace.h"
 
 /* Every version we speak, newest first; WIN8 is the oldest we accept. */
 static const u32 vmbus_versions[] = {
@@ -232,14 +233,13 @@ static int vmbus_try_version(u32 version)
 	if (!ret)
 		ret = vmbus_msginfo_wait(info);
 	vmbus_msginfo_del(info);
+	resp = (void *)info->resp;
+	if (!ret && !resp->version_supported)
+		ret = -EPROTONOSUPPORT;
+	trace_vmbus_negotiate_version(version, msg.target_vcpu,
+				      vmbus_connection.msg_conn_id, ret);
 	if (ret)
 		goto out;
-
-	resp = (void *)info->resp;
-	if (!resp->version_supported) {
-		ret = -EPROTONOSUPPORT;
-		goto out;
-	}
 	if (version >= VERSION_WIN10_V5)
 		vmbus_connection.msg_conn_id = resp->msg_conn_id;
 	vmbus_connection.version = version;

@@ -13,6 +13,7 @@
 
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
+#include "trace.h"
 
 static atomic_t next_gpadl_handle = ATOMIC_INIT(0xe1e10);
 
@@ -95,6 +96,8 @@ int vmbus_establish_gpadl(struct vmbus_channel *chan, void *kbuffer, u32 size,
 		}
 	}
 	kfree(info);
+	trace_vmbus_establish_gpadl_header(chan->offermsg.child_relid, handle,
+					   pages, ret);
 	if (ret)
 		return ret;
 	gpadl->gpadl_handle = handle;
@@ -128,6 +131,8 @@ int vmbus_teardown_gpadl(struct vmbus_channel *chan, struct vmbus_gpadl *gpadl)
 		ret = vmbus_msginfo_wait_chan(info, chan);
 	vmbus_msginfo_del(info);
 	kfree(info);
+	trace_vmbus_teardown_gpadl(msg.child_relid, msg.gpadl,
+				   gpadl->size >> PAGE_SHIFT, ret);
 	gpadl->gpadl_handle = 0;
 	return ret == -ENODEV ? 0 : ret;
 }

@@ -48,6 +48,7 @@
 #                   directory, made before boot
 #   qemu: ARGS      extra QEMU arguments (e.g. a virtio-blk disk over the
 #                   same image)
+#   append: ARGS    extra kernel command-line words (e.g. crashkernel=)
 # "@RUN@" in "# hvsim:", "# qemu:" and "# host:" names the run directory.
 # Networks: "# netns: yes" (or --netns) runs hvsim, QEMU and the hostctl
 # relay in a network namespace of the run's own, so TAP devices and host
@@ -114,6 +115,7 @@ if [ -n "$scenario" ]; then
 	timeout=${timeout:-$(header timeout)}
 	hvsim_args=${hvsim_args:-$(header hvsim)}
 	qemu_extra=$(header qemu)
+	kernel_extra=$(header append)
 	netns=${netns:-$(header netns)}
 	peer=$(header peer)
 	if [ -n "$peer" ]; then
@@ -130,6 +132,7 @@ timeout=${timeout:-180}
 [ "$series" != debug ] || timeout=$((timeout * 4))
 name=$(basename "${scenario:-shell}" .sh)
 qemu_extra=${qemu_extra:-}
+kernel_extra=${kernel_extra:-}
 
 kd=$cache/kernels/$series
 [ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
@@ -191,10 +194,10 @@ start_hvsim() {
 	exit 1
 }
 
-# qemu_cmd DIR SMP MEM SCENARIO: fill the array qemu with a guest's QEMU
+# qemu_cmd DIR SMP MEM SCENARIO [APPEND]: fill the array qemu with a guest's QEMU
 # command line, hvsim's devices and the hostctl relay (ttyS2) included
 qemu_cmd() {
-	local dir=$1 n=$2 m=$3 sc=$4 append
+	local dir=$1 n=$2 m=$3 sc=$4 extra=${5:-} append
 	local dev=()
 	if [ $use_hvsim = 1 ]; then
 		dev=(-chardev "socket,id=hv,path=$dir/hvsim.sock"
@@ -224,7 +227,7 @@ qemu_cmd() {
 	# timeouts.
 	append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init tsc=unstable nohz=off"
 	append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
-	append+=" hvlis.mode=$mode hvlis.scenario=$sc"
+	append+=" hvlis.mode=$mode hvlis.scenario=$sc${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas inside QEMU options
 	qemu=("${nsexec[@]}" qemu-system-x86_64 -M q35,memory-backend=ram -cpu max
 		-m "$m" -smp "$n"
@@ -264,7 +267,7 @@ if [ -n "$peer" ]; then
 	pids+=($!)
 fi
 
-qemu_cmd "$run" "$smp" "$mem" "$scenario"
+qemu_cmd "$run" "$smp" "$mem" "$scenario" "$kernel_extra"
 # shellcheck disable=SC2206 # extra arguments are words
 qemu+=($qemu_extra)
 if [ $mode = shell ]; then

@@ -15,7 +15,7 @@
 # 6.12 or compat), quick and slow exclude each other, and debug goes with
 # 6.12 or compat (the debug kernel is a 6.12 one and takes that run).
 
-hdr_keys="tags smp mem timeout hvsim qemu netns host host-after image peer"
+hdr_keys="tags smp mem timeout hvsim qemu append netns host host-after image peer"
 hdr_multi="host host-after image"
 hdr_tags="quick asan debug slow 6.1 6.12 compat"
 

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The one file that instantiates hv_vmbus's tracepoints (trace.h). */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
