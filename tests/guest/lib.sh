@@ -204,6 +204,18 @@ hv_nic() {
 	return 1
 }
 
+# The sysfs directory of hvsim's echo device (bound by hv_echo_test).
+hv_echo_dev() {
+	local d
+	for d in /sys/bus/vmbus/devices/*; do
+		if [ "$(cat "$d/class_id")" = '{424af1d1-b4b6-4ca5-9423-cde96f24e12f}' ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Value of one line of the host's "hvsim ctl vmbus" ($1: e.g. vmbus.unloads).
 vmbus_stat() {
 	hostctl vmbus | awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }'

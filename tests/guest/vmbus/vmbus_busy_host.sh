@@ -13,12 +13,7 @@
 
 hv_load_stack
 hv_load hv_echo_test
-echo_guid='{424af1d1-b4b6-4ca5-9423-cde96f24e12f}'
-dev=
-for d in /sys/bus/vmbus/devices/*; do
-	[ "$(cat "$d/class_id")" = "$echo_guid" ] && dev=$d
-done
-[ -n "$dev" ] || fail "no echo device"
+dev=$(hv_echo_dev) || fail "no echo device"
 [ -e "$dev/echo_gpadl" ] || fail "hv_echo_test did not bind $dev"
 
 busy() {	# busy STATUS: the host fails posts for 3 s from now

@@ -13,12 +13,7 @@
 
 hv_load_stack
 hv_load hv_echo_test
-echo_guid='{424af1d1-b4b6-4ca5-9423-cde96f24e12f}'
-dev=
-for d in /sys/bus/vmbus/devices/*; do
-	[ "$(cat "$d/class_id")" = "$echo_guid" ] && dev=$d
-done
-[ -n "$dev" ] || fail "no echo device"
+dev=$(hv_echo_dev) || fail "no echo device"
 cpu1=/sys/devices/system/cpu/cpu1/online
 [ -w "$cpu1" ] || fail "CPU 1 cannot go offline in this kernel"
 
