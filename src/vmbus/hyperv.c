@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
+#include <linux/random.h>
 #include <linux/smp.h>
 #include <asm/irq_vectors.h>
 #include <asm/mshyperv.h>
@@ -231,10 +232,16 @@ static void hyperv_eom(unsigned int cpu)
 	compat_hv_set_msr(COMPAT_HV_MSR(EOM), 0);
 }
 
-/* The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off. */
+/*
+ * The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off.  It
+ * is not a Linux IRQ, so it feeds the entropy pool itself, as upstream's
+ * vmbus_isr() does (vmbus_drv.c, 6.12): on a VM with little other device
+ * I/O, VMBus interrupts are much of what there is.
+ */
 static void hyperv_vmbus_isr(void)
 {
 	hv_backend_interrupt(smp_processor_id());
+	add_interrupt_randomness(HYPERVISOR_CALLBACK_VECTOR);
 }
 
 /* CPU hotplug: runs on @cpu as it comes up. */
