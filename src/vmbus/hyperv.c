@@ -408,8 +408,8 @@ int hyperv_backend_init(void)
 	/*
 	 * The root partition is the VMBus server, not a client; a nested
 	 * root (Linux as root of a Hyper-V that itself runs as a guest)
-	 * still talks to its own host's VMBus: upstream's hv_acpi_init() refuses only
-	 * "hv_root_partition && !hv_nested" (vmbus_drv.c, 6.12).
+	 * still talks to its own host's VMBus.  Upstream's hv_acpi_init()
+	 * refuses only "hv_root_partition && !hv_nested" (vmbus_drv.c).
 	 */
 	if (compat_hv_root_partition() && !compat_hv_nested()) {
 		pr_info("hv_vmbus: Hyper-V root partition: no VMBus client\n");
