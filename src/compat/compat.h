@@ -105,6 +105,13 @@
 #define compat_hv_root_partition()	false
 #endif
 
+/* before 6.3 Linux could not run as a nested root partition at all */
+#ifdef HAVE_HV_NESTED
+#define compat_hv_nested()	hv_nested
+#else
+#define compat_hv_nested()	false
+#endif
+
 #ifdef HAVE_HV_IS_ISOLATION_SUPPORTED
 #define compat_hv_is_isolation_supported()	hv_is_isolation_supported()
 #else

@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
+#include <linux/random.h>
 #include <linux/smp.h>
 #include <asm/irq_vectors.h>
 #include <asm/mshyperv.h>
@@ -231,10 +232,16 @@ static void hyperv_eom(unsigned int cpu)
 	compat_hv_set_msr(COMPAT_HV_MSR(EOM), 0);
 }
 
-/* The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off. */
+/*
+ * The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off.  It
+ * is not a Linux IRQ, so it feeds the entropy pool itself, as upstream's
+ * vmbus_isr() does (vmbus_drv.c, 6.12): on a VM with little other device
+ * I/O, VMBus interrupts are much of what there is.
+ */
 static void hyperv_vmbus_isr(void)
 {
 	hv_backend_interrupt(smp_processor_id());
+	add_interrupt_randomness(HYPERVISOR_CALLBACK_VECTOR);
 }
 
 /* CPU hotplug: runs on @cpu as it comes up. */
@@ -398,7 +405,13 @@ int hyperv_backend_init(void)
 
 	if (!hv_is_hyperv_initialized())
 		return 0;
-	if (compat_hv_root_partition()) {
+	/*
+	 * The root partition is the VMBus server, not a client; a nested
+	 * root (Linux as root of a Hyper-V that itself runs as a guest)
+	 * still talks to its own host's VMBus.  Upstream's hv_acpi_init()
+	 * refuses only "hv_root_partition && !hv_nested" (vmbus_drv.c).
+	 */
+	if (compat_hv_root_partition() && !compat_hv_nested()) {
 		pr_info("hv_vmbus: Hyper-V root partition: no VMBus client\n");
 		return 0;
 	}
