@@ -112,6 +112,13 @@
 #define compat_hv_nested()	false
 #endif
 
+/* before 6.6 Linux ran in VTL 0 only */
+#ifdef HAVE_HV_VTL
+#define compat_hv_vtl()		ms_hyperv.vtl
+#else
+#define compat_hv_vtl()		0
+#endif
+
 #ifdef HAVE_HV_IS_ISOLATION_SUPPORTED
 #define compat_hv_is_isolation_supported()	hv_is_isolation_supported()
 #else

@@ -200,7 +200,7 @@ bool vmbus_complete_response(u32 type, u32 key, const void *msg, u32 len)
 	return found;
 }
 
-static int vmbus_try_version(u32 version)
+static int vmbus_try_connection_id(u32 version, u32 conn_id)
 {
 	struct vmbus_channel_initiate_contact msg = { };
 	struct vmbus_channel_version_response *resp;
@@ -215,10 +215,10 @@ static int vmbus_try_version(u32 version)
 	msg.vmbus_version_requested = version;
 	msg.target_vcpu = vmbus_connection.connect_vp;
 	if (version >= VERSION_WIN10_V5) {
-		/* 5.0+: messages on our SINT, posted to connection id 4 */
+		/* 5.0+: messages on our SINT, from our VTL, to @conn_id */
 		msg.msg_sint = VMBUS_MESSAGE_SINT;
-		msg.msg_vtl = 0;
-		vmbus_connection.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+		msg.msg_vtl = vmbus_connection.backend->vtl;
+		vmbus_connection.msg_conn_id = conn_id;
 	} else {
 		msg.interrupt_page = virt_to_phys(vmbus_connection.int_page);
 		vmbus_connection.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID;
@@ -246,6 +246,25 @@ static int vmbus_try_version(u32 version)
 out:
 	kfree(info);
 	return ret;
+}
+
+/*
+ * A guest in VTL 2 (a paravisor) tries the redirect id first and falls
+ * back to id 4 where the host does not know it (-ENXIO), as upstream's
+ * vmbus_negotiate_version() (connection.c, 6.12).  Below 5.0 the id is
+ * always 1, set in vmbus_try_connection_id().
+ */
+static int vmbus_try_version(u32 version)
+{
+	int ret;
+
+	if (version >= VERSION_WIN10_V5 && vmbus_connection.backend->vtl == 2) {
+		ret = vmbus_try_connection_id(version,
+					      VMBUS_MESSAGE_CONNECTION_ID_REDIRECT);
+		if (ret != -ENXIO)
+			return ret;
+	}
+	return vmbus_try_connection_id(version, VMBUS_MESSAGE_CONNECTION_ID_4);
 }
 
 /*

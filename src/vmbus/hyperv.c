@@ -29,9 +29,13 @@
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
+#include <linux/smpboot.h>
+#include <linux/workqueue.h>
 #include <asm/irq_vectors.h>
 #include <asm/mshyperv.h>
+#include <clocksource/hyperv_timer.h>
 
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
@@ -165,12 +169,43 @@ static void hyperv_synic_disable(void)
 	compat_hv_set_msr(COMPAT_HV_MSR(SCONTROL), sctrl.as_uint64);
 }
 
-/* smp_call_function_single() callbacks, run on the target CPU */
-static void hyperv_synic_enable_fn(void *unused)
+/*
+ * SynIC up or down on the CPU this runs on, in process context, with the
+ * synthetic timer that depends on it.  On hosts without stimer direct
+ * mode the clock event of each CPU is a stimer whose expiry arrives as a
+ * message on our SINT 2: the arch code (drivers/clocksource/
+ * hyperv_timer.c) allocates it at boot but registers it only when the
+ * VMBus driver says that SINT is live, and unbinds it (the LAPIC timer
+ * takes over) before the SINT goes, as upstream's hv_synic_init() and
+ * hv_synic_cleanup() do.  Both calls do nothing in direct mode, and may
+ * sleep, hence work_on_cpu() and the CPU hotplug callbacks, not an IPI.
+ */
+static void hyperv_cpu_up(struct hyperv_synic_cpu *s)
 {
-	hyperv_synic_enable(this_cpu_ptr(&hyperv_synic));
+	hyperv_synic_enable(s);
+	hv_stimer_legacy_init(smp_processor_id(), VMBUS_MESSAGE_SINT);
 }
 
+static void hyperv_cpu_down(void)
+{
+	hv_stimer_legacy_cleanup(smp_processor_id());
+	hyperv_synic_disable();
+}
+
+/* work_on_cpu() callbacks, run on the target CPU */
+static long hyperv_cpu_up_fn(void *unused)
+{
+	hyperv_cpu_up(this_cpu_ptr(&hyperv_synic));
+	return 0;
+}
+
+static long hyperv_cpu_down_fn(void *unused)
+{
+	hyperv_cpu_down();
+	return 0;
+}
+
+/* on_each_cpu() callback for kexec, after the stimers are gone */
 static void hyperv_synic_disable_fn(void *unused)
 {
 	hyperv_synic_disable();
@@ -195,8 +230,7 @@ static int hyperv_synic_setup(unsigned int cpu, phys_addr_t msg_page,
 	s->event_page = event_page;
 	s->set_up = true;
 	if (cpu_online(cpu))
-		ret = smp_call_function_single(cpu, hyperv_synic_enable_fn,
-					       NULL, true);
+		ret = work_on_cpu(cpu, hyperv_cpu_up_fn, NULL);
 	if (ret)
 		s->set_up = false;
 	cpus_read_unlock();
@@ -214,8 +248,7 @@ static void hyperv_synic_teardown(unsigned int cpu)
 	cpus_read_lock();
 	/* an offline CPU was disabled by hyperv_cpu_offline() */
 	if (s->set_up && cpu_online(cpu))
-		smp_call_function_single(cpu, hyperv_synic_disable_fn, NULL,
-					 true);
+		work_on_cpu(cpu, hyperv_cpu_down_fn, NULL);
 	s->set_up = false;
 	cpus_read_unlock();
 }
@@ -232,6 +265,61 @@ static void hyperv_eom(unsigned int cpu)
 	compat_hv_set_msr(COMPAT_HV_MSR(EOM), 0);
 }
 
+/* a legacy-mode stimer expired (synic.c saw HVMSG_TIMER_EXPIRED) */
+static void hyperv_timer_expired(unsigned int cpu)
+{
+	hv_stimer0_isr();
+}
+
+/*
+ * PREEMPT_RT: the arch calls the VMBus vector's handler in hard-IRQ
+ * context even on RT (it is no Linux IRQ, so nothing threads it), but
+ * the message and channel paths take spinlock_t locks, which sleep on RT,
+ * and allocate.  There, as upstream (vmbus_drv.c 6.12: vmbus_irqd), the
+ * vector only wakes a per-CPU SCHED_FIFO thread that does the work, with
+ * bottom halves off as in a threaded IRQ handler, so the tasklets and
+ * NAPI polls it raises run when it is done.  The thread is bound to its
+ * CPU, which the per-CPU message slot and EOM need.
+ */
+static DEFINE_PER_CPU(bool, hyperv_irq_pending);
+static DEFINE_PER_CPU(struct task_struct *, hyperv_irqd);
+
+static void hyperv_irqd_setup(unsigned int cpu)
+{
+	sched_set_fifo(current);
+}
+
+static int hyperv_irqd_should_run(unsigned int cpu)
+{
+	return __this_cpu_read(hyperv_irq_pending);
+}
+
+static void hyperv_irqd_run(unsigned int cpu)
+{
+	__this_cpu_write(hyperv_irq_pending, false);
+	local_bh_disable();
+	hv_backend_interrupt(cpu);
+	local_bh_enable();
+}
+
+static struct smp_hotplug_thread hyperv_irq_threads = {
+	.store			= &hyperv_irqd,
+	.setup			= hyperv_irqd_setup,
+	.thread_should_run	= hyperv_irqd_should_run,
+	.thread_fn		= hyperv_irqd_run,
+	.thread_comm		= "vmbus_irq/%u",
+};
+
+static bool hyperv_irq_threads_up;
+
+/* after the vector's handler is gone: parks and frees the threads */
+static void hyperv_irq_threads_down(void)
+{
+	if (hyperv_irq_threads_up)
+		smpboot_unregister_percpu_thread(&hyperv_irq_threads);
+	hyperv_irq_threads_up = false;
+}
+
 /*
  * The arch's HYPERVISOR_CALLBACK_VECTOR handler calls this, IRQs off.  It
  * is not a Linux IRQ, so it feeds the entropy pool itself, as upstream's
@@ -240,7 +328,12 @@ static void hyperv_eom(unsigned int cpu)
  */
 static void hyperv_vmbus_isr(void)
 {
-	hv_backend_interrupt(smp_processor_id());
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		__this_cpu_write(hyperv_irq_pending, true);
+		wake_up_process(__this_cpu_read(hyperv_irqd));
+	} else {
+		hv_backend_interrupt(smp_processor_id());
+	}
 	add_interrupt_randomness(HYPERVISOR_CALLBACK_VECTOR);
 }
 
@@ -250,7 +343,7 @@ static int hyperv_cpu_online(unsigned int cpu)
 	struct hyperv_synic_cpu *s = per_cpu_ptr(&hyperv_synic, cpu);
 
 	if (s->set_up)
-		hyperv_synic_enable(s);
+		hyperv_cpu_up(s);
 	return 0;
 }
 
@@ -269,7 +362,7 @@ static int hyperv_cpu_offline(unsigned int cpu)
 	ret = hv_backend_cpu_offline(cpu);
 	if (ret)
 		return ret;
-	hyperv_synic_disable();
+	hyperv_cpu_down();
 	return 0;
 }
 
@@ -281,19 +374,26 @@ static int hyperv_cpu_offline(unsigned int cpu)
  */
 static void hyperv_kexec(void)
 {
+	/*
+	 * No stimer may fire into the next kernel before it has set up its
+	 * vectors: direct-mode and legacy timers both go, and the LAPIC
+	 * timer carries this kernel to the jump (upstream hv_kexec_handler).
+	 */
+	hv_stimer_global_cleanup();
 	hv_backend_unload(&hyperv.backend);
 	on_each_cpu(hyperv_synic_disable_fn, NULL, true);
 }
 
 /*
  * Crash (machine_crash_shutdown; the other CPUs are stopped already):
- * UNLOAD without sleeping, then this CPU's SynIC off, as upstream's
- * hv_crash_handler().  The panic notifier (connection.c) does the UNLOAD
+ * UNLOAD without sleeping, then this CPU's stimer and SynIC off, as
+ * upstream's hv_crash_handler().  The panic notifier (connection.c) does the UNLOAD
  * when it runs first, and this finds the connection gone.
  */
 static void hyperv_crash(struct pt_regs *regs)
 {
 	vmbus_unload_crash();
+	hv_stimer_cleanup(smp_processor_id());
 	hyperv_synic_disable();
 }
 
@@ -319,6 +419,12 @@ static int hyperv_probe(struct platform_device *pdev)
 		goto err_mmio;
 	hyperv.cpuhp_state = ret;
 
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		ret = smpboot_register_percpu_thread(&hyperv_irq_threads);
+		if (ret)
+			goto err_cpuhp;
+		hyperv_irq_threads_up = true;
+	}
 	compat_hv_setup_vmbus_handler(hyperv_vmbus_isr);
 
 	hyperv.pdev = pdev;
@@ -328,12 +434,14 @@ static int hyperv_probe(struct platform_device *pdev)
 		/* as upstream: devices sit below the ACPI node in sysfs */
 		.parent = &adev->dev,
 		.nr_cpus = nr_cpu_ids,
+		.vtl = compat_hv_vtl(),
 		.vp_index = hyperv_vp_index,
 		.post_message = hyperv_post_message,
 		.signal_event = hyperv_signal_event,
 		.synic_setup = hyperv_synic_setup,
 		.synic_teardown = hyperv_synic_teardown,
 		.eom = hyperv_eom,
+		.timer_expired = hyperv_timer_expired,
 	};
 	ret = hv_backend_register(&hyperv.backend);
 	if (ret)
@@ -349,6 +457,8 @@ err_handler:
 	compat_hv_remove_vmbus_handler();
 	/* an interrupt handler still running elsewhere has returned */
 	synchronize_rcu();
+	hyperv_irq_threads_down();
+err_cpuhp:
 	cpuhp_remove_state_nocalls(hyperv.cpuhp_state);
 err_mmio:
 	vmbus_mmio_exit();
@@ -364,6 +474,7 @@ static void hyperv_remove(struct platform_device *pdev)
 	hv_backend_unregister(&hyperv.backend);
 	compat_hv_remove_vmbus_handler();
 	synchronize_rcu();
+	hyperv_irq_threads_down();
 	vmbus_mmio_exit();
 	hyperv.pdev = NULL;
 }

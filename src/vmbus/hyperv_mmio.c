@@ -77,7 +77,16 @@ static void hyperv_reserve_fb(void)
 	struct pci_dev *pdev;
 
 	if (efi_enabled(EFI_BOOT)) {
-		/* Generation 2: the framebuffer the firmware set up */
+		/*
+		 * Generation 2: the framebuffer the firmware set up.
+		 * Upstream reads screen_info only under
+		 * IS_ENABLED(CONFIG_SYSFB) because outside x86 it exists only
+		 * with SYSFB or EFI_EARLYCON (drivers/firmware/efi/
+		 * efi-init.c).  This backend is x86_64-only, where
+		 * arch/x86/kernel/setup.c always defines and exports it;
+		 * testing CONFIG_SYSFB here would drop the carve-out on
+		 * kernels before 5.15, which have no such option.
+		 */
 		start = screen_info.lfb_base;
 		size = max_t(u32, screen_info.lfb_size, 0x800000);
 

@@ -57,6 +57,10 @@ extern COMPAT_CONST_BUS struct bus_type hv_bus;
 int vmbus_bus_init(void);
 void vmbus_bus_exit(void);
 
+/* pm.c */
+int vmbus_pm_init(void);
+void vmbus_pm_exit(void);
+
 /* connection.c */
 struct hv_backend *vmbus_backend(void);
 int vmbus_connection_init(void);

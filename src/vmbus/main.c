@@ -18,12 +18,17 @@ static int __init hv_vmbus_init(void)
 	ret = vmbus_bus_init();
 	if (ret)
 		goto err_connection;
+	ret = vmbus_pm_init();
+	if (ret)
+		goto err_bus;
 	/* On real Hyper-V the bus connects now; elsewhere this does nothing. */
 	ret = hyperv_backend_init();
 	if (ret)
-		goto err_bus;
+		goto err_pm;
 	return 0;
 
+err_pm:
+	vmbus_pm_exit();
 err_bus:
 	vmbus_bus_exit();
 err_connection:
@@ -34,6 +39,7 @@ err_connection:
 static void __exit hv_vmbus_exit(void)
 {
 	hyperv_backend_exit();
+	vmbus_pm_exit();
 	vmbus_bus_exit();
 	vmbus_connection_exit();
 }

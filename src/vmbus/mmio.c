@@ -24,43 +24,60 @@ static struct resource *vmbus_mmio;	/* windows, by address, ->sibling */
 static struct resource *fb_mmio;	/* framebuffer, inside a window */
 static DEFINE_MUTEX(vmbus_mmio_lock);
 
-/* Add a window [start, end]; the list stays sorted, adjacent ones merge. */
+/*
+ * Add a window [start, end].  The list stays sorted and disjoint: a window
+ * that overlaps or touches others is merged with them into one, so a
+ * range reported twice (a device and its ancestor, or two _CRS entries
+ * that partly overlap) keeps every part that is new.  Upstream merges
+ * adjacent ranges only (vmbus_walk_resources(), 6.12) and would link
+ * overlapping ones side by side.  Backends name their windows before
+ * anything is allocated; a merge that would take in a window already
+ * holding allocations is refused (-EBUSY) rather than move them.
+ */
 int vmbus_mmio_add_window(resource_size_t start, resource_size_t end)
 {
-	struct resource **link, *new;
+	struct resource **link, *cur, *next, *new;
+	resource_size_t reach;
 	int ret = 0;
 
-	if (end < start)
+	/* ~0 is no address a host gives; excluding it keeps "end + 1" exact */
+	if (end < start || end == ~(resource_size_t)0)
 		return -EINVAL;
 	mutex_lock(&vmbus_mmio_lock);
-	for (link = &vmbus_mmio; *link; link = &(*link)->sibling) {
-		struct resource *cur = *link;
-
-		if (cur->end + 1 == start) {
-			cur->end = end;
+	/* the first window that reaches up to @start or beyond */
+	for (link = &vmbus_mmio; *link && (*link)->end + 1 < start;
+	     link = &(*link)->sibling)
+		;
+	cur = *link;
+	if (!cur || cur->start > end + 1) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new) {
+			ret = -ENOMEM;
 			goto out;
 		}
-		if (cur->start == end + 1) {
-			cur->start = start;
-			goto out;
-		}
-		/* the same window seen again (e.g. device and ancestor) */
-		if (start <= cur->end && end >= cur->start)
-			goto out;
-		if (cur->start > end)
-			break;
-	}
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new) {
-		ret = -ENOMEM;
+		new->name = "hyperv mmio";
+		new->flags = IORESOURCE_MEM;
+		new->start = start;
+		new->end = end;
+		new->sibling = cur;
+		*link = new;
 		goto out;
 	}
-	new->name = "hyperv mmio";
-	new->flags = IORESOURCE_MEM;
-	new->start = start;
-	new->end = end;
-	new->sibling = *link;
-	*link = new;
+	/* @cur and every window the union reaches become one */
+	reach = max(cur->end, end);
+	for (next = cur; next && next->start <= reach + 1; next = next->sibling) {
+		if (next->child) {
+			ret = -EBUSY;
+			goto out;
+		}
+		reach = max(reach, next->end);
+	}
+	cur->start = min(cur->start, start);
+	cur->end = reach;
+	while ((next = cur->sibling) && next->start <= reach + 1) {
+		cur->sibling = next->sibling;
+		kfree(next);
+	}
 out:
 	mutex_unlock(&vmbus_mmio_lock);
 	return ret;

@@ -120,7 +120,16 @@ void hv_backend_interrupt(unsigned int cpu)
 		return;
 	/* pairs with the host's write of the type after the payload */
 	virt_rmb();
-	vmbus_on_message(msg);
+	/*
+	 * A legacy-mode stimer shares the VMBus SINT, as upstream's
+	 * vmbus_isr() handles it (vmbus_drv.c, 6.12): the clock event
+	 * runs at once, not after the channel messages.
+	 */
+	if (READ_ONCE(msg->header.message_type) == HVMSG_TIMER_EXPIRED &&
+	    vmbus_backend()->timer_expired)
+		vmbus_backend()->timer_expired(cpu);
+	else
+		vmbus_on_message(msg);
 
 	/*
 	 * Free the slot, then tell the host if it has more queued for it:

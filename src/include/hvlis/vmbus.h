@@ -193,6 +193,7 @@ struct hv_backend {
 	struct module *owner;
 	struct device *parent;		/* parent of the vmbus devices */
 	unsigned int nr_cpus;		/* CPUs with a SynIC */
+	u8 vtl;				/* our Virtual Trust Level: msg_vtl */
 	/* Hyper-V's virtual processor number of a Linux CPU */
 	u32 (*vp_index)(unsigned int cpu);
 	/* HVCALL_POST_MESSAGE; returns an HV_STATUS_* value */
@@ -206,6 +207,11 @@ struct hv_backend {
 	void (*synic_teardown)(unsigned int cpu);
 	/* end of message on @cpu: the host may deliver the next one */
 	void (*eom)(unsigned int cpu);
+	/*
+	 * Optional: a synthetic timer expired on @cpu (HVMSG_TIMER_EXPIRED
+	 * in the SINT 2 slot, hosts without stimer direct mode); IRQs off.
+	 */
+	void (*timer_expired)(unsigned int cpu);
 };
 
 /* MMIO space for device memory (framebuffer, PCI BARs, RDMA doorbells) */

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # kexec into the same kernel and initramfs while the host is slow to answer
-# UNLOAD (30 s, "set unload-delay"): the old kernel sends UNLOAD once its
-# devices have shut down and waits for the answer however long it takes,
-# so the host lets go of every GPADL before the new kernel's
-# INITIATE_CONTACT (no reconnect, no GPADL dropped by one); the new kernel
-# connects to the same hvsim, loads our modules, and finds the disk with
-# the file the old one wrote, and the echo device working.  The second
-# kernel runs this scenario again with hvlis.phase=2 on its command line.
+# UNLOAD (15 s, "set unload-delay", past the 10 s after which we used to
+# give up): the old kernel sends UNLOAD once its devices have shut down
+# and waits for the answer however long it takes, so the host lets go of
+# every GPADL before the new kernel's INITIATE_CONTACT (no reconnect, no
+# GPADL dropped by one); the new kernel connects to the same hvsim, loads
+# our modules, and finds the disk with the file the old one wrote, and the
+# echo device working.  The second kernel runs this scenario again with
+# hvlis.phase=2 on its command line.
 # tags: compat
 # image: disk0.img 64M
 # hvsim: --device scsi:disk0=@RUN@/disk0.img --device echo
@@ -25,7 +26,7 @@ if [ "${HVLIS_PHASE:-1}" = 1 ]; then
 	date +%s >/mnt/d/kexec-time
 	umount /mnt/d
 	note "host before kexec: $(vmbus_stat gpadls) GPADLs, $(vmbus_stat vmbus.unloads) UNLOADs"
-	hostctl set unload-delay 30000 >/dev/null || fail "hvsim: set unload-delay"
+	hostctl set unload-delay 15000 >/dev/null || fail "hvsim: set unload-delay"
 	kexec -l "$(cat "$kd/VMLINUZ")" --initrd="$kd/initramfs.cpio.gz" \
 		--append="$(cat /proc/cmdline) hvlis.phase=2" || fail "kexec -l"
 	kexec -e
@@ -48,7 +49,7 @@ mount "$dev" /mnt/d || fail "cannot mount the disk after kexec"
 	fail "the file written before kexec differs"
 gap=$(($(date +%s) - $(cat /mnt/d/kexec-time)))
 note "from kexec to the new kernel's disk: $gap s"
-[ "$gap" -ge 30 ] || fail "the old kernel did not wait for the 30 s UNLOAD answer ($gap s)"
+[ "$gap" -ge 15 ] || fail "the old kernel did not wait for the 15 s UNLOAD answer ($gap s)"
 umount /mnt/d
 for d in /sys/bus/vmbus/devices/*; do
 	[ -e "$d/echo_run" ] || continue
