@@ -9,7 +9,7 @@
 # our modules, and finds the disk with the file the old one wrote, and the
 # echo device working.  The second kernel runs this scenario again with
 # hvlis.phase=2 on its command line.
-# tags: compat
+# tags: compat debug
 # image: disk0.img 64M
 # hvsim: --device scsi:disk0=@RUN@/disk0.img --device echo
 # timeout: 300
