@@ -9,7 +9,7 @@
 # dump with makedumpfile; it must be a kdump-compressed file of some size.
 # crash_kexec_post_notifiers makes panic notifiers run before the crash
 # kernel, as Hyper-V's arch code sets it on Hyper-V; hvsim runs on QEMU.
-# tags: compat debug
+# tags: compat
 # append: crashkernel=256M crash_kexec_post_notifiers
 # image: disk0.img 1G
 # hvsim: --device scsi:disk0=@RUN@/disk0.img

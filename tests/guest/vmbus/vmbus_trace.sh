@@ -5,7 +5,7 @@
 # module load on, they show the version negotiation, the offer of our
 # echo device (its relid and instance), the GPADL of its ring and the
 # open of its channel, and the data path's signals and callbacks.
-# tags: 6.1
+# tags: compat
 # hvsim: --device echo
 # timeout: 120
 
