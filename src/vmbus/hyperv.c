@@ -387,8 +387,8 @@ static void hyperv_kexec(void)
 /*
  * Crash (machine_crash_shutdown; the other CPUs are stopped already):
  * UNLOAD without sleeping, then this CPU's stimer and SynIC off, as
- * upstream's hv_crash_handler().  The panic notifier (connection.c) does the UNLOAD
- * when it runs first, and this finds the connection gone.
+ * upstream's hv_crash_handler().  The panic notifier (connection.c) does
+ * the UNLOAD when it runs first, and this finds the connection gone.
  */
 static void hyperv_crash(struct pt_regs *regs)
 {
