@@ -18,7 +18,7 @@ pkgs=(
 	qemu-system-x86 busybox-static apt dpkg-dev
 	# tools the guest scenarios run (through the host's root over 9p)
 	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
-	iputils-ping tcpdump kexec-tools makedumpfile
+	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
 	# packaging: DKMS against an installed Debian kernel's headers
 	dkms linux-headers-amd64
 )

@@ -23,6 +23,22 @@ u32 vmbus_proto_version(void)
 }
 EXPORT_SYMBOL_GPL(vmbus_proto_version);
 
+/*
+ * The host's time samples (hv_utils' timesync) are stamped with the
+ * partition reference counter; the backend reads it.  Only callers that
+ * hold a bound device use this, so the backend cannot go away meanwhile.
+ */
+bool vmbus_read_ref_counter(u64 *now)
+{
+	struct hv_backend *b = READ_ONCE(vmbus_connection.backend);
+
+	if (!b || !b->ref_counter)
+		return false;
+	*now = b->ref_counter();
+	return true;
+}
+EXPORT_SYMBOL_GPL(vmbus_read_ref_counter);
+
 /* Tell the host that a ring has something for it. */
 void vmbus_setevent(struct vmbus_channel *chan)
 {

@@ -265,6 +265,17 @@ static void hyperv_eom(unsigned int cpu)
 	compat_hv_set_msr(COMPAT_HV_MSR(EOM), 0);
 }
 
+/*
+ * The partition reference counter (TLFS "Partition Reference Counter",
+ * HV_X64_MSR_TIME_REF_COUNT): 100 ns units since the partition started.
+ * The MSR read traps to the hypervisor; hv_utils reads it a few times per
+ * time sample, so the TSC page's speed is not needed here.
+ */
+static u64 hyperv_ref_counter(void)
+{
+	return compat_hv_get_msr(COMPAT_HV_MSR(TIME_REF_COUNT));
+}
+
 /* a legacy-mode stimer expired (synic.c saw HVMSG_TIMER_EXPIRED) */
 static void hyperv_timer_expired(unsigned int cpu)
 {
@@ -442,6 +453,7 @@ static int hyperv_probe(struct platform_device *pdev)
 		.synic_teardown = hyperv_synic_teardown,
 		.eom = hyperv_eom,
 		.timer_expired = hyperv_timer_expired,
+		.ref_counter = hyperv_ref_counter,
 	};
 	ret = hv_backend_register(&hyperv.backend);
 	if (ret)

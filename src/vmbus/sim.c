@@ -60,8 +60,8 @@ static bool sim_wait_done(struct hvsim_mailbox *mb, u32 seq)
  * run, so the next one waits for it rather than overwrite it half-read
  * (a lost SIGNAL_EVENT would stall its channel for good).
  */
-static u16 sim_call(u32 op, const u64 *args, unsigned int nargs,
-		    const void *data, size_t len)
+static u16 sim_call_ret(u32 op, const u64 *args, unsigned int nargs,
+			const void *data, size_t len, u64 *ret)
 {
 	unsigned int slot = raw_smp_processor_id() % sim->nr_cpus;
 	struct hvsim_mailbox *mb = sim_slot(slot);
@@ -86,8 +86,11 @@ static u16 sim_call(u32 op, const u64 *args, unsigned int nargs,
 	smp_store_release(&mb->seq, seq);
 	writel(sim->hdr.host_peer_id << 16 | slot,
 	       sim->regs + IVSHMEM_REG_DOORBELL);
-	if (sim_wait_done(mb, seq))
+	if (sim_wait_done(mb, seq)) {
 		status = READ_ONCE(mb->status);
+		if (ret)
+			*ret = READ_ONCE(mb->args[0]);
+	}
 out:
 	spin_unlock_irqrestore(&sim->slot_lock[slot], flags);
 
@@ -95,6 +98,12 @@ out:
 		dev_err_ratelimited(&sim->pdev->dev,
 				    "hvsim did not answer operation %u\n", op);
 	return status;
+}
+
+static u16 sim_call(u32 op, const u64 *args, unsigned int nargs,
+		    const void *data, size_t len)
+{
+	return sim_call_ret(op, args, nargs, data, len, NULL);
 }
 
 static u16 sim_post_message(u32 connection_id, u32 message_type,
@@ -140,6 +149,15 @@ static void sim_eom(unsigned int cpu)
 	u64 arg = cpu;
 
 	sim_call(HVSIM_OP_EOM, &arg, 1, NULL, 0);
+}
+
+/* hvsim's partition reference counter: 100 ns units since hvsim started */
+static u64 sim_ref_counter(void)
+{
+	u64 now = 0;
+
+	sim_call_ret(HVSIM_OP_TIME_REF_COUNT, NULL, 0, NULL, 0, &now);
+	return now;
 }
 
 static irqreturn_t sim_interrupt(int irq, void *data)
@@ -273,6 +291,7 @@ static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.synic_setup = sim_synic_setup,
 		.synic_teardown = sim_synic_teardown,
 		.eom = sim_eom,
+		.ref_counter = sim_ref_counter,
 	};
 	ret = hv_backend_register(&s->backend);
 	if (ret)

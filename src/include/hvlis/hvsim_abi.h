@@ -75,6 +75,11 @@ enum hvsim_op {
 	HVSIM_OP_EOM = 5,
 	/* The guest's bus is going away: drop all SynIC registrations. */
 	HVSIM_OP_RESET = 6,
+	/*
+	 * Read the partition reference counter (HV_X64_MSR_TIME_REF_COUNT on
+	 * Hyper-V): hvsim answers in args[0], 100 ns units since it started.
+	 */
+	HVSIM_OP_TIME_REF_COUNT = 7,
 };
 
 /* One per CPU, at slots_offset + cpu * slot_size. */

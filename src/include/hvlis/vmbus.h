@@ -174,6 +174,8 @@ u32 hv_get_bytes_to_read(const struct hv_ring_buffer_info *rbi);
 u32 hv_get_bytes_to_write(const struct hv_ring_buffer_info *rbi);
 void vmbus_setevent(struct vmbus_channel *chan);
 u32 vmbus_proto_version(void);
+/* the backend's reference counter: false if it has none (or no backend) */
+bool vmbus_read_ref_counter(u64 *now);
 
 /* pkt->desc is NULL once the ring holds no further (valid) packet */
 #define for_each_vmbus_pkt(chan, pkt)					\
@@ -212,6 +214,11 @@ struct hv_backend {
 	 * in the SINT 2 slot, hosts without stimer direct mode); IRQs off.
 	 */
 	void (*timer_expired)(unsigned int cpu);
+	/*
+	 * The partition reference counter, 100 ns units, monotonic, the
+	 * time base of the host's time samples (hv_utils' timesync).
+	 */
+	u64 (*ref_counter)(void);
 };
 
 /* MMIO space for device memory (framebuffer, PCI BARs, RDMA doorbells) */

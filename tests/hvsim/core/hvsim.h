@@ -53,6 +53,11 @@ __printf(2, 3) void hv_log(int level, const char *fmt, ...);
 /* for anything a guest can provoke: rate limited */
 __printf(1, 2) void log_guest(const char *fmt, ...);
 uint64_t now_ns(void);
+/*
+ * The partition reference counter (HV_X64_MSR_TIME_REF_COUNT): 100 ns
+ * units since hvsim started; time samples to the guest carry it.
+ */
+uint64_t hvsim_ref_time(const struct hvsim *hs);
 #define log_err(...)	hv_log(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	hv_log(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	hv_log(LOG_INFO, __VA_ARGS__)
@@ -154,8 +159,9 @@ bool ivshmem_connected(const struct hvsim *hs);
 /* scan all slots and execute submitted operations */
 void mailbox_process(struct hvsim *hs);
 /* execute one request (already copied out of shared memory) */
+/* an operation's result, if it has one, replaces req->args[0] */
 uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
-		      const struct hvsim_mailbox *req);
+		      struct hvsim_mailbox *req);
 const char *mailbox_op_name(uint32_t op);
 
 /* synic.c */
@@ -233,7 +239,7 @@ uint16_t hvsim_signal_event(struct hvsim *hs, unsigned int cpu,
 /* counters shown by "status" */
 struct hvsim_stats {
 	uint64_t doorbells;
-	uint64_t hypercalls[HVSIM_OP_RESET + 1];
+	uint64_t hypercalls[HVSIM_OP_TIME_REF_COUNT + 1];
 	uint64_t hypercalls_unknown;
 	uint64_t hypercalls_failed;
 	uint64_t hypercalls_torn;	/* slot rewritten while we copied it */
@@ -269,6 +275,7 @@ struct hvsim {
 	struct ivshmem iv;
 	struct hvsim_shared_header *hdr;	/* == gm.shm */
 	struct hvsim_mailbox *slots;		/* cfg.nr_cpus of them */
+	uint64_t start_ns;			/* now_ns() at start: ref time 0 */
 
 	/* guest state, dropped on RESET, a new HELLO and disconnect */
 	bool hello;

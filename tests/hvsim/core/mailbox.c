@@ -21,6 +21,7 @@ static const char *const op_names[] = {
 	[HVSIM_OP_SIGNAL_EVENT] = "signal_event",
 	[HVSIM_OP_EOM] = "eom",
 	[HVSIM_OP_RESET] = "reset",
+	[HVSIM_OP_TIME_REF_COUNT] = "time_ref_count",
 };
 
 const char *mailbox_op_name(uint32_t op)
@@ -88,7 +89,7 @@ static uint16_t op_post_message(struct hvsim *hs, unsigned int slot,
 }
 
 uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
-		      const struct hvsim_mailbox *req)
+		      struct hvsim_mailbox *req)
 {
 	uint32_t op = req->op;
 
@@ -124,6 +125,9 @@ uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
 		if (req->args[0] >= hs->guest_cpus)
 			return HV_STATUS_INVALID_PARAMETER;
 		synic_eom(hs, (unsigned int)req->args[0]);
+		return HV_STATUS_SUCCESS;
+	case HVSIM_OP_TIME_REF_COUNT:
+		req->args[0] = hvsim_ref_time(hs);
 		return HV_STATUS_SUCCESS;
 	}
 	return HV_STATUS_INVALID_HYPERCALL_CODE;
@@ -168,6 +172,7 @@ void mailbox_process(struct hvsim *hs)
 		} else {
 			log_dbg("slot %u: %s ok", i, mailbox_op_name(req.op));
 		}
+		__atomic_store_n(&mb->args[0], req.args[0], __ATOMIC_RELAXED);
 		__atomic_store_n(&mb->status, status, __ATOMIC_RELAXED);
 		/* release: the guest that sees done_seq sees status */
 		__atomic_store_n(&mb->done_seq, seq, __ATOMIC_RELEASE);

@@ -13,6 +13,7 @@ void hvsim_init_state(struct hvsim *hs, const struct hvsim_config *cfg)
 {
 	memset(hs, 0, sizeof(*hs));
 	hs->cfg = *cfg;
+	hs->start_ns = now_ns();
 	hs->iv.shm_fd = -1;
 	hs->iv.listen.fd = -1;
 	hs->iv.client.fd = -1;
@@ -76,4 +77,9 @@ uint16_t hvsim_signal_event(struct hvsim *hs, unsigned int cpu,
 unsigned int hvsim_guest_cpus(const struct hvsim *hs)
 {
 	return hs->guest_cpus < hs->cfg.nr_cpus ? hs->guest_cpus : hs->cfg.nr_cpus;
+}
+
+uint64_t hvsim_ref_time(const struct hvsim *hs)
+{
+	return (now_ns() - hs->start_ns) / 100;
 }

@@ -11,3 +11,6 @@ VSP_CLASS(ide)		/* devices/storage: synthetic IDE controller */
 VSP_CLASS(scsi)		/* devices/storage: synthetic SCSI controller */
 VSP_CLASS(fc)		/* devices/storage: synthetic Fibre Channel */
 VSP_CLASS(net)		/* devices/net: synthetic NIC */
+VSP_CLASS(shutdown)	/* devices/ic: shutdown IC */
+VSP_CLASS(timesync)	/* devices/ic: time synchronization IC */
+VSP_CLASS(heartbeat)	/* devices/ic: heartbeat IC */

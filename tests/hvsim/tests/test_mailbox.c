@@ -49,7 +49,8 @@ static bool unknown_ops(void)
 	test_hvsim(&hs, RAM_SIZE, 2, ram);
 	CHECK_EQ(call(&hs, 0, HVSIM_OP_NONE, 0, 0, 0),
 		 HV_STATUS_INVALID_HYPERCALL_CODE);
-	CHECK_EQ(call(&hs, 0, 7, 0, 0, 0), HV_STATUS_INVALID_HYPERCALL_CODE);
+	CHECK_EQ(call(&hs, 0, HVSIM_OP_TIME_REF_COUNT + 1, 0, 0, 0),
+		 HV_STATUS_INVALID_HYPERCALL_CODE);
 	CHECK_EQ(call(&hs, 0, 0xffffffff, 0, 0, 0),
 		 HV_STATUS_INVALID_HYPERCALL_CODE);
 	CHECK_EQ(hs.stats.hypercalls_unknown, 3);
@@ -368,6 +369,29 @@ static bool fuzz_slots(void)
 	return true;
 }
 
+/* TIME_REF_COUNT answers in args[0], 100 ns units, never going back */
+static bool ref_counter(void)
+{
+	struct hvsim_mailbox req = { .op = HVSIM_OP_TIME_REF_COUNT };
+	struct hvsim hs;
+	uint64_t first, t0;
+
+	test_hvsim(&hs, RAM_SIZE, 2, ram);
+	CHECK_EQ(mailbox_exec(&hs, 0, &req), HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(hello(&hs, 2), HV_STATUS_SUCCESS);
+	CHECK_EQ(mailbox_exec(&hs, 1, &req), HV_STATUS_SUCCESS);
+	first = req.args[0];
+	t0 = now_ns();
+	while (now_ns() - t0 < 2000000)		/* 2 ms */
+		;
+	req.args[0] = 0;
+	CHECK_EQ(mailbox_exec(&hs, 0, &req), HV_STATUS_SUCCESS);
+	CHECK(req.args[0] >= first + 20000);	/* 2 ms = 20000 units */
+	CHECK(req.args[0] - first < 10000000);	/* and not a second */
+	test_hvsim_free(&hs);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "unknown ops fail with INVALID_HYPERCALL_CODE", unknown_ops },
 	{ "ops before HELLO are denied", needs_hello },
@@ -378,6 +402,7 @@ static const struct tap_test tests[] = {
 	{ "EOM bounds, RESET and re-HELLO drop SynIC state", eom_and_reset },
 	{ "slot handshake and a scribbled done_seq", process_slots },
 	{ "20000 random slots from a hostile guest", fuzz_slots },
+	{ "TIME_REF_COUNT counts 100 ns units", ref_counter },
 };
 
 int main(void)

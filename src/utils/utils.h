@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_utils: the integration components (ICs) a Hyper-V guest answers.
+ * One VMBus device per service; main.c binds them all, reads the host's
+ * requests, negotiates versions (negotiate.c) and hands each request to
+ * its service (shutdown.c, timesync.c, heartbeat.c), whose answer goes
+ * back as the same packet changed in place (hvlis/icmsg.h).
+ *
+ * Services whose requests need user space (KVP, VSS, file copy) are not
+ * here yet: their devices stay unbound.
+ */
+#ifndef HV_UTILS_H
+#define HV_UTILS_H
+
+#include <linux/workqueue.h>
+
+#include <hvlis/icmsg.h>
+#include <hvlis/vmbus.h>
+
+/*
+ * Largest IC message we accept: upstream reads into one page (shutdown,
+ * timesync, heartbeat); KVP's biggest message is 2.6 KiB.
+ */
+#define UTIL_MSG_MAX		(2 * PAGE_SIZE)
+
+/* ring sizes as upstream: 3 pages of data each way, plus the header page */
+#define UTIL_RING_SIZE		(4 * PAGE_SIZE)
+
+struct util_dev;
+
+struct util_service {
+	const char *name;		/* in messages: "Heartbeat IC" */
+	u16 msgtype;			/* ICMSGTYPE_* of its requests */
+	/* service versions, newest first (upstream's lists) */
+	const int *versions;
+	unsigned int nversions;
+	/* framework versions, newest first */
+	const int *fw_versions;
+	unsigned int nfw_versions;
+	/* probe and remove; the channel is closed around them */
+	int (*init)(struct util_dev *ud);
+	void (*exit)(struct util_dev *ud);
+	/*
+	 * A request of @msgtype after negotiation: @msg is the whole
+	 * message (framing included) of @len >= ICMSG_HDR bytes, to be
+	 * changed in place into the answer.  Returns the HRESULT status.
+	 * Runs in the channel's tasklet.
+	 */
+	u32 (*request)(struct util_dev *ud, u8 *msg, u32 len);
+};
+
+struct util_dev {
+	struct hv_device *hdev;
+	const struct util_service *svc;
+	int fw_version;			/* negotiated, 0 before */
+	int version;
+	/* scheduled once the answer went out (shutdown's power-off) */
+	struct work_struct *after_answer;
+	void *priv;			/* the service's state */
+	u8 msg[UTIL_MSG_MAX];		/* the request being answered */
+};
+
+/* negotiate.c: answer a NEGOTIATE message in place; the answer's length */
+u32 util_negotiate(struct util_dev *ud, u8 *msg, u32 len, u32 size);
+
+extern const struct util_service util_shutdown;
+extern const struct util_service util_timesync;
+extern const struct util_service util_heartbeat;
+
+#endif /* HV_UTILS_H */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The IC devices through the fake guest (vmbus_guest.h): the NEGOTIATE
+ * request's framing and offer (default and fw=/versions= options), the
+ * guest's choice taken or refused (a version not offered, no common
+ * version, a short answer), answers with the wrong trans_id, type or
+ * flags counted as bad, heartbeat sequence numbers, timesync 4.0 and 1.0
+ * samples, and shutdown requests with the guest's status.
+ */
+#include <time.h>
+
+#include <hvlis/icmsg.h>
+
+#include "tests/vmbus_guest.h"
+
+static struct vmbus_channel_offer_channel offers[8];
+static uint8_t buf[8192];
+
+struct ic_msg {
+	uint64_t tid;
+	struct vmbuspipe_hdr pipe;
+	struct icmsg_hdr hdr;
+	const uint8_t *payload;
+	uint32_t len;			/* payload bytes */
+};
+
+/* the next host request in the guest's inbound ring */
+static bool next_msg(struct tchan *tc, struct ic_msg *m)
+{
+	struct vmpacket_descriptor d;
+	uint32_t len, off;
+
+	if (tring_read(&tc->in, buf, sizeof(buf), &len))
+		return false;
+	memcpy(&d, buf, sizeof(d));
+	off = d.offset8 * 8u;
+	if (d.type != VM_PKT_DATA_INBAND || len < off + ICMSG_HDR)
+		return false;
+	m->tid = d.trans_id;
+	memcpy(&m->pipe, buf + off, sizeof(m->pipe));
+	memcpy(&m->hdr, buf + off + sizeof(m->pipe), sizeof(m->hdr));
+	m->payload = buf + off + ICMSG_HDR;
+	/* the ring pads packets to 8 bytes: icmsgsize says what is ours */
+	m->len = m->hdr.icmsgsize;
+	return m->len <= len - off - (uint32_t)ICMSG_HDR;
+}
+
+/* answer @m as hv_utils does: same message, RESPONSE, @status, @payload */
+static int answer(struct tchan *tc, const struct ic_msg *m, uint64_t tid,
+		  uint8_t flags, uint32_t status, const void *payload,
+		  uint32_t len)
+{
+	uint8_t out[4096];
+	struct icmsg_hdr h = m->hdr;
+
+	h.icflags = flags;
+	h.status = status;
+	memcpy(out, &m->pipe, sizeof(m->pipe));
+	memcpy(out + sizeof(m->pipe), &h, sizeof(h));
+	if (len)
+		memcpy(out + ICMSG_HDR, payload, len);
+	return tchan_inband(tc, tid, out, (uint32_t)ICMSG_HDR + len);
+}
+
+#define RESP	(ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_RESPONSE)
+
+static int choose(struct tchan *tc, const struct ic_msg *m, uint16_t fmaj,
+		  uint16_t fmin, uint16_t smaj, uint16_t smin)
+{
+	struct {
+		struct icmsg_negotiate n;
+		struct ic_version v[2];
+	} __packed a = {
+		.n = { .icframe_vercnt = 1, .icmsg_vercnt = 1 },
+		.v = { { fmaj, fmin }, { smaj, smin } },
+	};
+
+	return answer(tc, m, m->tid, RESP, 0, &a, sizeof(a));
+}
+
+static bool open_dev(struct tg *t, struct tchan *tc, const char *spec)
+{
+	int n;
+
+	tg_init(t, 2);
+	CHECK(tg_add(t, spec));
+	CHECK(tg_up(t, offers, 8, &n));
+	CHECK_EQ(n, 1);
+	CHECK_EQ(tchan_open(t, tc, offers[0].child_relid,
+			    offers[0].connection_id, 4, 4, 0, false), 0);
+	return true;
+}
+
+static bool has_line(const char *want)
+{
+	if (strstr(tg_out, want))
+		return true;
+	printf("# no '%s' in:\n%s", want, tg_out);
+	return false;
+}
+
+/* the offer and what NEGOTIATE looks like */
+static bool negotiate_request(void)
+{
+	struct tg t;
+	struct tchan tc;
+	struct ic_msg m;
+	struct icmsg_negotiate n;
+	struct ic_version v[4];
+
+	CHECK(open_dev(&t, &tc, "heartbeat"));
+	CHECK_EQ(offers[0].offer.chn_flags,
+		 VMBUS_CHANNEL_ENUMERATE_DEVICE_INTERFACE | VMBUS_CHANNEL_NAMED_PIPE_MODE);
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(m.pipe.flags, 1);
+	CHECK_EQ(m.pipe.msgsize, sizeof(struct icmsg_hdr) + m.len);
+	CHECK_EQ(m.hdr.icmsgtype, ICMSGTYPE_NEGOTIATE);
+	CHECK_EQ(m.hdr.icflags, ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST);
+	CHECK_EQ(m.len, sizeof(n) + sizeof(v));
+	memcpy(&n, m.payload, sizeof(n));
+	memcpy(v, m.payload + sizeof(n), sizeof(v));
+	CHECK_EQ(n.icframe_vercnt, 2);
+	CHECK_EQ(n.icmsg_vercnt, 2);
+	CHECK(v[0].major == 3 && v[0].minor == 0 && v[1].major == 1);
+	CHECK(v[2].major == 3 && v[2].minor == 0 && v[3].major == 1);
+	CHECK(tg_ctl_ok(&t, "heartbeat"));
+	CHECK(has_line("heartbeat.state=negotiating"));
+	tg_free(&t);
+
+	/* an old host: the options choose the offer */
+	CHECK(open_dev(&t, &tc, "timesync:fw=1.0,versions=3.0/1.0"));
+	CHECK(next_msg(&tc, &m));
+	memcpy(&n, m.payload, sizeof(n));
+	CHECK_EQ(n.icframe_vercnt, 1);
+	CHECK_EQ(n.icmsg_vercnt, 2);
+	CHECK_EQ(m.len, sizeof(n) + 3 * sizeof(struct ic_version));
+	tg_free(&t);
+
+	tg_init(&t, 2);
+	CHECK(!tg_add(&t, "heartbeat:versions=3"));
+	CHECK(!tg_add(&t, "heartbeat:fw=1.0/2.0/3.0/4.0/5.0/6.0/7.0/8.0/9.0"));
+	tg_free(&t);
+	return true;
+}
+
+/* heartbeat: the guest's choice, sequence numbers, bad answers */
+static bool heartbeat(void)
+{
+	struct tg t;
+	struct tchan tc;
+	struct ic_msg m, hb;
+	uint64_t seq;
+
+	CHECK(open_dev(&t, &tc, "heartbeat"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 0), 0);
+	CHECK(tg_ctl_ok(&t, "heartbeat"));
+	CHECK(has_line("heartbeat.state=ready"));
+	CHECK(has_line("heartbeat.version=3.0"));
+	/* the first heartbeat goes out at once */
+	CHECK(next_msg(&tc, &hb));
+	CHECK_EQ(hb.hdr.icmsgtype, ICMSGTYPE_HEARTBEAT);
+	CHECK_EQ(hb.hdr.icvermsg.major, 3);
+	CHECK_EQ(hb.len, sizeof(struct heartbeat_msg_data));
+	memcpy(&seq, hb.payload, sizeof(seq));
+	CHECK_EQ(seq, 1);
+
+	/* wrong trans_id, wrong type, no RESPONSE flag: counted, ignored */
+	seq = 2;
+	CHECK_EQ(answer(&tc, &hb, hb.tid + 1, RESP, 0, &seq, sizeof(seq)), 0);
+	m = hb;
+	m.hdr.icmsgtype = ICMSGTYPE_SHUTDOWN;
+	CHECK_EQ(answer(&tc, &m, hb.tid, RESP, 0, &seq, sizeof(seq)), 0);
+	CHECK_EQ(answer(&tc, &hb, hb.tid, ICMSGHDRFLAG_TRANSACTION, 0, &seq,
+			sizeof(seq)), 0);
+	CHECK_EQ(tchan_inband(&tc, hb.tid, "short", 5), 0);
+	CHECK(tg_ctl_ok(&t, "heartbeat"));
+	CHECK(has_line("heartbeat.bad_answers=4"));
+	CHECK(has_line("heartbeat.answered=1"));
+	/* the right answer, then a wrong sequence number on a good frame */
+	CHECK_EQ(answer(&tc, &hb, hb.tid, RESP, 0, &seq, sizeof(seq)), 0);
+	CHECK(tg_ctl_ok(&t, "heartbeat"));
+	CHECK(has_line("heartbeat.answered=2"));
+	CHECK(has_line("heartbeat.bad_answers=4"));
+	CHECK(!strstr(tg_out, "heartbeat.last_answer_ms=-1"));
+	CHECK(tg_ctl_ok(&t, "heartbeat 1"));
+	CHECK(!tg_ctl_ok(&t, "heartbeat 99"));
+	tg_free(&t);
+	return true;
+}
+
+/* negotiation answers that leave the channel failed */
+static bool negotiate_refused(void)
+{
+	struct tg t;
+	struct tchan tc;
+	struct ic_msg m;
+	struct icmsg_negotiate none = { 0 };
+
+	/* a version we did not offer */
+	CHECK(open_dev(&t, &tc, "heartbeat:versions=1.0"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 0), 0);
+	CHECK(tg_ctl_ok(&t, "heartbeat"));
+	CHECK(has_line("heartbeat.state=failed"));
+	CHECK(has_line("heartbeat.bad_answers=1"));
+	CHECK(!next_msg(&tc, &m));
+	tg_free(&t);
+
+	/* no common version: 0/0, not a bad answer */
+	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &none, sizeof(none)), 0);
+	CHECK(tg_ctl_ok(&t, "shutdown status"));
+	CHECK(has_line("shutdown.state=failed"));
+	CHECK(has_line("shutdown.bad_answers=0"));
+	CHECK(!tg_ctl_ok(&t, "shutdown"));
+	tg_free(&t);
+
+	/* a negotiation answer too short to hold the two versions */
+	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(next_msg(&tc, &m));
+	none.icframe_vercnt = 1;
+	none.icmsg_vercnt = 1;
+	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &none, sizeof(none)), 0);
+	CHECK(tg_ctl_ok(&t, "shutdown status"));
+	CHECK(has_line("shutdown.state=failed"));
+	CHECK(has_line("shutdown.bad_answers=1"));
+	tg_free(&t);
+	return true;
+}
+
+static bool timesync(void)
+{
+	struct tg t;
+	struct tchan tc;
+	struct ic_msg m;
+	struct ictimesync_ref_data r;
+	struct ictimesync_data d;
+	struct timespec now;
+	uint64_t host;
+
+	CHECK(open_dev(&t, &tc, "timesync"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(choose(&tc, &m, 3, 0, 4, 0), 0);
+	/* version 4.0: a SYNC sample with the reference time right away */
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(m.hdr.icmsgtype, ICMSGTYPE_TIMESYNC);
+	CHECK_EQ(m.len, sizeof(r));
+	memcpy(&r, m.payload, sizeof(r));
+	CHECK_EQ(r.flags, ICTIMESYNCFLAG_SYNC);
+	clock_gettime(CLOCK_REALTIME, &now);
+	host = WLTIMEDELTA + (uint64_t)now.tv_sec * 10000000 + (uint64_t)now.tv_nsec / 100;
+	CHECK(r.parenttime <= host && host - r.parenttime < 10000000);
+	CHECK(r.vmreferencetime <= hvsim_ref_time(&t.hs));
+	/* a sample asked for while one is out goes once it is answered */
+	CHECK(tg_ctl_ok(&t, "time sample"));
+	CHECK(!next_msg(&tc, &m) || m.hdr.icmsgtype != ICMSGTYPE_TIMESYNC);
+	CHECK(tg_ctl_ok(&t, "time set 1000000000"));
+	CHECK(next_msg(&tc, &m) == false);
+	tg_free(&t);
+
+	CHECK(open_dev(&t, &tc, "timesync:versions=1.0"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(choose(&tc, &m, 3, 0, 1, 0), 0);
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(m.len, sizeof(d));
+	CHECK(tg_ctl_ok(&t, "time set 1000000000"));
+	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, NULL, 0), 0);
+	CHECK(tg_ctl_ok(&t, "time sync"));
+	CHECK(next_msg(&tc, &m));
+	memcpy(&d, m.payload, sizeof(d));
+	CHECK_EQ(d.flags, ICTIMESYNCFLAG_SYNC);
+	/* 2001-09-09T01:46:40Z, give or take the test's run time */
+	CHECK(d.parenttime >= WLTIMEDELTA + 10000000000000000ull);
+	CHECK(d.parenttime < WLTIMEDELTA + 10000000000000000ull + 100000000);
+	CHECK(tg_ctl_ok(&t, "time status"));
+	CHECK(has_line("timesync.syncs=2"));
+	CHECK(has_line("timesync.offset_s=-"));
+	CHECK(!tg_ctl_ok(&t, "time set yesterday"));
+	tg_free(&t);
+	return true;
+}
+
+static bool shutdown(void)
+{
+	struct tg t;
+	struct tchan tc;
+	struct ic_msg m;
+	struct shutdown_msg_data sd;
+
+	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(!tg_ctl_ok(&t, "shutdown"));	/* not negotiated yet */
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 2), 0);
+	CHECK(!tg_ctl_ok(&t, "shutdown --reboot --hibernate"));
+	CHECK(!tg_ctl_ok(&t, "shutdown --now"));
+	CHECK(tg_ctl_ok(&t, "shutdown --reboot --force"));
+	CHECK(next_msg(&tc, &m));
+	CHECK_EQ(m.hdr.icmsgtype, ICMSGTYPE_SHUTDOWN);
+	CHECK_EQ(m.len, sizeof(sd));
+	memcpy(&sd, m.payload, sizeof(sd));
+	CHECK_EQ(sd.flags, IC_SHUTDOWN_FLAG_REBOOT | IC_SHUTDOWN_FLAG_FORCE);
+	/* one request at a time */
+	CHECK(!tg_ctl_ok(&t, "shutdown"));
+	CHECK_EQ(answer(&tc, &m, m.tid, RESP, HV_E_FAIL, NULL, 0), 0);
+	CHECK(tg_ctl_ok(&t, "shutdown status"));
+	CHECK(has_line("shutdown.status=0x80004005"));
+	CHECK(tg_ctl_ok(&t, "shutdown --hibernate"));
+	CHECK(next_msg(&tc, &m));
+	memcpy(&sd, m.payload, sizeof(sd));
+	CHECK_EQ(sd.flags, IC_SHUTDOWN_FLAG_HIBERNATE);
+	tg_close(&t, offers[0].child_relid);
+	CHECK(tg_ctl_ok(&t, "shutdown status"));
+	CHECK(has_line("shutdown.state=closed"));
+	tg_free(&t);
+	return true;
+}
+
+static const struct tap_test tests[] = {
+	{ "NEGOTIATE: framing and the offer, old hosts", negotiate_request },
+	{ "heartbeat: sequence numbers, bad answers counted", heartbeat },
+	{ "negotiation refused: not offered, none, short", negotiate_refused },
+	{ "timesync: 4.0 and 1.0 samples, queued, host clock", timesync },
+	{ "shutdown: flags, one at a time, status", shutdown },
+};
+
+int main(void)
+{
+	log_init(NULL, false);
+	return tap_run(tests, ARRAY_SIZE(tests));
+}
