@@ -52,7 +52,12 @@ static void util_request(struct util_dev *ud, const struct vmbus_pkt *pkt)
 		if (!answer_len)
 			return;
 	} else if (hdr->icmsgtype == svc->msgtype && ud->version) {
+		ud->trans_id = pkt->trans_id;
+		WRITE_ONCE(ud->deferred, true);
 		hdr->status = svc->request(ud, ud->msg, len);
+		if (hdr->status == UTIL_DEFERRED)
+			return;
+		WRITE_ONCE(ud->deferred, false);
 	} else {
 		dev_err_ratelimited(&ud->hdev->device,
 				    "%s: unexpected message type %u%s\n",
@@ -67,16 +72,41 @@ static void util_request(struct util_dev *ud, const struct vmbus_pkt *pkt)
 	}
 }
 
-/* the channel's tasklet: every request in the ring, one at a time */
+/*
+ * The channel's tasklet: every request in the ring, one at a time, until
+ * one is kept for user space; util_complete() starts us again.
+ */
 static void util_on_channel(void *context)
 {
 	struct util_dev *ud = context;
 	struct vmbus_channel *chan = ud->hdev->channel;
 	struct vmbus_pkt pkt;
 
-	for_each_vmbus_pkt(chan, &pkt)
+	/* acquire: the kept request's answer went out before this is false */
+	if (smp_load_acquire(&ud->deferred))
+		return;
+	for (vmbus_pkt_first(chan, &pkt); pkt.desc; vmbus_pkt_next(chan, &pkt)) {
 		util_request(ud, &pkt);
+		if (smp_load_acquire(&ud->deferred)) {
+			/* this packet is consumed: it was copied to ud->msg */
+			vmbus_pkt_next(chan, &pkt);
+			break;
+		}
+	}
 	vmbus_pkt_iter_close(chan);
+}
+
+void util_complete(struct util_dev *ud, u32 status, u32 len)
+{
+	struct icmsg_hdr *hdr = (struct icmsg_hdr *)(ud->msg + sizeof(struct vmbuspipe_hdr));
+
+	if (WARN_ON_ONCE(!READ_ONCE(ud->deferred)))
+		return;
+	hdr->status = status;
+	util_answer(ud, ud->trans_id, len);
+	/* release: the answer is out before the tasklet reuses ud->msg */
+	smp_store_release(&ud->deferred, false);
+	tasklet_schedule(&ud->hdev->channel->callback_event);
 }
 
 static int util_probe(struct hv_device *hdev,
@@ -97,6 +127,8 @@ static int util_probe(struct hv_device *hdev,
 		if (ret)
 			goto err_free;
 	}
+	/* one request at a time, some of them waiting for user space */
+	hdev->channel->callback_direct = true;
 	ret = vmbus_open(hdev->channel, UTIL_RING_SIZE, UTIL_RING_SIZE, NULL, 0,
 			 util_on_channel, ud);
 	if (ret)
@@ -125,6 +157,7 @@ static const struct hv_vmbus_device_id util_id_table[] = {
 	{ .guid = HV_SHUTDOWN_GUID, .driver_data = (unsigned long)&util_shutdown },
 	{ .guid = HV_TS_GUID, .driver_data = (unsigned long)&util_timesync },
 	{ .guid = HV_HEART_BEAT_GUID, .driver_data = (unsigned long)&util_heartbeat },
+	{ .guid = HV_KVP_GUID, .driver_data = (unsigned long)&util_kvp },
 	{ },
 };
 MODULE_DEVICE_TABLE(vmbus, util_id_table);
@@ -150,4 +183,4 @@ module_init(util_init);
 module_exit(util_exit);
 MODULE_LICENSE("GPL");
 MODULE_VERSION(HVLIS_VERSION);
-MODULE_DESCRIPTION("Hyper-V utilities: shutdown, time sync, heartbeat");
+MODULE_DESCRIPTION("Hyper-V utilities: shutdown, time sync, heartbeat, KVP");

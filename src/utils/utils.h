@@ -6,8 +6,9 @@
  * its service (shutdown.c, timesync.c, heartbeat.c), whose answer goes
  * back as the same packet changed in place (hvlis/icmsg.h).
  *
- * Services whose requests need user space (KVP, VSS, file copy) are not
- * here yet: their devices stay unbound.
+ * KVP (kvp.c) needs a daemon: its requests go to user space through a
+ * character device (transport.c) and are answered when the daemon is
+ * done.  VSS and file copy are not here yet: their devices stay unbound.
  */
 #ifndef HV_UTILS_H
 #define HV_UTILS_H
@@ -56,9 +57,39 @@ struct util_dev {
 	int version;
 	/* scheduled once the answer went out (shutdown's power-off) */
 	struct work_struct *after_answer;
+	/* a request kept by UTIL_DEFERRED: read nothing until it is answered */
+	bool deferred;
+	u64 trans_id;			/* of the request in msg */
 	void *priv;			/* the service's state */
 	u8 msg[UTIL_MSG_MAX];		/* the request being answered */
 };
+
+/*
+ * A service's request() returns this to keep the request: the service
+ * answers it later with util_complete(), and no further request is read
+ * until then (the host has one transaction out at a time anyway).
+ */
+#define UTIL_DEFERRED		0xffffffffU
+
+/* answer the kept request (ud->msg, @len bytes) with @status */
+void util_complete(struct util_dev *ud, u32 status, u32 len);
+
+/* transport.c: /dev/vmbus/<name>, the daemons' end (upstream's ABI) */
+struct util_transport;
+struct util_transport_ops {
+	size_t max_msg;			/* longest write accepted */
+	/* a message the daemon wrote: 0 or -errno (the write's result) */
+	int (*on_msg)(void *ctx, void *msg, size_t len);
+	/* the daemon closed the device */
+	void (*on_reset)(void *ctx);
+};
+struct util_transport *util_transport_create(const char *name,
+					     const struct util_transport_ops *ops,
+					     void *ctx);
+void util_transport_destroy(struct util_transport *t);
+/* queue @msg for the daemon's next read: -ENODEV without a daemon */
+int util_transport_send(struct util_transport *t, const void *msg, size_t len,
+			void (*on_read)(void *ctx));
 
 /* negotiate.c: answer a NEGOTIATE message in place; the answer's length */
 u32 util_negotiate(struct util_dev *ud, u8 *msg, u32 len, u32 size);
@@ -66,5 +97,6 @@ u32 util_negotiate(struct util_dev *ud, u8 *msg, u32 len, u32 size);
 extern const struct util_service util_shutdown;
 extern const struct util_service util_timesync;
 extern const struct util_service util_heartbeat;
+extern const struct util_service util_kvp;
 
 #endif /* HV_UTILS_H */

@@ -75,6 +75,12 @@ static void vmbus_on_event(struct tasklet_struct *t)
 
 	trace_vmbus_on_event(chan);
 
+	if (chan->callback_direct) {
+		cb = READ_ONCE(chan->onchannel_callback);
+		if (cb && in)
+			cb(chan->channel_callback_context);
+		return;
+	}
 	do {
 		cb = READ_ONCE(chan->onchannel_callback);
 		if (!cb || !in)

@@ -59,14 +59,27 @@ hv_load_stack() {
 # Run one hvsim control command on the host ("hvsim ctl WORDS..."), as the
 # Hyper-V administrator would; prints its output, returns its status.
 hostctl() {
-	local line rc=1
+	local line part= rc=1 waits=0
 	if [ -z "${HOSTCTL_FD:-}" ]; then
 		stty -F /dev/ttyS2 raw -echo 115200 2>/dev/null
 		exec {HOSTCTL_FD}<>/dev/ttyS2
 	fi
 	echo "$*" >&"$HOSTCTL_FD"
-	while IFS= read -r -t 60 line <&"$HOSTCTL_FD"; do
-		line=${line%$'\r'}
+	# At most 60 s without a line, as 60 reads of 1 s: bash's read -t
+	# goes by the wall clock, which a scenario (or hv_utils' time sync)
+	# may move by an hour; a read cut short keeps its part of the line.
+	while :; do
+		if IFS= read -r -t 1 line <&"$HOSTCTL_FD"; then
+			line=$part${line%$'\r'}
+			part=
+			waits=0
+		else
+			[ $? -gt 128 ] || break
+			part+=$line
+			waits=$((waits + 1))
+			[ $waits -lt 60 ] || break
+			continue
+		fi
 		case $line in
 		$'\004 rc='*)
 			rc=${line#$'\004 rc='}

@@ -89,6 +89,14 @@ struct vmbus_channel {
 
 	/* called in interrupt context when the host signals the channel */
 	void (*onchannel_callback)(void *context);
+	/*
+	 * Call onchannel_callback once per signal, without masking the
+	 * host's interrupts or calling again while the ring holds packets
+	 * (upstream's HV_CALL_DIRECT): for drivers that leave packets in
+	 * the ring until user space is done (hv_utils' KVP).  Set before
+	 * vmbus_open().
+	 */
+	bool callback_direct;
 	void *channel_callback_context;
 	/* primary: called (process context) for each new sub-channel offer */
 	void (*sc_creation_callback)(struct vmbus_channel *new_sc);

@@ -84,7 +84,7 @@ skew() {	# guest clock - host clock, in ms
 	echo $(((ours - host) / 1000000))
 }
 note "skew after setting the clock back: $(skew) ms"
-hostctl time sync >/dev/null || fail "time sync failed"
+out=$(hostctl time sync) || fail "time sync failed: $out"
 wait_for 10 "s=\$(skew); [ \${s#-} -lt 2000 ]" || fail "clock not set by time sync: skew $(skew) ms"
 note "skew after time sync: $(skew) ms"
 [ "$(hval timesync.bad_answers time status)" = 0 ] || fail "the guest refused a time sample"
