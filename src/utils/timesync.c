@@ -40,7 +40,7 @@ static const int fw_versions[] = { UTIL_FW_VERSION, UTIL_WS2K8_FW_VERSION };
 /* host times past this do not fit a signed 64-bit nanosecond count */
 #define TS_MAX_SINCE_1970	(S64_MAX / 100)
 
-struct ts_state {
+struct hv_ts_state {
 	struct util_dev *ud;
 	spinlock_t lock;		/* the sample */
 	bool have_sample;
@@ -67,7 +67,7 @@ static u64 ts_ref_now(bool *shared)
 }
 
 /* the host's time now, as nanoseconds since 1970; -errno */
-static int ts_host_now(struct ts_state *ts, struct timespec64 *out)
+static int ts_host_now(struct hv_ts_state *ts, struct timespec64 *out)
 {
 	unsigned long flags;
 	bool shared;
@@ -97,7 +97,7 @@ static int ts_host_now(struct ts_state *ts, struct timespec64 *out)
 
 static void ts_set_clock(struct work_struct *work)
 {
-	struct ts_state *ts = container_of(work, struct ts_state, set_clock);
+	struct hv_ts_state *ts = container_of(work, struct hv_ts_state, set_clock);
 	struct timespec64 now;
 	int ret;
 
@@ -122,7 +122,7 @@ static bool ts_behind(u64 host_time)
 
 static u32 timesync_request(struct util_dev *ud, u8 *msg, u32 len)
 {
-	struct ts_state *ts = ud->priv;
+	struct hv_ts_state *ts = ud->priv;
 	struct device *dev = &ud->hdev->device;
 	u64 parent, vmref = 0, now;
 	unsigned long flags;
@@ -180,7 +180,7 @@ short_msg:
 
 static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *t)
 {
-	return ts_host_now(container_of(info, struct ts_state, ptp_info), t);
+	return ts_host_now(container_of(info, struct hv_ts_state, ptp_info), t);
 }
 
 /* the host's clock is read-only to us */
@@ -218,7 +218,7 @@ static const struct ptp_clock_info ts_ptp_template = {
 
 static int timesync_init(struct util_dev *ud)
 {
-	struct ts_state *ts;
+	struct hv_ts_state *ts;
 
 	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
 	if (!ts)
@@ -241,7 +241,7 @@ static int timesync_init(struct util_dev *ud)
 
 static void timesync_exit(struct util_dev *ud)
 {
-	struct ts_state *ts = ud->priv;
+	struct hv_ts_state *ts = ud->priv;
 
 	if (ts->ptp)
 		ptp_clock_unregister(ts->ptp);
