@@ -19,6 +19,9 @@ pkgs=(
 	# tools the guest scenarios run (through the host's root over 9p)
 	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
+	# the distribution's own KVP, VSS and file-copy daemons, run against
+	# hv_utils to prove the device ABI is upstream's
+	hyperv-daemons
 	# packaging: DKMS against an installed Debian kernel's headers
 	dkms linux-headers-amd64
 )

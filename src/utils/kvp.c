@@ -202,8 +202,15 @@ static void kvp_to_daemon(const struct hv_kvp_msg *in, struct hv_kvp_msg *out)
 		else
 			o->value_size = snprintf(o->value, sizeof(o->value), "%llu",
 						 v->value_u64) + 1;
-		fallthrough;
+		o->key_size = from_utf16(v->key, v->key_size, o->key,
+					 sizeof(o->key));
+		break;
 	case KVP_OP_GET:
+		/*
+		 * The daemon copies value_size bytes of the value it finds
+		 * (tools/hv/hv_kvp_daemon.c kvp_get_value()): offer it all.
+		 */
+		o->value_size = HV_KVP_EXCHANGE_MAX_VALUE_SIZE;
 		o->key_size = from_utf16(v->key, v->key_size, o->key,
 					 sizeof(o->key));
 		break;

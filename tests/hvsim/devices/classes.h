@@ -14,3 +14,4 @@ VSP_CLASS(net)		/* devices/net: synthetic NIC */
 VSP_CLASS(shutdown)	/* devices/ic: shutdown IC */
 VSP_CLASS(timesync)	/* devices/ic: time synchronization IC */
 VSP_CLASS(heartbeat)	/* devices/ic: heartbeat IC */
+VSP_CLASS(kvp)		/* devices/ic: key-value pair exchange IC */

@@ -119,6 +119,8 @@ void ic_remove(struct vsp_device *dev)
 		return;
 	vsp_dev_set_priv(dev, NULL);
 	hv_timer_free(&ic->timer);
+	if (ic->svc->on_free)
+		ic->svc->on_free(ic);
 	free(ic->priv);
 	free(ic);
 }
@@ -243,6 +245,8 @@ void ic_close(struct hv_chan *ch)
 
 	if (!ic || ic->ch != ch)
 		return;
+	if (ic->svc->on_close)
+		ic->svc->on_close(ic);
 	ic->ch = NULL;
 	ic->state = IC_CLOSED;
 	ic->busy = false;

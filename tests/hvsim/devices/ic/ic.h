@@ -55,6 +55,10 @@ struct ic_service {
 	 */
 	void (*on_answer)(struct ic_dev *ic, uint32_t status,
 			  const uint8_t *payload, uint32_t len);
+	/* the channel closed (an outstanding request is lost) */
+	void (*on_close)(struct ic_dev *ic);
+	/* the device goes away: free what priv points to */
+	void (*on_free)(struct ic_dev *ic);
 };
 
 struct ic_dev {
