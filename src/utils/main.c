@@ -87,6 +87,7 @@ static void util_on_channel(void *context)
 		return;
 	for (vmbus_pkt_first(chan, &pkt); pkt.desc; vmbus_pkt_next(chan, &pkt)) {
 		util_request(ud, &pkt);
+		/* pairs with util_complete()'s release, as above */
 		if (smp_load_acquire(&ud->deferred)) {
 			/* this packet is consumed: it was copied to ud->msg */
 			vmbus_pkt_next(chan, &pkt);

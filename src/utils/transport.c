@@ -26,7 +26,6 @@
 
 struct util_transport {
 	struct miscdevice mdev;
-	struct file_operations fops;
 	struct mutex lock;		/* all below */
 	wait_queue_head_t outq;
 	void *outmsg;
@@ -38,9 +37,10 @@ struct util_transport {
 	void *ctx;
 };
 
+/* misc_open() points private_data at our miscdevice */
 static struct util_transport *file_transport(struct file *f)
 {
-	return container_of(f->f_op, struct util_transport, fops);
+	return container_of(f->private_data, struct util_transport, mdev);
 }
 
 /* under t->lock */
@@ -142,6 +142,16 @@ static int transport_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+static const struct file_operations transport_fops = {
+	.owner = THIS_MODULE,
+	.read = transport_read,
+	.write = transport_write,
+	.poll = transport_poll,
+	.open = transport_open,
+	.release = transport_release,
+	.llseek = noop_llseek,
+};
+
 int util_transport_send(struct util_transport *t, const void *msg, size_t len,
 			void (*on_read)(void *ctx))
 {
@@ -184,16 +194,9 @@ struct util_transport *util_transport_create(const char *name,
 	init_completion(&t->released);
 	t->ops = ops;
 	t->ctx = ctx;
-	t->fops.owner = THIS_MODULE;
-	t->fops.read = transport_read;
-	t->fops.write = transport_write;
-	t->fops.poll = transport_poll;
-	t->fops.open = transport_open;
-	t->fops.release = transport_release;
-	t->fops.llseek = noop_llseek;
 	t->mdev.minor = MISC_DYNAMIC_MINOR;
 	t->mdev.name = name;
-	t->mdev.fops = &t->fops;
+	t->mdev.fops = &transport_fops;
 	ret = misc_register(&t->mdev);
 	if (ret) {
 		kfree(t);

@@ -59,7 +59,7 @@ hv_load_stack() {
 # Run one hvsim control command on the host ("hvsim ctl WORDS..."), as the
 # Hyper-V administrator would; prints its output, returns its status.
 hostctl() {
-	local line part= rc=1 waits=0
+	local line part='' rc=1 waits=0
 	if [ -z "${HOSTCTL_FD:-}" ]; then
 		stty -F /dev/ttyS2 raw -echo 115200 2>/dev/null
 		exec {HOSTCTL_FD}<>/dev/ttyS2

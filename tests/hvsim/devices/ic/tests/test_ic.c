@@ -144,7 +144,7 @@ static bool negotiate_request(void)
 }
 
 /* heartbeat: the guest's choice, sequence numbers, bad answers */
-static bool heartbeat(void)
+static bool test_heartbeat(void)
 {
 	struct tg t;
 	struct tchan tc;
@@ -230,7 +230,7 @@ static bool negotiate_refused(void)
 	return true;
 }
 
-static bool timesync(void)
+static bool test_timesync(void)
 {
 	struct tg t;
 	struct tchan tc;
@@ -282,7 +282,7 @@ static bool timesync(void)
 	return true;
 }
 
-static bool shutdown(void)
+static bool test_shutdown(void)
 {
 	struct tg t;
 	struct tchan tc;
@@ -319,10 +319,10 @@ static bool shutdown(void)
 
 static const struct tap_test tests[] = {
 	{ "NEGOTIATE: framing and the offer, old hosts", negotiate_request },
-	{ "heartbeat: sequence numbers, bad answers counted", heartbeat },
+	{ "heartbeat: sequence numbers, bad answers counted", test_heartbeat },
 	{ "negotiation refused: not offered, none, short", negotiate_refused },
-	{ "timesync: 4.0 and 1.0 samples, queued, host clock", timesync },
-	{ "shutdown: flags, one at a time, status", shutdown },
+	{ "timesync: 4.0 and 1.0 samples, queued, host clock", test_timesync },
+	{ "shutdown: flags, one at a time, status", test_shutdown },
 };
 
 int main(void)
