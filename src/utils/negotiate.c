@@ -16,8 +16,11 @@
 static int pick(const struct ic_version *have, unsigned int n,
 		const int *want, unsigned int nwant)
 {
-	for (unsigned int i = 0; i < nwant; i++)
-		for (unsigned int j = 0; j < n; j++)
+	unsigned int i, j;
+
+	/* (Linux 5.10 builds with -std=gnu89: no declarations in for) */
+	for (i = 0; i < nwant; i++)
+		for (j = 0; j < n; j++)
 			if (have[j].major == IC_MAJOR(want[i]) &&
 			    have[j].minor == IC_MINOR(want[i]))
 				return j;
