@@ -10,8 +10,8 @@
  * checked in the tasklet (operation, pool, sizes: a key of at most 512
  * bytes and a value of at most 2048, each an even number of UTF-16 bytes;
  * the whole struct the operation uses present), converted and handed to
- * the daemon in process context, and answered when the daemon writes its
- * result, when it closes the device, or after KVP_TIMEOUT with HV_E_FAIL.
+ * the daemon in process context (daemon.c), and answered when the daemon
+ * writes its result, when it closes the device, or after 30 s (HV_E_FAIL).
  * Without a registered daemon a request fails at once.  Whatever the
  * daemon writes is checked too: its strings are cut at their size and
  * must be UTF-8.
@@ -22,14 +22,11 @@
  */
 #include <linux/nls.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 
 #include <hvlis/kvp.h>
 
 #include "utils.h"
 
-/* upstream's HV_UTIL_TIMEOUT: how long the daemon has for one request */
-#define KVP_TIMEOUT		(30 * HZ)
 /* what we tell the daemon we are (upstream's HV_DRV_VERSION) */
 #define KVP_DRV_VERSION		"3.1"
 
@@ -37,24 +34,6 @@ static const int kvp_versions[] = {
 	IC_VERSION(4, 0), IC_VERSION(3, 0), IC_VERSION(1, 0)
 };
 static const int fw_versions[] = { UTIL_FW_VERSION, UTIL_WS2K8_FW_VERSION };
-
-enum kvp_state {
-	KVP_NO_DAEMON,		/* requests fail at once */
-	KVP_READY,		/* the daemon registered */
-	KVP_PENDING,		/* a request is with the daemon (or on its way) */
-};
-
-struct kvp {
-	struct util_dev *ud;
-	struct util_transport *t;
-	spinlock_t lock;		/* state, op, len */
-	enum kvp_state state;
-	u8 op;				/* of the pending request */
-	u32 len;			/* its length */
-	struct work_struct send;
-	struct delayed_work timeout;
-	struct hv_kvp_msg daemon_msg;	/* send's buffer */
-};
 
 static struct hv_kvp_msg *wire_msg(struct util_dev *ud)
 {
@@ -163,8 +142,10 @@ bad_size:
 }
 
 /* the host's request (on the wire) as the daemon reads it */
-static void kvp_to_daemon(const struct hv_kvp_msg *in, struct hv_kvp_msg *out)
+static ssize_t kvp_to_daemon(struct util_dev *ud, void *buf)
 {
+	const struct hv_kvp_msg *in = wire_msg(ud);
+	struct hv_kvp_msg *out = buf;
 	const struct hv_kvp_ip_msg *ip_in = (const void *)in;
 	struct hv_kvp_ipaddr_value *ip = &out->body.kvp_ip_val;
 	const struct hv_kvp_exchg_msg_value *v = &in->body.kvp_set.data;
@@ -225,14 +206,14 @@ static void kvp_to_daemon(const struct hv_kvp_msg *in, struct hv_kvp_msg *out)
 		out->body.kvp_enum_data.index = in->body.kvp_enum_data.index;
 		break;
 	}
+	return sizeof(*out);
 }
 
 /*
  * The daemon's answer @d into the kept wire message; the status.  Only
  * GET, ENUMERATE and GET_IP_INFO carry data back.
  */
-static u32 kvp_from_daemon(struct util_dev *ud, u8 op,
-			   const struct hv_kvp_msg *d)
+static u32 kvp_answer(struct util_dev *ud, u8 op, const struct hv_kvp_msg *d)
 {
 	struct hv_kvp_msg *w = wire_msg(ud);
 	struct hv_kvp_ip_msg *ip = (void *)w;
@@ -285,89 +266,35 @@ static u32 kvp_from_daemon(struct util_dev *ud, u8 op,
 	return HV_S_OK;
 }
 
-/* take the pending request to answer it; false if someone else did */
-static bool kvp_take(struct kvp *kvp, u8 *op, u32 *len)
+static u32 kvp_from_daemon(struct util_dev *ud, const void *msg, u32 *wire_len)
 {
-	bool mine;
+	u8 op = wire_msg(ud)->kvp_hdr.operation;
 
-	spin_lock_bh(&kvp->lock);
-	mine = kvp->state == KVP_PENDING;
-	if (mine) {
-		kvp->state = KVP_READY;
-		*op = kvp->op;
-		*len = kvp->len;
-	}
-	spin_unlock_bh(&kvp->lock);
-	return mine;
-}
-
-static void kvp_fail_pending(struct kvp *kvp)
-{
-	u8 op;
-	u32 len;
-
-	if (kvp_take(kvp, &op, &len))
-		util_complete(kvp->ud, HV_E_FAIL, len);
-}
-
-static void kvp_send(struct work_struct *work)
-{
-	struct kvp *kvp = container_of(work, struct kvp, send);
-	int ret;
-
-	kvp_to_daemon(wire_msg(kvp->ud), &kvp->daemon_msg);
-	ret = util_transport_send(kvp->t, &kvp->daemon_msg,
-				  sizeof(kvp->daemon_msg), NULL);
-	if (ret) {
-		dev_dbg(&kvp->ud->hdev->device, "KVP: daemon not reached (%d)\n", ret);
-		kvp_fail_pending(kvp);
-	}
-}
-
-static void kvp_timeout(struct work_struct *work)
-{
-	struct kvp *kvp = container_of(work, struct kvp, timeout.work);
-
-	dev_warn_ratelimited(&kvp->ud->hdev->device,
-			     "KVP: the daemon did not answer in %d s\n",
-			     KVP_TIMEOUT / HZ);
-	kvp_fail_pending(kvp);
+	BUILD_BUG_ON(ICMSG_HDR + sizeof(struct hv_kvp_ip_msg) > UTIL_MSG_MAX);
+	*wire_len = max_t(u32, *wire_len, ICMSG_HDR + kvp_answer_size(op));
+	return kvp_answer(ud, op, msg);
 }
 
 static u32 kvp_request(struct util_dev *ud, u8 *msg, u32 len)
 {
-	struct kvp *kvp = ud->priv;
-	u32 status = UTIL_DEFERRED;
-
 	if (!kvp_request_ok(ud, len))
 		return HV_E_FAIL;
 	/* the answer may be longer: no stale bytes of an older message */
 	memset(msg + len, 0, sizeof(ud->msg) - len);
-	spin_lock_bh(&kvp->lock);
-	if (kvp->state == KVP_READY) {
-		kvp->state = KVP_PENDING;
-		kvp->op = wire_msg(ud)->kvp_hdr.operation;
-		kvp->len = len;
-	} else {
-		/* no daemon (a pending one cannot be: we read one at a time) */
-		status = HV_E_FAIL;
-	}
-	spin_unlock_bh(&kvp->lock);
-	if (status == UTIL_DEFERRED) {
-		schedule_delayed_work(&kvp->timeout, KVP_TIMEOUT);
-		schedule_work(&kvp->send);
-	}
-	return status;
+	return util_daemon_request(ud->daemon, len, UTIL_DAEMON_TIMEOUT);
 }
 
 /* the daemon registers: answer with our version, then it is ready */
-static int kvp_register(struct kvp *kvp, const struct hv_kvp_msg *m)
+static int kvp_hello(struct util_daemon *d, const void *msg, size_t len)
 {
+	const struct hv_kvp_msg *m = msg;
 	struct hv_kvp_msg *reply;
 	int ret;
 
+	if (len != sizeof(*m))
+		return -EINVAL;
 	if (m->kvp_hdr.operation != KVP_OP_REGISTER1) {
-		dev_info(&kvp->ud->hdev->device,
+		dev_info(&d->ud->hdev->device,
 			 "KVP: incompatible daemon (registers as %u, we need %u)\n",
 			 m->kvp_hdr.operation, KVP_OP_REGISTER1);
 		return -EINVAL;
@@ -378,92 +305,21 @@ static int kvp_register(struct kvp *kvp, const struct hv_kvp_msg *m)
 	reply->kvp_hdr.operation = KVP_OP_REGISTER1;
 	strscpy(reply->body.kvp_register.version, KVP_DRV_VERSION,
 		sizeof(reply->body.kvp_register.version));
-	ret = util_transport_send(kvp->t, reply, sizeof(*reply), NULL);
+	ret = util_transport_send(d->t, reply, sizeof(*reply), NULL);
 	kfree(reply);
-	if (ret)
-		return ret;
-	spin_lock_bh(&kvp->lock);
-	kvp->state = KVP_READY;
-	spin_unlock_bh(&kvp->lock);
-	dev_info(&kvp->ud->hdev->device, "KVP: daemon registered\n");
-	return 0;
+	return ret;
 }
 
-static int kvp_on_msg(void *ctx, void *msg, size_t len)
-{
-	struct kvp *kvp = ctx;
-	enum kvp_state state;
-	u32 wire_len;
-	u8 op;
-
-	if (len < sizeof(struct hv_kvp_msg))
-		return -EINVAL;
-	spin_lock_bh(&kvp->lock);
-	state = kvp->state;
-	spin_unlock_bh(&kvp->lock);
-	if (state == KVP_NO_DAEMON)
-		return kvp_register(kvp, msg);
-	/* the timeout may have answered already: then this comes too late */
-	if (!kvp_take(kvp, &op, &wire_len))
-		return state == KVP_READY ? 0 : -EINVAL;
-	cancel_delayed_work(&kvp->timeout);
-	BUILD_BUG_ON(ICMSG_HDR + sizeof(struct hv_kvp_ip_msg) > UTIL_MSG_MAX);
-	wire_len = max_t(u32, wire_len, ICMSG_HDR + kvp_answer_size(op));
-	util_complete(kvp->ud, kvp_from_daemon(kvp->ud, op, msg), wire_len);
-	return 0;
-}
-
-static void kvp_on_reset(void *ctx)
-{
-	struct kvp *kvp = ctx;
-
-	kvp_fail_pending(kvp);
-	spin_lock_bh(&kvp->lock);
-	kvp->state = KVP_NO_DAEMON;
-	spin_unlock_bh(&kvp->lock);
-}
-
-static const struct util_transport_ops kvp_transport_ops = {
-	.max_msg = sizeof(struct hv_kvp_msg),
-	.on_msg = kvp_on_msg,
-	.on_reset = kvp_on_reset,
+static const struct util_daemon_ops kvp_daemon_ops = {
+	.devname = "vmbus/hv_kvp",
+	.tag = "KVP",
+	.request_size = sizeof(struct hv_kvp_msg),
+	.answer_size = sizeof(struct hv_kvp_msg),
+	.hello_size = sizeof(struct hv_kvp_msg),
+	.hello = kvp_hello,
+	.to_daemon = kvp_to_daemon,
+	.from_daemon = kvp_from_daemon,
 };
-
-static int kvp_init(struct util_dev *ud)
-{
-	struct kvp *kvp;
-
-	kvp = kzalloc(sizeof(*kvp), GFP_KERNEL);
-	if (!kvp)
-		return -ENOMEM;
-	kvp->ud = ud;
-	spin_lock_init(&kvp->lock);
-	INIT_WORK(&kvp->send, kvp_send);
-	INIT_DELAYED_WORK(&kvp->timeout, kvp_timeout);
-	kvp->t = util_transport_create("vmbus/hv_kvp", &kvp_transport_ops, kvp);
-	if (IS_ERR(kvp->t)) {
-		int ret = PTR_ERR(kvp->t);
-
-		kfree(kvp);
-		return ret;
-	}
-	ud->priv = kvp;
-	return 0;
-}
-
-/* the channel is closed: no request comes, none can be answered */
-static void kvp_exit(struct util_dev *ud)
-{
-	struct kvp *kvp = ud->priv;
-
-	spin_lock_bh(&kvp->lock);
-	kvp->state = KVP_NO_DAEMON;
-	spin_unlock_bh(&kvp->lock);
-	cancel_work_sync(&kvp->send);
-	cancel_delayed_work_sync(&kvp->timeout);
-	util_transport_destroy(kvp->t);
-	kfree(kvp);
-}
 
 const struct util_service util_kvp = {
 	.name = "KVP IC",
@@ -472,7 +328,6 @@ const struct util_service util_kvp = {
 	.nversions = ARRAY_SIZE(kvp_versions),
 	.fw_versions = fw_versions,
 	.nfw_versions = ARRAY_SIZE(fw_versions),
-	.init = kvp_init,
-	.exit = kvp_exit,
+	.daemon = &kvp_daemon_ops,
 	.request = kvp_request,
 };

@@ -128,14 +128,24 @@ static int util_probe(struct hv_device *hdev,
 		if (ret)
 			goto err_free;
 	}
+	if (svc->daemon) {
+		ud->daemon = util_daemon_create(ud, svc->daemon);
+		if (IS_ERR(ud->daemon)) {
+			ret = PTR_ERR(ud->daemon);
+			goto err_exit;
+		}
+	}
 	/* one request at a time, some of them waiting for user space */
 	hdev->channel->callback_direct = true;
 	ret = vmbus_open(hdev->channel, UTIL_RING_SIZE, UTIL_RING_SIZE, NULL, 0,
 			 util_on_channel, ud);
 	if (ret)
-		goto err_exit;
+		goto err_daemon;
 	return 0;
 
+err_daemon:
+	if (ud->daemon)
+		util_daemon_destroy(ud->daemon);
 err_exit:
 	if (svc->exit)
 		svc->exit(ud);
@@ -149,6 +159,8 @@ static void util_remove(struct hv_device *hdev)
 	struct util_dev *ud = dev_get_drvdata(&hdev->device);
 
 	vmbus_close(hdev->channel);
+	if (ud->daemon)
+		util_daemon_destroy(ud->daemon);
 	if (ud->svc->exit)
 		ud->svc->exit(ud);
 	kfree(ud);
@@ -159,6 +171,8 @@ static const struct hv_vmbus_device_id util_id_table[] = {
 	{ .guid = HV_TS_GUID, .driver_data = (unsigned long)&util_timesync },
 	{ .guid = HV_HEART_BEAT_GUID, .driver_data = (unsigned long)&util_heartbeat },
 	{ .guid = HV_KVP_GUID, .driver_data = (unsigned long)&util_kvp },
+	{ .guid = HV_VSS_GUID, .driver_data = (unsigned long)&util_vss },
+	{ .guid = HV_FCOPY_GUID, .driver_data = (unsigned long)&util_fcopy },
 	{ },
 };
 MODULE_DEVICE_TABLE(vmbus, util_id_table);
@@ -184,4 +198,4 @@ module_init(util_init);
 module_exit(util_exit);
 MODULE_LICENSE("GPL");
 MODULE_VERSION(HVLIS_VERSION);
-MODULE_DESCRIPTION("Hyper-V utilities: shutdown, time sync, heartbeat, KVP");
+MODULE_DESCRIPTION("Hyper-V utilities: shutdown, time sync, heartbeat, KVP, VSS, file copy");
