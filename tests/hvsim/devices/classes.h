@@ -15,3 +15,5 @@ VSP_CLASS(shutdown)	/* devices/ic: shutdown IC */
 VSP_CLASS(timesync)	/* devices/ic: time synchronization IC */
 VSP_CLASS(heartbeat)	/* devices/ic: heartbeat IC */
 VSP_CLASS(kvp)		/* devices/ic: key-value pair exchange IC */
+VSP_CLASS(vss)		/* devices/ic: backup (VSS) IC */
+VSP_CLASS(fcopy)	/* devices/ic: file copy IC (guest services) */

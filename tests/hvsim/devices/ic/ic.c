@@ -96,6 +96,11 @@ int ic_probe(struct vsp_device *dev, const struct ic_service *svc, int nopts,
 	ic->fw_offer[0] = UTIL_FW_VERSION;
 	ic->fw_offer[1] = UTIL_WS2K8_FW_VERSION;
 	ic->nfw = 2;
+	if (svc->fw_versions) {
+		memcpy(ic->fw_offer, svc->fw_versions,
+		       svc->nfw_versions * sizeof(uint32_t));
+		ic->nfw = svc->nfw_versions;
+	}
 	ic->nver = svc->nversions;
 	memcpy(ic->ver_offer, svc->versions, svc->nversions * sizeof(uint32_t));
 	if ((v.fw && !parse_versions(v.fw, ic->fw_offer, &ic->nfw)) ||
@@ -367,4 +372,95 @@ void ic_print_common(struct ctl_conn *c, const struct ic_dev *ic)
 		   (unsigned long long)ic->answered);
 	ctl_printf(c, "%s.bad_answers=%llu", vsp_class_name(ic->dev),
 		   (unsigned long long)ic->bad_answers);
+}
+
+/* the structs are packed: UTF-16 units are moved one by one */
+static void put16(void *p, size_t i, uint16_t v)
+{
+	memcpy((uint8_t *)p + 2 * i, &v, 2);
+}
+
+static uint16_t get16(const void *p, size_t i)
+{
+	uint16_t v;
+
+	memcpy(&v, (const uint8_t *)p + 2 * i, 2);
+	return v;
+}
+
+/* UTF-8 to UTF-16LE with a NUL, at most @max bytes; bytes used, or -1 */
+int ic_utf16_from(const char *s, void *out, size_t max)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		uint32_t c = *p++;
+		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+		if (c >= 0x80 && c < 0xc0)
+			return -1;
+		c &= more ? 0x3f >> more : 0x7f;
+		while (more--) {
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+			c = c << 6 | (*p++ & 0x3f);
+		}
+		if (c >= 0x10000) {
+			if ((n + 3) * 2 > max)
+				return -1;
+			c -= 0x10000;
+			put16(out, n++, (uint16_t)(0xd800 | c >> 10));
+			put16(out, n++, (uint16_t)(0xdc00 | (c & 0x3ff)));
+		} else {
+			if ((n + 2) * 2 > max)
+				return -1;
+			put16(out, n++, (uint16_t)c);
+		}
+	}
+	put16(out, n++, 0);
+	return (int)(n * 2);
+}
+
+/*
+ * UTF-16LE of @bytes bytes from the guest to printable UTF-8 in @out
+ * (control characters and bad surrogates become '?'); false if @bytes is
+ * odd, too big, or no NUL ends the string within it.
+ */
+bool ic_utf16_to(const void *in, uint32_t bytes, uint32_t max,
+		     char *out, size_t outlen)
+{
+	size_t o = 0;
+	uint32_t n = bytes / 2, i;
+	bool ok = bytes <= max && !(bytes % 2);
+
+	if (!ok)
+		n = max / 2;
+	for (i = 0; i < n && get16(in, i) && o + 5 < outlen; i++) {
+		uint32_t c = get16(in, i);
+		uint32_t d = i + 1 < n ? get16(in, i + 1) : 0;
+
+		if (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+			c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+			i++;
+		} else if ((c >= 0xd800 && c < 0xe000) || c < 0x20 || c == 0x7f) {
+			c = '?';
+		}
+		if (c < 0x80) {
+			out[o++] = (char)c;
+		} else if (c < 0x800) {
+			out[o++] = (char)(0xc0 | c >> 6);
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			out[o++] = (char)(0xe0 | c >> 12);
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | c >> 18);
+			out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	out[o] = 0;
+	return ok && i < n;
 }

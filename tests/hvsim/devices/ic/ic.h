@@ -26,8 +26,8 @@
 #include "vmbus/vsp.h"
 
 #define IC_MAX_VERSIONS		8
-/* the biggest request we send (shutdown) and answer we take, framed */
-#define IC_MAX_MSG		4096
+/* the biggest request we send (fcopy) and answer we take, framed */
+#define IC_MAX_MSG		8192
 
 enum ic_state {
 	IC_CLOSED,		/* channel not open */
@@ -42,6 +42,9 @@ struct ic_service {
 	uint16_t msgtype;			/* ICMSGTYPE_* */
 	const uint32_t *versions;		/* default offer, newest first */
 	unsigned int nversions;
+	/* framework versions offered; NULL: 3.0 and 1.0 */
+	const uint32_t *fw_versions;
+	unsigned int nfw_versions;
 	uint32_t default_interval_ms;		/* periodic requests; 0 none */
 	size_t priv_size;			/* ic->priv, zeroed per device */
 	/* versions agreed: send the first request if the service has one */
@@ -98,6 +101,15 @@ struct ic_dev *ic_find(struct hvsim *hs, struct ctl_conn *c, const char *name,
  * chan_send()'s result.
  */
 int ic_send(struct ic_dev *ic, const void *payload, uint32_t len);
+/* UTF-8 to UTF-16LE with a NUL, at most @max bytes; bytes used, or -1 */
+int ic_utf16_from(const char *s, void *out, size_t max);
+/*
+ * UTF-16LE of @bytes bytes from the guest to printable UTF-8 in @out
+ * (control characters and bad surrogates become '?'); false if @bytes is
+ * odd, more than @max, or no NUL ends the string within it.
+ */
+bool ic_utf16_to(const void *in, uint32_t bytes, uint32_t max, char *out,
+		 size_t outlen);
 /* "3.0" */
 const char *ic_version_str(uint32_t v, char buf[16]);
 /* print the common part of a status line: state, versions, counters */

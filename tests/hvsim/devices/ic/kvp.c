@@ -60,97 +60,6 @@ static const uint32_t kvp_versions[] = {
 	IC_VERSION(4, 0), IC_VERSION(3, 0), IC_VERSION(1, 0)
 };
 
-/* the structs are packed: UTF-16 units are moved one by one */
-static void put16(void *p, size_t i, uint16_t v)
-{
-	memcpy((uint8_t *)p + 2 * i, &v, 2);
-}
-
-static uint16_t get16(const void *p, size_t i)
-{
-	uint16_t v;
-
-	memcpy(&v, (const uint8_t *)p + 2 * i, 2);
-	return v;
-}
-
-/* UTF-8 to UTF-16LE with a NUL, at most @max bytes; bytes used, or -1 */
-static int utf16_from(const char *s, void *out, size_t max)
-{
-	size_t n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		uint32_t c = *p++;
-		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-
-		if (c >= 0x80 && c < 0xc0)
-			return -1;
-		c &= more ? 0x3f >> more : 0x7f;
-		while (more--) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-			c = c << 6 | (*p++ & 0x3f);
-		}
-		if (c >= 0x10000) {
-			if ((n + 3) * 2 > max)
-				return -1;
-			c -= 0x10000;
-			put16(out, n++, (uint16_t)(0xd800 | c >> 10));
-			put16(out, n++, (uint16_t)(0xdc00 | (c & 0x3ff)));
-		} else {
-			if ((n + 2) * 2 > max)
-				return -1;
-			put16(out, n++, (uint16_t)c);
-		}
-	}
-	put16(out, n++, 0);
-	return (int)(n * 2);
-}
-
-/*
- * UTF-16LE of @bytes bytes from the guest to printable UTF-8 in @out
- * (control characters and bad surrogates become '?'); false if @bytes is
- * odd, too big, or no NUL ends the string within it.
- */
-static bool utf16_to(const void *in, uint32_t bytes, uint32_t max,
-		     char *out, size_t outlen)
-{
-	size_t o = 0;
-	uint32_t n = bytes / 2, i;
-	bool ok = bytes <= max && !(bytes % 2);
-
-	if (!ok)
-		n = max / 2;
-	for (i = 0; i < n && get16(in, i) && o + 5 < outlen; i++) {
-		uint32_t c = get16(in, i);
-		uint32_t d = i + 1 < n ? get16(in, i + 1) : 0;
-
-		if (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-			i++;
-		} else if ((c >= 0xd800 && c < 0xe000) || c < 0x20 || c == 0x7f) {
-			c = '?';
-		}
-		if (c < 0x80) {
-			out[o++] = (char)c;
-		} else if (c < 0x800) {
-			out[o++] = (char)(0xc0 | c >> 6);
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			out[o++] = (char)(0xe0 | c >> 12);
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | c >> 18);
-			out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	out[o] = 0;
-	return ok && i < n;
-}
-
 static __printf(2, 3) void kvp_result(struct kvp_host *k, const char *fmt, ...)
 {
 	char line[CTL_MAX_LINE];
@@ -205,15 +114,15 @@ static void kvp_kick(struct ic_dev *ic)
 	switch (o->op) {
 	case KVP_OP_SET:
 		v->value_type = REG_SZ;
-		n = utf16_from(o->value, v->value, sizeof(v->value));
+		n = ic_utf16_from(o->value, v->value, sizeof(v->value));
 		v->value_size = (uint32_t)n;
 		/* fall through */
 	case KVP_OP_GET:
-		n = utf16_from(o->key, v->key, sizeof(v->key));
+		n = ic_utf16_from(o->key, v->key, sizeof(v->key));
 		v->key_size = (uint32_t)n;
 		break;
 	case KVP_OP_DELETE:
-		n = utf16_from(o->key, m.body.kvp_delete.key,
+		n = ic_utf16_from(o->key, m.body.kvp_delete.key,
 			       sizeof(m.body.kvp_delete.key));
 		m.body.kvp_delete.key_size = (uint32_t)n;
 		len = sizeof(struct hv_kvp_hdr) + sizeof(m.body.kvp_delete);
@@ -263,7 +172,7 @@ static void kvp_answer(struct ic_dev *ic, uint32_t status, const uint8_t *p,
 		v = &m.body.kvp_get.data;
 		ok = status != HV_S_OK ||
 		     (len >= sizeof(struct hv_kvp_hdr) + sizeof(*v) &&
-		      utf16_to(v->value, v->value_size,
+		      ic_utf16_to(v->value, v->value_size,
 			       sizeof(v->value), val, sizeof(val)));
 		if (!ok) {
 			ic->bad_answers++;
@@ -283,9 +192,9 @@ static void kvp_answer(struct ic_dev *ic, uint32_t status, const uint8_t *p,
 	}
 	v = &m.body.kvp_enum_data.data;
 	ok = len >= sizeof(struct hv_kvp_hdr) + sizeof(m.body.kvp_enum_data);
-	ok = utf16_to(v->key, v->key_size, sizeof(v->key),
+	ok = ic_utf16_to(v->key, v->key_size, sizeof(v->key),
 		      key, sizeof(key)) && ok;
-	ok = utf16_to(v->value, v->value_size,
+	ok = ic_utf16_to(v->value, v->value_size,
 		      sizeof(v->value), val, sizeof(val)) && ok;
 	if (!ok) {
 		ic->bad_answers++;
@@ -347,9 +256,9 @@ static int kvp_queue(struct ctl_conn *c, struct ic_dev *ic, uint8_t op,
 
 	if (*end || end == pool || p >= KVP_POOL_COUNT)
 		return ctl_fail(c, "kvp: pool '%s'? (0..%u)", pool, KVP_POOL_COUNT - 1);
-	if (key && utf16_from(key, tmp, HV_KVP_EXCHANGE_MAX_KEY_SIZE) < 0)
+	if (key && ic_utf16_from(key, tmp, HV_KVP_EXCHANGE_MAX_KEY_SIZE) < 0)
 		return ctl_fail(c, "kvp: the key is not UTF-8 of at most 255 characters");
-	if (value && utf16_from(value, tmp, sizeof(tmp)) < 0)
+	if (value && ic_utf16_from(value, tmp, sizeof(tmp)) < 0)
 		return ctl_fail(c, "kvp: the value is not UTF-8 of at most 1023 characters");
 	if (k->n == KVP_QUEUE)
 		return ctl_fail(c, "kvp: %u operations are queued already", KVP_QUEUE);

@@ -10,9 +10,9 @@
  * models (vm/devices/.../offer()):
  *  - integration components are message-mode pipes: chn_flags
  *    ENUMERATE_DEVICE_INTERFACE | NAMED_PIPE_MODE, pipe_mode MESSAGE
- *    (hyperv_ic shutdown.rs, kvp.rs, timesync.rs); the other ICs of the
- *    same framework (heartbeat, vss, fcopy, rdv, avma2, which openvmm
- *    lists among the ICs in vmbus_core protocol.rs) the same way;
+ *    (hyperv_ic shutdown.rs, kvp.rs, timesync.rs); the ICs of the same
+ *    framework without a model here (rdv, avma2, which openvmm lists
+ *    among the ICs in vmbus_core protocol.rs) the same way;
  *  - video asks for 8 MiB of MMIO (uidevices video/mod.rs);
  *  - everything else is a plain device offer: chn_flags 0.
  */
@@ -55,7 +55,6 @@ static const struct vsp_ops stub_video_ops = STUB_OPS(.mmio_megabytes = 8);
 const struct vsp_ops *vsp_stub_for(const char *class_name)
 {
 	static const char *const ics[] = {
-		"shutdown", "timesync", "heartbeat", "kvp", "vss", "fcopy",
 		"rdv", "avma2",
 	};
 
