@@ -91,6 +91,13 @@
 #define compat_hv_remove_vmbus_handler()	hv_remove_vmbus_irq()
 #endif
 
+/* thaw a super block a user (FIFREEZE) froze */
+#ifdef HAVE_THAW_SUPER_HOLDER
+#define compat_thaw_super_user(sb)	thaw_super(sb, FREEZE_HOLDER_USERSPACE)
+#else
+#define compat_thaw_super_user(sb)	thaw_super(sb)
+#endif
+
 /* Kernels without these could run neither as root nor in an isolated VM. */
 /* panic_notifier_list: its own header since 5.14, <linux/kernel.h> before */
 #ifdef HAVE_PANIC_NOTIFIER_H

@@ -152,6 +152,9 @@ u32 util_daemon_request(struct util_daemon *d, u32 len, unsigned long wait);
 /* upstream's HV_UTIL_TIMEOUT: how long a daemon has for most requests */
 #define UTIL_DAEMON_TIMEOUT	(30 * HZ)
 
+/* thaw.c: thaw every file system a user froze; how many, or -errno */
+int util_thaw_all(void);
+
 /* negotiate.c: answer a NEGOTIATE message in place; the answer's length */
 u32 util_negotiate(struct util_dev *ud, u8 *msg, u32 len, u32 size);
 

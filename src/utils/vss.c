@@ -11,11 +11,9 @@
  * hand.  We remember that a freeze is in effect from the daemon's
  * successful FREEZE answer (or its FREEZE request being out) until a
  * THAW is answered, and if the daemon closes the device in between we
- * thaw every frozen file system (the kernel's emergency thaw, SysRq-j),
- * because nobody else will.
+ * thaw every file system a user froze (thaw.c), because nobody else will.
  */
 #include <linux/slab.h>
-#include <linux/sysrq.h>
 
 #include <hvlis/vss.h>
 
@@ -28,8 +26,10 @@ static const int vss_versions[] = { IC_VERSION(5, 0) };
 static const int fw_versions[] = { UTIL_FW_VERSION };
 
 struct vss {
+	struct util_dev *ud;
 	/* a freeze may be in effect: the daemon must thaw before it goes */
 	bool maybe_frozen;
+	struct work_struct thaw;	/* after the daemon left one */
 };
 
 static struct hv_vss_msg *wire_msg(struct util_dev *ud)
@@ -128,6 +128,18 @@ static int vss_hello(struct util_daemon *d, const void *msg, size_t len)
 	}
 }
 
+static void vss_thaw(struct work_struct *work)
+{
+	struct vss *vss = container_of(work, struct vss, thaw);
+	int n = util_thaw_all();
+
+	if (n < 0)
+		dev_err(&vss->ud->hdev->device, "VSS: thawing failed (%d)\n", n);
+	else
+		dev_info(&vss->ud->hdev->device,
+			 "VSS: thawed %d file system(s)\n", n);
+}
+
 /* the daemon closed the device: if it left file systems frozen, thaw */
 static void vss_gone(struct util_dev *ud)
 {
@@ -136,8 +148,8 @@ static void vss_gone(struct util_dev *ud)
 	if (!xchg(&vss->maybe_frozen, false))
 		return;
 	dev_warn(&ud->hdev->device,
-		 "VSS: the daemon went away during a freeze; thawing all file systems\n");
-	handle_sysrq('j');
+		 "VSS: the daemon went away during a freeze; thawing\n");
+	schedule_work(&vss->thaw);
 }
 
 static const struct util_daemon_ops vss_daemon_ops = {
@@ -154,13 +166,23 @@ static const struct util_daemon_ops vss_daemon_ops = {
 
 static int vss_init(struct util_dev *ud)
 {
-	ud->priv = kzalloc(sizeof(struct vss), GFP_KERNEL);
-	return ud->priv ? 0 : -ENOMEM;
+	struct vss *vss = kzalloc(sizeof(*vss), GFP_KERNEL);
+
+	if (!vss)
+		return -ENOMEM;
+	vss->ud = ud;
+	INIT_WORK(&vss->thaw, vss_thaw);
+	ud->priv = vss;
+	return 0;
 }
 
+/* after the daemon's relay is gone: no vss_gone() comes any more */
 static void vss_exit(struct util_dev *ud)
 {
-	kfree(ud->priv);
+	struct vss *vss = ud->priv;
+
+	flush_work(&vss->thaw);
+	kfree(vss);
 }
 
 const struct util_service util_vss = {
