@@ -120,7 +120,7 @@ t0=$(date +%s%N)
 hostctl copy @RUN@/src.bin /mnt/d/new/dir/x.bin --create-path >/dev/null
 copy_done
 t1=$(date +%s%N)
-[ "$(cstat last)" = ok ] || fail "copy: $(cstat last)"
+[ "$(cstat last)" = ok ] || fail "copy: $(cstat last); the daemon said: $(tail -n 5 /tmp/fcopyd.log | tr "\n" " ")"
 [ "$(sha256sum </mnt/d/new/dir/x.bin | cut -d' ' -f1)" = "$src" ] || fail "the copied file differs"
 note "64 MiB copied in $(((t1 - t0) / 1000000)) ms, SHA-256 equal"
 

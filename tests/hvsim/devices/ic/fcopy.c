@@ -5,7 +5,7 @@
  * drivers/hv/hv_fcopy.c), framework 3.0 only.
  *
  * One copy at a time, one request out at a time: START_FILE_COPY with
- * the guest directory and file name (UTF-16LE), the flags and the size,
+ * the guest directory ("/a/b/") and file name (UTF-16LE), flags, size,
  * then WRITE_TO_FILE pieces of DATA_FRAGMENT bytes read from the host
  * file as they are sent, then COMPLETE_FCOPY.  A failed step ends the
  * copy with CANCEL_FCOPY (the guest removes what it wrote), and the
@@ -197,12 +197,16 @@ static int fc_start(struct ctl_conn *c, struct ic_dev *ic, const char *src,
 	struct stat st;
 	int fd;
 
-	if (dest[0] != '/' || !slash[1] || (size_t)(slash - dest) >= sizeof(dir))
+	if (dest[0] != '/' || !slash[1] || (size_t)(slash - dest) + 2 > sizeof(dir))
 		return ctl_fail(c, "copy: DEST is an absolute path to a file");
 	memset(&s, 0, sizeof(s));
 	s.hdr.operation = START_FILE_COPY;
-	memcpy(dir, dest, (size_t)(slash - dest));
-	dir[slash == dest ? 1 : slash - dest] = 0;
+	/*
+	 * The directory with its trailing '/': upstream's daemons create
+	 * (CREATE_PATH) only the components a '/' follows.
+	 */
+	memcpy(dir, dest, (size_t)(slash - dest) + 1);
+	dir[slash - dest + 1] = 0;
 	if (ic_utf16_from(slash + 1, s.file_name, sizeof(s.file_name)) < 0 ||
 	    ic_utf16_from(dir, s.path_name, sizeof(s.path_name)) < 0)
 		return ctl_fail(c, "copy: names are UTF-8 of at most %u characters",
