@@ -10,11 +10,22 @@
 #   make bench           benchmarks (ratios side by side, not pass/fail)
 #   make matrix          build all modules for Debian 5.10, 6.1 and 6.12, W=1, zero warnings
 #   make dkms-install    register, build and install the modules with DKMS
+#   make install-glue    install the udev rules and the daemons' systemd units
+#                        (DESTDIR, UDEVDIR, UNITDIR; then, on a live system,
+#                        systemctl daemon-reload and udevadm control --reload)
 #   make kernels         fetch and unpack the Debian test kernels into the cache
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell cat VERSION)
 DKMS_NAME := hyperv-lis
+# Where udev and systemd look, as their pkg-config files say; without them
+# Debian 12's paths (/lib is /usr/lib with merged /usr, so both work).  The
+# units have the names of Debian's hyperv-daemons units and replace them.
+UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),/lib/udev)
+UNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+GLUE_RULES := udev/70-hyperv-lis.rules
+GLUE_UNITS := systemd/hv-kvp-daemon.service systemd/hv-vss-daemon.service \
+	systemd/hv-fcopy-daemon.service
 
 all: modules user
 
@@ -52,6 +63,15 @@ dkms-install:
 dkms-remove:
 	tests/packaging/dkms.sh remove
 
+install-glue:
+	install -d $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR)
+	install -m 0644 $(GLUE_RULES) $(DESTDIR)$(UDEVDIR)/rules.d/
+	install -m 0644 $(GLUE_UNITS) $(DESTDIR)$(UNITDIR)/
+
+uninstall-glue:
+	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(GLUE_RULES)))
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(GLUE_UNITS)))
+
 clean:
 	-$(MAKE) -C src clean KDIR=$(KDIR)
 	-$(MAKE) -C src/daemons clean
@@ -59,4 +79,4 @@ clean:
 	rm -rf build
 
 .PHONY: all modules user kernels matrix check check-quick check-all run bench dkms-install \
-	dkms-remove clean
+	dkms-remove install-glue uninstall-glue clean

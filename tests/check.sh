@@ -12,11 +12,14 @@
 #                    (built when missing: tests/kernels/debug.sh) takes the
 #                    6.12 run, against hvsim's ASan/UBSan build; the other
 #                    asan-tagged ones once more against that build on their
-#                    kernel; matrix 5.10, 6.1, 6.12, debug; packaging
+#                    kernel; matrix 5.10, 6.1, 6.12, debug; units; packaging
 #   check.sh quick   `make check-quick`: user space, unit tests, style, the
-#                    6.1 build, the quick-tagged scenarios on 6.1
+#                    6.1 build, the quick-tagged scenarios on 6.1, units
 #   check.sh all     `make check-all`: every scenario on 6.1 and on 6.12,
-#                    plus the asan and debug runs, matrix and packaging
+#                    plus the asan and debug runs, matrix, units and packaging
+#
+# "units" is the daemons' systemd units and udev rules (tests/units/), checked
+# on this machine in about a second, so every mode runs it.
 #
 # Scenarios are tests/guest/<area>/*.sh (not peer/); tags are explained in
 # tests/qemu/boot.sh's header.  Each stage prints its wall time, and the
@@ -127,6 +130,7 @@ done
 for t in "${debug[@]}"; do
 	step "guest debug $(basename "$t" .sh)" scenario debug "$t" --asan
 done
+step "units" tests/units/security.sh
 [ "$mode" = quick ] || step "packaging" tests/packaging/run.sh
 
 # Timing: per group of stages, the slowest scenarios, and the total.

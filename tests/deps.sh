@@ -20,8 +20,12 @@ pkgs=(
 	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
 	# the distribution's own KVP, VSS and file-copy daemons, run against
-	# hv_utils to prove the device ABI is upstream's
+	# hv_utils to prove the device ABI is upstream's; their units are what
+	# tests/units/security.sh compares our units with
 	hyperv-daemons
+	# units: udevadm parses our udev rules (systemd-analyze, for the units,
+	# comes with systemd)
+	udev
 	# packaging: DKMS against an installed Debian kernel's headers
 	dkms linux-headers-amd64
 )
