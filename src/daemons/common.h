@@ -79,4 +79,7 @@ void str_copy(char *dst, size_t size, const char *src);
 /* append @s to the string in @dst (of @size) if it fits whole; false if not */
 bool str_append(char *dst, size_t size, const char *s);
 
+/* CLOCK_MONOTONIC in milliseconds, for timeouts */
+long long now_ms(void);
+
 #endif /* HV_DAEMONS_COMMON_H */

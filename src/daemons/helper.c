@@ -17,14 +17,6 @@
 
 #define HELPER_MAX_ARGS	8
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void child(const char *path, char *const *argv, int out)
 {
 	static char *const envp[] = {

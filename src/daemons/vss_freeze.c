@@ -299,14 +299,6 @@ static int thaw_frozen(struct vss_fs *fs, size_t n)
 	return ret;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static bool is_fs_fd(const struct vss_freezer *f, int fd)
 {
 	size_t i;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char fuzz_dir[] __attribute__((unused)) = "/tmp/hv_fuzz.XXXXXX";
+static char fuzz_dir[64];
 
 static inline int fuzz_rm(const char *path, const struct stat *st, int type,
 		   struct FTW *ftw)
@@ -40,6 +40,7 @@ static inline void fuzz_cleanup(void)
 
 static inline const char *fuzz_tmpdir(void)
 {
+	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/hv_fuzz.XXXXXX");
 	if (!mkdtemp(fuzz_dir)) {
 		perror("mkdtemp");
 		exit(1);

@@ -41,7 +41,8 @@ static void check_records(const struct kvp_pool *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kvp_pool mem = { 0 }, file = { 0 }, again = { 0 };
-	char key[64];
+	static char value[HV_KVP_EXCHANGE_MAX_VALUE_SIZE];
+	char key[HV_KVP_EXCHANGE_MAX_KEY_SIZE];
 	int fd;
 
 	if (size > 8 * KVP_RECORD_SIZE)
@@ -65,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* a key from the data (the first record's, when there is one) */
 	if (mem.n)
-		kvp_pool_get(&mem, 0, key, (char[HV_KVP_EXCHANGE_MAX_VALUE_SIZE]){ 0 });
+		kvp_pool_get(&mem, 0, key, value);
 	else
 		str_copy(key, sizeof(key), "FuzzKey");
 	if (key[0] == '\0')
