@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The one test command.  Installs dependencies, fetches the test kernels,
-# builds, then runs: unit tests, style checks, the kernel build matrix,
+# builds, then runs: unit tests, the daemons' fuzz targets, style checks, the kernel build matrix,
 # guest scenarios under hvsim, and the packaging tests.  Every test prints
 # one TAP line; the run ends with "N passed, N failed, N skipped".
 #
