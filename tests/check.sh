@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The one test command.  Installs dependencies, fetches the test kernels,
-# builds, then runs: unit tests, style checks, the kernel build matrix,
+# builds, then runs: unit tests, the daemons' fuzz targets, style checks, the kernel build matrix,
 # guest scenarios under hvsim, and the packaging tests.  Every test prints
 # one TAP line; the run ends with "N passed, N failed, N skipped".
 #
@@ -87,6 +87,7 @@ step "user space" tap_cmd "user-space build (-Werror)" make -s user
 [ "$mode" = quick ] ||
 	step "hvsim asan build" tap_cmd "hvsim ASan/UBSan build" make -s -C tests/hvsim asan
 step "unit tests" tests/unit/run.sh
+step "fuzz" tests/fuzz/run.sh
 step "style" tests/style.sh
 step "build matrix" tests/matrix.sh "${kernels[@]}"
 

@@ -9,6 +9,8 @@ pkgs=(
 	# build: kernel modules, compat probes, user space
 	gcc make libc6-dev linux-libc-dev bc flex bison libelf-dev libssl-dev
 	kmod cpio xz-utils zstd dwarves
+	# the daemons' fuzz targets (tests/fuzz/run.sh): libFuzzer comes with clang
+	clang
 	# style: sparse, checkpatch (from the kernel source package), shellcheck
 	sparse perl linux-source-6.12 shellcheck
 	# the debug guest kernel (tests/kernels/debug.sh) is built from that same
