@@ -1,26 +1,110 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
-# Backup (VSS) and file copy with Debian's own hv_vss_daemon and
-# hv_fcopy_daemon (package hyperv-daemons, unchanged) on /dev/vmbus/hv_vss
-# and /dev/vmbus/hv_fcopy, an ext4 file system on a storvsc disk as the
-# target.  Backup: without a daemon the host's check fails at once; during
-# a freeze a write blocks and completes after the thaw; a daemon killed
-# mid-freeze leaves nothing frozen (hv_utils thaws).  File copy: 64 MiB
-# arrive with the same SHA-256 in a directory the copy creates; an
-# existing file is refused without --overwrite and replaced with it; an
-# unwritable directory and a full file system are reported to the host and
-# leave no partial file.
-# tags: compat debug
-# image: disk0.img 512M
-# hvsim: --device scsi:disk0=@RUN@/disk0.img --device vss --device fcopy
-# timeout: 600
+# The checks of utils_daemons.sh and utils_daemons_debian.sh: the KVP, VSS
+# and file-copy daemons named by $kvpd, $vssd and $fcopyd against hvsim's
+# kvp, vss and fcopy hosts, an ext4 file system on a storvsc disk as the
+# target of backups and copies.  Sourced by those scenarios after their
+# header; leaves hv_utils loaded and the daemons stopped.
+#
+# KVP: the host reads what the guest reports of itself (FQDN, OS build =
+# kernel release, architecture, integration services version), sets a key
+# that lands in /var/lib/hyperv/.kvp_pool_0, reads and deletes it again,
+# and reads a record another writer appended to .kvp_pool_1 (as
+# cloud-init's KVP reporting does).  Without a daemon a request fails at
+# once; a daemon that was killed is replaced and works.
+# Backup: without a daemon the host's check fails at once; during a freeze
+# a write blocks and completes after the thaw; a daemon killed mid-freeze
+# leaves nothing frozen.
+# File copy: 64 MiB arrive with the same SHA-256 in a directory the copy
+# creates; an existing file is refused without --overwrite and replaced
+# with it; an unwritable directory and a full file system are reported to
+# the host and leave no partial file.
 
-vssd=/usr/sbin/hv_vss_daemon
-fcopyd=/usr/sbin/hv_fcopy_daemon
-[ -x $vssd ] && [ -x $fcopyd ] || fail "$vssd or $fcopyd is missing (package hyperv-daemons)"
-
+for d in "$kvpd" "$vssd" "$fcopyd"; do
+	[ -x "$d" ] || fail "$d is missing"
+done
 hv_load_storage
 hv_load hv_utils
+
+# ---- KVP ----
+wait_for 30 "hostctl kvp status | grep -q '^kvp.state=ready'" ||
+	fail "KVP never ready: $(hostctl kvp status | tr '\n' ' ')"
+dmesg | grep -q 'KVP IC version 4.0' || fail "no 'KVP IC version 4.0' in dmesg"
+
+# kvp_op WORDS...: queue one operation; its result line in $r.  (Words
+# reach hvsim through the relay split at spaces: no spaces in values.)
+kvp_op() {
+	local before n
+	before=$(hostctl kvp results | grep -c '^kvp.result') || true
+	hostctl kvp "$@" >/dev/null || fail "kvp $* was refused"
+	wait_for 40 "[ \$(hostctl kvp results | grep -c '^kvp.result') -gt $before ]" ||
+		fail "kvp $*: no result: $(hostctl kvp results | tail -n 3 | tr '\n' ' ')"
+	n=$((before + 1))
+	r=$(hostctl kvp results | grep '^kvp.result' | sed -n "${n}p")
+}
+
+# No daemon yet: the request fails at once (E_FAIL), the channel goes on.
+kvp_op get 0 nothing
+note "without a daemon: $r"
+case $r in *status=0x80004005*) ;; *) fail "without a daemon: $r" ;; esac
+
+mkdir -p /var/lib/hyperv
+# the daemon's FQDN is getaddrinfo()'s canonical name of the host name
+# (the guest's /etc is an overlay: the host's file is not changed)
+echo "127.0.1.1 $(hostname).kvp.test $(hostname)" >>/etc/hosts
+"$kvpd" -n >/tmp/kvpd.log 2>&1 &
+kpid=$!
+wait_for 20 "dmesg | grep -q 'KVP: daemon registered'" || fail "the daemon did not register: $(cat /tmp/kvpd.log)"
+
+# What the guest says about itself (pool 2, ENUMERATE until the end).
+kvp_op info
+note "info: $r"
+info=$(hostctl kvp results | grep '^kvp.record pool=2')
+printf '%s\n' "$info" | sed 's/^/  /'
+rec() { printf '%s\n' "$info" | sed -n "s/^kvp.record pool=2 index=[0-9]* key=$1 value=//p"; }
+[ "$(rec OSBuildNumber)" = "$(uname -r)" ] || fail "OSBuildNumber is '$(rec OSBuildNumber)', not $(uname -r)"
+[ "$(rec ProcessorArchitecture)" = "$(uname -m)" ] || fail "ProcessorArchitecture is '$(rec ProcessorArchitecture)'"
+[ "$(rec FullyQualifiedDomainName)" = "$(hostname).kvp.test" ] ||
+	fail "FullyQualifiedDomainName is '$(rec FullyQualifiedDomainName)', not $(hostname).kvp.test"
+[ "$(rec OSName)" = "$(. /etc/os-release && echo "$NAME")" ] || fail "OSName is '$(rec OSName)'" 
+[ -n "$(rec IntegrationServicesVersion)" ] || fail "no IntegrationServicesVersion"
+case $r in *records=10*) ;; *) fail "info: want 10 records: $r" ;; esac
+
+# A key from the host lands in pool 0, comes back, and goes away.
+kvp_op set 0 HostKey value-from-the-host
+case $r in *status=0x0\ *) ;; *) fail "set: $r" ;; esac
+grep -aq value-from-the-host /var/lib/hyperv/.kvp_pool_0 || fail "HostKey is not in .kvp_pool_0"
+kvp_op get 0 HostKey
+case $r in *"value=value-from-the-host") ;; *) fail "get: $r" ;; esac
+kvp_op delete 0 HostKey
+case $r in *status=0x0\ *) ;; *) fail "delete: $r" ;; esac
+! grep -aq value-from-the-host /var/lib/hyperv/.kvp_pool_0 || fail "HostKey is still in .kvp_pool_0"
+kvp_op get 0 HostKey
+case $r in *status=0x0\ *) fail "get after delete: $r" ;; esac
+
+# Another writer appends a record (512-byte key, 2048-byte value) to pool 1.
+{ printf '%s' GuestKey; head -c $((512 - 8)) /dev/zero
+  printf '%s' 'written-by-another'; head -c $((2048 - 18)) /dev/zero; } >>/var/lib/hyperv/.kvp_pool_1
+kvp_op get 1 GuestKey
+case $r in *"value=written-by-another") ;; *) fail "get of the appended record: $r" ;; esac
+kvp_op list 1
+hostctl kvp results | grep -q '^kvp.record pool=1 index=0 key=GuestKey value=written-by-another$' ||
+	fail "list 1 does not show GuestKey: $r"
+
+# A killed daemon: requests fail until another one registers.
+kill -9 $kpid
+wait $kpid 2>/dev/null || true
+kvp_op get 1 GuestKey
+case $r in *status=0x80004005*) ;; *) fail "after kill -9: $r" ;; esac
+"$kvpd" -n >>/tmp/kvpd.log 2>&1 &
+kpid=$!
+wait_for 20 "[ \$(dmesg | grep -c 'KVP: daemon registered') -ge 2 ]" || fail "the second daemon did not register"
+kvp_op get 1 GuestKey
+case $r in *"value=written-by-another") ;; *) fail "get with the second daemon: $r" ;; esac
+kill $kpid
+wait $kpid 2>/dev/null || true
+[ "$(hostctl kvp status | sed -n 's/^kvp.bad_answers=//p')" = 0 ] || fail "bad answers"
+
 dev=$(hv_disk "$(hv_instance scsi)" 0) || fail "no disk"
 mkfs.ext4 -q -F "$dev"
 mkdir -p /mnt/d
@@ -61,7 +145,7 @@ backup_done
 [ "$(bstat last)" = failed:hot-backup:0x80004005 ] || fail "backup without a daemon: $(bstat last)"
 note "without a daemon: $(bstat last)"
 
-$vssd -n >/tmp/vssd.log 2>&1 &
+"$vssd" -n >/tmp/vssd.log 2>&1 &
 vpid=$!
 wait_for 20 "dmesg | grep -q 'VSS: daemon registered'" || fail "the VSS daemon did not register: $(cat /tmp/vssd.log)"
 
@@ -91,11 +175,10 @@ is_blocked || fail "a write completed while the file system was frozen (2)"
 kill -9 $vpid
 wait $vpid 2>/dev/null || true
 wait_for 20 "! kill -0 $writer 2>/dev/null" || fail "the file system stayed frozen after the daemon was killed"
-dmesg | grep -q 'VSS: thawed [1-9]' || fail "no thaw message: $(dmesg | grep VSS | tail -n 3)"
 hostctl backup thaw >/dev/null
 backup_done
 [ "$(bstat last)" = failed:thaw:0x80004005 ] || fail "thaw without a daemon: $(bstat last)"
-note "daemon killed mid-freeze: thawed by hv_utils; the host's thaw: $(bstat last)"
+note "daemon killed mid-freeze: thawed ($(dmesg | grep -o 'VSS: thawed.*' | tail -n 1)); the host's thaw: $(bstat last)"
 touch /mnt/d/writable || fail "the file system is not writable"
 
 # ---- file copy ----
@@ -106,7 +189,7 @@ hostctl copy @RUN@/src.bin /mnt/d/x.bin >/dev/null
 copy_done
 [ "$(cstat last)" = failed:start:0x80004005 ] || fail "copy without a daemon: $(cstat last)"
 
-$fcopyd -n >/tmp/fcopyd.log 2>&1 &
+"$fcopyd" -n >/tmp/fcopyd.log 2>&1 &
 fpid=$!
 wait_for 20 "dmesg | grep -q 'FCopy: daemon registered'" || fail "the fcopy daemon did not register: $(cat /tmp/fcopyd.log)"
 
@@ -158,5 +241,3 @@ wait $fpid 2>/dev/null || true
 umount /mnt/d
 [ "$(hostctl backup status | sed -n 's/^vss.bad_answers=//p')" = 0 ] || fail "VSS: bad answers"
 [ "$(hostctl copy status | sed -n 's/^fcopy.bad_answers=//p')" = 0 ] || fail "fcopy: bad answers"
-rmmod hv_utils || fail "rmmod hv_utils"
-check_dmesg_clean
