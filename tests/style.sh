@@ -25,16 +25,28 @@ files=$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 2>/dev/null ||
 	find src tests -name '*.[ch]' ! -path '*/build/*')
 files=$(echo "$files" | grep -v '^src/compat/probes/')
 n=$(echo "$files" | wc -l)
-findings=0
-report=
-for f in $files; do
-	# per-file exceptions, each with its reason, in tests/style-exceptions
-	ignore=$(awk -v f="$f" '$1 == f { printf ",%s", $2 }' "$top/tests/style-exceptions")
-	out=$(perl "$cp_dir/scripts/checkpatch.pl" --no-tree --quiet --terse \
-		--show-types --ignore "FILE_PATH_CHANGES$ignore" -f "$f" 2>&1) && continue
-	findings=$((findings + $(echo "$out" | grep -c ': \(WARNING\|ERROR\|CHECK\):')))
-	report+=$out$'\n'
+# checkpatch_some FILE...: each file's findings (one perl per file)
+checkpatch_some() {
+	local f ignore out
+	for f in "$@"; do
+		# per-file exceptions, each with its reason, in tests/style-exceptions
+		ignore=$(awk -v f="$f" '$1 == f { printf ",%s", $2 }' "$top/tests/style-exceptions")
+		out=$(perl "$cp_dir/scripts/checkpatch.pl" --no-tree --quiet --terse \
+			--show-types --ignore "FILE_PATH_CHANGES$ignore" -f "$f" 2>&1) ||
+			printf '%s\n' "$out"
+	done
+}
+# one share of the files per CPU, run side by side
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+cp_out=$(mktemp -d)
+for ((j = 0; j < jobs; j++)); do
+	mapfile -t share < <(echo "$files" | awk -v j=$j -v n="$jobs" 'NR % n == j')
+	checkpatch_some "${share[@]}" >"$cp_out/$j" &
 done
+wait
+report=$(cat "$cp_out"/*)
+rm -rf "$cp_out"
+findings=$(echo "$report" | grep -c ': \(WARNING\|ERROR\|CHECK\):')
 if [ -z "$report" ]; then
 	echo "ok - checkpatch: $n files under src/ and tests/ clean"
 else
