@@ -49,7 +49,14 @@
 #   qemu: ARGS      extra QEMU arguments (e.g. a virtio-blk disk over the
 #                   same image)
 #   append: ARGS    extra kernel command-line words (e.g. crashkernel=)
-# "@RUN@" in "# hvsim:", "# qemu:" and "# host:" names the run directory.
+#   init: systemd   boot the host's systemd as PID 1 (from the same root,
+#                   with our udev rules and units in its /etc), the
+#                   scenario running as a service; the guest is powered off
+#                   through systemd, so file systems are unmounted cleanly
+#   host-check: CMD (repeatable) after the guest has stopped, CMD runs on
+#                   the host (bash -c, @RUN@ is the run directory) and must
+#                   succeed (e.g. dumpe2fs of a disk image: clean)
+# "@RUN@" in "# hvsim:", "# qemu:", "# host:" and "# host-check:" names the run directory.
 # Networks: "# netns: yes" (or --netns) runs hvsim, QEMU and the hostctl
 # relay in a network namespace of the run's own, so TAP devices and host
 # addresses never touch the machine's network; "# host: CMD" lines
@@ -118,6 +125,13 @@ if [ -n "$scenario" ]; then
 	kernel_extra=$(header append)
 	netns=${netns:-$(header netns)}
 	peer=$(header peer)
+	init=$(header init)
+	case $init in
+	'' | systemd) ;;
+	*) echo "boot.sh: $scenario: init: systemd is the one choice" >&2; exit 2 ;;
+	esac
+	[ -z "$init" ] ||
+		kernel_extra+="${kernel_extra:+ }hvlis.init=$init systemd.unit=hvlis.target systemd.show_status=0"
 	if [ -n "$peer" ]; then
 		[ -f "$top/$peer" ] || { echo "boot.sh: no peer scenario '$peer'" >&2; exit 2; }
 		peer_hdrs=$(hdr_read "$top/$peer") || { echo "boot.sh: $peer: bad header" >&2; exit 2; }
@@ -284,6 +298,11 @@ set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 
 tr -d '\r' <"$run/results" >"$run/results.txt"
+# the guest reported, but never stopped: that is a failure too
+if [ $qrc -eq 124 ] && grep -q '^ok - ' "$run/results.txt"; then
+	sed -i 's/^ok - /not ok - /' "$run/results.txt"
+	echo "# the guest did not stop within ${timeout}s after its report" >>"$run/results.txt"
+fi
 if [ $use_hvsim = 1 ] && [ -n "$scenario" ]; then
 	"$hvsim_bin" ctl --ctl "$run/ctl" vmbus >"$run/vmbus-after" 2>&1 || true
 	while IFS= read -r re; do
@@ -293,6 +312,14 @@ if [ $use_hvsim = 1 ] && [ -n "$scenario" ]; then
 			sed 's/^/#   /' "$run/vmbus-after" >>"$run/results.txt"
 		fi
 	done < <(hdr_get "$hdrs" host-after)
+	while IFS= read -r cmd; do
+		cmd=${cmd//@RUN@/$run}
+		if ! out=$(bash -c "$cmd" 2>&1); then
+			sed -i 's/^ok - /not ok - /' "$run/results.txt"
+			echo "# host check after the guest stopped failed: $cmd" >>"$run/results.txt"
+			printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /' >>"$run/results.txt"
+		fi
+	done < <(hdr_get "$hdrs" host-check)
 fi
 if [ $use_hvsim = 1 ]; then
 	# stop hvsim cleanly, so that leak checks of sanitizer builds run

@@ -12,9 +12,18 @@ stty -F $results raw -echo 2>/dev/null
 
 poweroff_now() {
 	sync
+	if [ "${HVLIS_INIT:-}" = systemd ]; then
+		# a clean shutdown (a no-op when the scenario started one)
+		systemctl poweroff --no-block 2>/dev/null
+		sleep 120
+	fi
 	echo o >/proc/sysrq-trigger
 	sleep 30
 }
+# Under systemd (a scenario's "# init: systemd") a shutdown the scenario
+# caused stops this service: finish the report first (only this process
+# gets SIGTERM, KillMode=process).
+[ "${HVLIS_INIT:-}" != systemd ] || trap 'echo "# guest.sh: the system is stopping" >$results' TERM
 
 case $HVLIS_MODE in
 shell)

@@ -9,14 +9,15 @@
 # "# key: value" with a key from hdr_keys, or the scenario is refused.
 # Every other comment line is prose, so prose never starts a line with a
 # lowercase word and a colon.  Header lines after the block are prose too
-# and have no effect.  Keys that may repeat: host, host-after, image; the
+# and have no effect.  Keys that may repeat: host, host-after, host-check,
+# image; the
 # others may appear once.  "# tags:" words come from hdr_tags (see boot.sh's
 # header for what each means); a scenario has at most one kernel tag (6.1,
 # 6.12 or compat), quick and slow exclude each other, and debug goes with
 # 6.12 or compat (the debug kernel is a 6.12 one and takes that run).
 
-hdr_keys="tags smp mem timeout hvsim qemu append netns host host-after image peer"
-hdr_multi="host host-after image"
+hdr_keys="tags smp mem timeout hvsim qemu append netns host host-after host-check image peer init"
+hdr_multi="host host-after host-check image"
 hdr_tags="quick asan debug slow 6.1 6.12 compat"
 
 # hdr_read FILE: print the header lines of FILE as "key<TAB>value", in

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# The udev rules and systemd units under the root's own systemd as PID 1
+# (the host's root, an overlay; "# init: systemd"), installed as the
+# package installs them: each daemon starts when hv_utils makes its device,
+# comes back after kill -9, stops when hv_utils goes away and starts again
+# when it returns; the PTP clock gets /dev/ptp_hyperv.  Then the host asks
+# for a power-off (6.1) or a reboot (6.12): systemd stops everything, the
+# ext4 file system on a storvsc disk is unmounted cleanly (the host checks
+# the image after QEMU exited: no journal recovery needed, e2fsck clean).
+# tags: compat
+# init: systemd
+# image: disk0.img 256M
+# hvsim: --device kvp --device vss --device fcopy --device shutdown --device timesync --device scsi:disk0=@RUN@/disk0.img
+# host-check: ! dumpe2fs -h @RUN@/disk0.img 2>/dev/null | grep -q needs_recovery
+# host-check: e2fsck -fn @RUN@/disk0.img
+# timeout: 400
+
+[ "$(cat /proc/1/comm)" = systemd ] || fail "PID 1 is $(cat /proc/1/comm), not systemd"
+units="hv-kvp-daemon hv-vss-daemon hv-fcopy-daemon"
+
+# the package's files where the packages put them (the guest's /etc and
+# /usr are an overlay: the machine's are not touched)
+install -m 0644 udev/70-hyperv-lis.rules /etc/udev/rules.d/
+install -m 0644 systemd/hv-kvp-daemon.service systemd/hv-vss-daemon.service \
+	systemd/hv-fcopy-daemon.service /etc/systemd/system/
+install -m 0755 src/daemons/hv_kvp_daemon src/daemons/hv_vss_daemon \
+	src/daemons/hv_fcopy_daemon /usr/sbin/
+for h in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+	install -D -m 0755 "src/daemons/helpers/$h.sh" "/usr/libexec/hypervkvpd/$h"
+done
+systemctl daemon-reload
+udevadm control --reload
+
+# active_pids: each unit's main PID, or fail naming the one not running
+active_pids() {
+	local u p
+	for u in $units; do
+		p=$(systemctl show -P MainPID "$u.service")
+		[ "$p" -gt 0 ] && systemctl is-active -q "$u.service" || return 1
+		printf '%s ' "$p"
+	done
+}
+all_active() { active_pids >/dev/null; }
+none_active() {
+	local u
+	for u in $units; do
+		! systemctl is-active -q "$u.service" || return 1
+	done
+}
+unit_states() {
+	local u
+	for u in $units; do printf '%s=%s ' "$u" "$(systemctl is-active "$u.service")"; done
+}
+
+hv_load_storage
+hv_load hv_utils
+wait_for 30 all_active || fail "not every daemon started: $(unit_states)"
+pids=$(active_pids)
+note "started by udev when the devices appeared: $(unit_states)(PIDs $pids)"
+wait_for 10 "[ -e /dev/ptp_hyperv ]" || fail "no /dev/ptp_hyperv"
+ptp=$(readlink -f /dev/ptp_hyperv)
+[ "$(cat "/sys/class/ptp/${ptp#/dev/}/clock_name")" = hyperv ] || fail "/dev/ptp_hyperv is $ptp, not the hyperv clock"
+
+# kill -9: systemd starts each again (Restart=on-failure)
+for u in $units; do
+	old=$(systemctl show -P MainPID "$u.service")
+	kill -9 "$old"
+	wait_for 20 "systemctl is-active -q $u.service && [ \$(systemctl show -P MainPID $u.service) != $old ]" ||
+		fail "$u did not come back after kill -9: $(systemctl status --no-pager "$u.service" | tail -n 5)"
+done
+note "after kill -9: $(unit_states)(PIDs $(active_pids))"
+dmesg | grep -q 'KVP: daemon registered' || fail "the KVP daemon never registered"
+
+# hv_utils removed: the devices go, the units stop (BindsTo=); back again
+rmmod hv_utils || fail "rmmod hv_utils"
+wait_for 20 none_active || fail "units still running without their devices: $(unit_states)"
+note "without hv_utils: $(unit_states)"
+hv_load hv_utils
+wait_for 30 all_active || fail "not every daemon started again: $(unit_states)"
+
+# the host's shutdown request, with a file system to unmount cleanly
+dev=$(hv_disk "$(hv_instance scsi)" 0) || fail "no disk"
+mkfs.ext4 -q -F "$dev"
+mkdir -p /mnt/d
+mount "$dev" /mnt/d
+head -c 4M /dev/urandom >/mnt/d/data
+[ "$HVLIS_SERIES" = 6.1 ] && how= || how=--reboot
+wait_for 30 "hostctl shutdown status | grep -q '^shutdown.state=ready'" || fail "the shutdown IC is not ready"
+hostctl shutdown ${how:+"$how"} >/dev/null
+wait_for 60 "[ \"\$(systemctl is-system-running)\" = stopping ]" ||
+	fail "the system is not stopping after the host's request: $(systemctl is-system-running)"
+note "the host's shutdown ${how:-(power-off)}: systemd is stopping the system"
