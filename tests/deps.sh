@@ -21,6 +21,10 @@ pkgs=(
 	# tools the guest scenarios run (through the host's root over 9p)
 	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
+	# utils_kvp_ip.sh: what our hv_set_ifconfig applies an injected address
+	# with in a guest that runs neither NetworkManager nor systemd (ifup
+	# runs ip(8); its /etc/network/interfaces reads interfaces.d)
+	ifupdown
 	# the distribution's own KVP, VSS and file-copy daemons, run against
 	# hv_utils to prove the device ABI is upstream's; their units are what
 	# tests/units/security.sh compares our units with
