@@ -154,8 +154,12 @@ int dev_open(const char *path)
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd >= 0)
 			return fd;
-		if (errno != EBUSY && errno != ENOENT && errno != ENODEV &&
-		    errno != EBADF)
+		/*
+		 * Only "busy" is worth a wait: a device that is missing or
+		 * going away may come back as a new device, which a new
+		 * daemon (udev and systemd start one) should serve, not us.
+		 */
+		if (errno != EBUSY)
 			break;
 		sleep(1);
 	}

@@ -59,8 +59,8 @@ void maybe_daemonize(const struct daemon_opts *o);
 
 /*
  * Open a /dev/vmbus device read-write, retrying a few times while it is
- * busy (the previous opener's release may still run) or missing (the
- * module is loading); -1 with errno after that.
+ * busy (the previous opener's release may still run); -1 with errno
+ * after that, or at once when it is missing.
  */
 int dev_open(const char *path);
 

@@ -131,7 +131,7 @@ if [ -n "$scenario" ]; then
 	*) echo "boot.sh: $scenario: init: systemd is the one choice" >&2; exit 2 ;;
 	esac
 	[ -z "$init" ] ||
-		kernel_extra+="${kernel_extra:+ }hvlis.init=$init systemd.unit=hvlis.target systemd.show_status=0"
+		kernel_extra+="${kernel_extra:+ }hvlis.init=$init"
 	if [ -n "$peer" ]; then
 		[ -f "$top/$peer" ] || { echo "boot.sh: no peer scenario '$peer'" >&2; exit 2; }
 		peer_hdrs=$(hdr_read "$top/$peer") || { echo "boot.sh: $peer: bad header" >&2; exit 2; }

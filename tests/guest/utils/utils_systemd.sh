@@ -3,8 +3,10 @@
 # The udev rules and systemd units under the root's own systemd as PID 1
 # (the host's root, an overlay; "# init: systemd"), installed as the
 # package installs them: each daemon starts when hv_utils makes its device,
-# comes back after kill -9, stops when hv_utils goes away and starts again
-# when it returns; the PTP clock gets /dev/ptp_hyperv.  Then the host asks
+# comes back after kill -9, stops when its device goes away because the
+# host withdrew the service (a rescind; hv_utils itself cannot be removed
+# while a daemon holds its device, as upstream's) and starts again when
+# the host offers it again; the PTP clock gets /dev/ptp_hyperv.  Then the host asks
 # for a power-off (6.1) or a reboot (6.12): systemd stops everything, the
 # ext4 file system on a storvsc disk is unmounted cleanly (the host checks
 # the image after QEMU exited: no journal recovery needed, e2fsck clean).
@@ -45,7 +47,10 @@ all_active() { active_pids >/dev/null; }
 none_active() {
 	local u
 	for u in $units; do
-		! systemctl is-active -q "$u.service" || return 1
+		case $(systemctl is-active "$u.service") in
+		inactive | failed) ;;
+		*) return 1 ;;
+		esac
 	done
 }
 unit_states() {
@@ -72,12 +77,18 @@ done
 note "after kill -9: $(unit_states)(PIDs $(active_pids))"
 dmesg | grep -q 'KVP: daemon registered' || fail "the KVP daemon never registered"
 
-# hv_utils removed: the devices go, the units stop (BindsTo=); back again
-rmmod hv_utils || fail "rmmod hv_utils"
-wait_for 20 none_active || fail "units still running without their devices: $(unit_states)"
-note "without hv_utils: $(unit_states)"
-hv_load hv_utils
+# the host withdraws the three services: the devices go, the units stop
+# (BindsTo=); offered again, they start again
+for c in kvp vss fcopy; do
+	hostctl rescind "$(hv_instance $c)" >/dev/null || fail "rescind $c"
+done
+wait_for 30 none_active || fail "units still running without their devices: $(unit_states)"
+note "services withdrawn by the host: $(unit_states)"
+for c in kvp vss fcopy; do
+	hostctl offer $c >/dev/null || fail "offer $c"
+done
 wait_for 30 all_active || fail "not every daemon started again: $(unit_states)"
+note "offered again: $(unit_states)"
 
 # the host's shutdown request, with a file system to unmount cleanly
 dev=$(hv_disk "$(hv_instance scsi)" 0) || fail "no disk"
