@@ -3,7 +3,7 @@
 # KVP, backup and file copy with our own daemons (src/daemons): the checks
 # of daemons.bash, the same that Debian's daemons pass
 # (utils_daemons_debian.sh).
-# tags: compat debug
+# tags: 6.12 debug
 # image: disk0.img 512M
 # hvsim: --device kvp --device vss --device fcopy --device scsi:disk0=@RUN@/disk0.img
 # timeout: 900

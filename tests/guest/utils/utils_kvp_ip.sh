@@ -20,7 +20,7 @@
 # daemon.  Without resolvconf it does not touch /etc/resolv.conf: the DNS
 # server is checked in its interfaces.d file.  The guest's root is the
 # host's under an overlay, so nothing written here reaches the machine.
-# tags: compat debug
+# tags: 6.12 debug
 # netns: yes
 # hvsim: --device kvp --device net:tap=hvtap0,mac=00:15:5d:12:34:56
 # host: ip addr add 10.0.0.1/24 dev hvtap0 && ip link set hvtap0 up
