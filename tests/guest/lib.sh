@@ -339,3 +339,17 @@ tcp_listening() {
 host_tcp_listening() {
 	[ -n "$(host ss -Hltn "sport = :$1")" ]
 }
+
+# kvp_op WORDS...: queue one operation on hvsim's "kvp" device; its result
+# line in $r.  (Words reach hvsim through the relay split at spaces: no
+# spaces in values.)
+kvp_op() {
+	local before n
+	before=$(hostctl kvp results | grep -c '^kvp.result') || true
+	hostctl kvp "$@" >/dev/null || fail "kvp $* was refused"
+	wait_for 40 "[ \$(hostctl kvp results | grep -c '^kvp.result') -gt $before ]" ||
+		fail "kvp $*: no result: $(hostctl kvp results | tail -n 3 | tr '\n' ' ')"
+	n=$((before + 1))
+	# shellcheck disable=SC2034 # $r is the caller's result
+	r=$(hostctl kvp results | grep '^kvp.result' | sed -n "${n}p")
+}

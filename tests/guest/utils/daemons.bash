@@ -31,17 +31,6 @@ wait_for 30 "hostctl kvp status | grep -q '^kvp.state=ready'" ||
 	fail "KVP never ready: $(hostctl kvp status | tr '\n' ' ')"
 dmesg | grep -q 'KVP IC version 4.0' || fail "no 'KVP IC version 4.0' in dmesg"
 
-# kvp_op WORDS...: queue one operation; its result line in $r.  (Words
-# reach hvsim through the relay split at spaces: no spaces in values.)
-kvp_op() {
-	local before n
-	before=$(hostctl kvp results | grep -c '^kvp.result') || true
-	hostctl kvp "$@" >/dev/null || fail "kvp $* was refused"
-	wait_for 40 "[ \$(hostctl kvp results | grep -c '^kvp.result') -gt $before ]" ||
-		fail "kvp $*: no result: $(hostctl kvp results | tail -n 3 | tr '\n' ' ')"
-	n=$((before + 1))
-	r=$(hostctl kvp results | grep '^kvp.result' | sed -n "${n}p")
-}
 
 # No daemon yet: the request fails at once (E_FAIL), the channel goes on.
 kvp_op get 0 nothing

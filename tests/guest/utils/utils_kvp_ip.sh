@@ -61,19 +61,9 @@ cmp -s "$libexec/hv_set_ifconfig" "$helpers/hv_set_ifconfig.sh" ||
 wait_for 30 "hostctl kvp status | grep -q '^kvp.state=ready'" ||
 	fail "KVP never ready: $(hostctl kvp status | tr '\n' ' ')"
 
-# kvp_op WORDS...: queue one operation; its result line in $r.  (Words
-# reach hvsim through the relay split at spaces: no spaces in values.)
-kvp_op() {
-	local before n
-	before=$(hostctl kvp results | grep -c '^kvp.result') || true
-	hostctl kvp "$@" >/dev/null || fail "kvp $* was refused"
-	wait_for 40 "[ \$(hostctl kvp results | grep -c '^kvp.result') -gt $before ]" ||
-		fail "kvp $*: no result: $(hostctl kvp results | tail -n 3 | tr '\n' ' ')"
-	n=$((before + 1))
-	r=$(hostctl kvp results | grep '^kvp.result' | sed -n "${n}p")
-}
 
 # field NAME: the value of NAME= in the result line $r
+# shellcheck disable=SC2154 # $r: kvp_op's result (tests/guest/lib.sh)
 field() {
 	printf '%s\n' "$r" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"
 }
