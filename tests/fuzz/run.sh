@@ -34,13 +34,15 @@ cflags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I"$top/src/include" -I"$src" -I"$here")
 
-for t in kvp_msg kvp_pool vss_msg fcopy os_release; do
+# fuzz_one TARGET: build and run it; prints its TAP line and comments
+fuzz_one() {
+	local t=$1 files f seeds rc runs crashes
 	files=("$here/fuzz_$t.c" "$src/common.c")
 	for f in ${sources[$t]}; do files+=("$src/$f"); done
 	if ! clang "${cflags[@]}" "${files[@]}" -o "$work/$t" >"$work/$t.build" 2>&1; then
 		echo "not ok - fuzz $t: does not build"
 		tail -n 20 "$work/$t.build" | sed 's/^/# /'
-		continue
+		return
 	fi
 	mkdir -p "$work/$t.corpus" "$work/$t.crash"
 	seeds=$here/corpus/$t
@@ -63,4 +65,16 @@ for t in kvp_msg kvp_pool vss_msg fcopy os_release; do
 			echo "# inputs kept in $HVLIS_FUZZ_KEEP"
 		fi
 	fi
+}
+
+# One target per CPU at a time (each runs single-threaded), each one's
+# output printed in the fixed order once it is done.
+targets=(kvp_msg kvp_pool vss_msg fcopy os_release)
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+	for t in "${targets[@]:i:jobs}"; do
+		fuzz_one "$t" >"$work/$t.tap" 2>&1 &
+	done
+	wait
+	for t in "${targets[@]:i:jobs}"; do cat "$work/$t.tap"; done
 done

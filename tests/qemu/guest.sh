@@ -67,7 +67,7 @@ for _ in $(seq 50); do grep -q ready /tmp/tstamp.ready 2>/dev/null && break; sle
 # for what happened while it ran (see after_scenario).
 debug_kernel=0
 [ "$HVLIS_SERIES" != debug ] || debug_kernel=1
-[ $debug_kernel = 0 ] || kmemleak_baseline
+[ $debug_kernel = 0 ] || kmemleak_mark
 
 # after_scenario: on the debug kernel, any kernel bug report (KASAN, KFENCE,
 # UBSAN, lockdep, debug objects, SLUB, WARN, BUG) since boot and any leak
