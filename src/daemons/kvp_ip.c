@@ -706,6 +706,7 @@ int kvp_ip_set(const struct kvp_ip_env *env, const struct hv_kvp_ipaddr_value *v
 	const char *args[3];
 	struct ip_config *cfg;
 	char *ifcfg, *nm;
+	long long t0;
 	int ret, n1, n2;
 
 	if (str_in(IPV_STR(v, adapter_id), IPV_SIZE(adapter_id)) < 0)
@@ -749,14 +750,17 @@ int kvp_ip_set(const struct kvp_ip_env *env, const struct hv_kvp_ipaddr_value *v
 	args[0] = ifcfg_path;
 	args[1] = nm_path;
 	args[2] = NULL;
+	/* the time it took: the host gives up after 30 s (hv_utils too) */
+	t0 = now_ms();
 	n1 = run_helper(env->helper_dir, "hv_set_ifconfig", args, NULL, 0,
 			HELPER_SET_MS);
 	if (n1) {
-		log_msg(LOG_ERR, "SET_IP_INFO: hv_set_ifconfig %s failed (%d)",
-			names[0], n1);
+		log_msg(LOG_ERR, "SET_IP_INFO: hv_set_ifconfig %s failed (%d) after %lld ms",
+			names[0], n1, now_ms() - t0);
 		ret = HV_E_FAIL;
 	} else {
-		log_msg(LOG_INFO, "SET_IP_INFO: %s configured", names[0]);
+		log_msg(LOG_INFO, "SET_IP_INFO: %s configured in %lld ms", names[0],
+			now_ms() - t0);
 	}
 out:
 	free(cfg);

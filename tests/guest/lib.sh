@@ -249,6 +249,21 @@ vmbus_stat() {
 	hostctl vmbus | awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }'
 }
 
+# hval KEY COMMAND...: the value of "KEY=value" in the output of the host
+# command (hvsim's IC devices print their status that way).
+hval() {
+	local k=$1 out
+	shift
+	out=$(hostctl "$@") || return 1
+	printf '%s\n' "$out" | sed -n "s/^$k=//p"
+}
+
+# ic_ready COMMAND...: the host's IC device COMMAND agreed versions with
+# the guest (its "COMMAND.state" is ready).
+ic_ready() {
+	[ "$(hval "$1.state" "$@")" = ready ]
+}
+
 # Value of one host-side counter of NIC $1 (hvsim "net stats").
 net_stat() {
 	hostctl net stats "$1" | awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }'
@@ -362,4 +377,25 @@ kvp_op() {
 	n=$((before + 1))
 	# shellcheck disable=SC2034 # $r is the caller's result
 	r=$(hostctl kvp results | grep '^kvp.result' | sed -n "${n}p")
+}
+
+# kvp_rec KEY: the value of pool 2's KEY in the newest "kvp info" (kvp_op
+# info first): what the guest told the host of itself.
+kvp_rec() {
+	hostctl kvp results | sed -n "s/^kvp.record pool=2 index=[0-9]* key=$1 value=//p" | tail -n 1
+}
+
+# hv_install_glue: under "# init: systemd", our daemons, KVP helpers, udev
+# rules and units where the packages put them, and systemd and udev told.
+# The guest's /etc and /usr are an overlay: the machine's are not touched.
+hv_install_glue() {
+	local h
+	install -m 0644 "$HVLIS_TOP/udev/70-hyperv-lis.rules" /etc/udev/rules.d/
+	install -m 0644 "$HVLIS_TOP"/systemd/hv-{kvp,vss,fcopy}-daemon.service /etc/systemd/system/
+	install -m 0755 "$HVLIS_TOP"/src/daemons/hv_{kvp,vss,fcopy}_daemon /usr/sbin/
+	for h in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+		install -D -m 0755 "$HVLIS_TOP/src/daemons/helpers/$h.sh" "/usr/libexec/hypervkvpd/$h"
+	done
+	systemctl daemon-reload
+	udevadm control --reload
 }

@@ -15,8 +15,10 @@
 # header for what each means); a scenario has at most one kernel tag (6.1,
 # 6.12 or compat), quick and slow exclude each other, and debug goes with
 # 6.12 or compat (the debug kernel is a 6.12 one and takes that run).
+# "# ends: panic" is the only "ends" value, and not with the debug tag
+# (the debug kernel's checks run after a scenario that returns).
 
-hdr_keys="tags smp mem timeout hvsim qemu append netns host host-after host-check image peer init"
+hdr_keys="tags smp mem timeout hvsim qemu append netns host host-after host-check image peer init ends"
 hdr_multi="host host-after host-check image"
 hdr_tags="quick asan debug slow 6.1 6.12 compat"
 
@@ -60,9 +62,16 @@ hdr_read() {
 			if (("debug" in has) && !("6.12" in has) && !("compat" in has))
 				bad("tag debug needs the kernel tag 6.12 or compat (the debug kernel takes the 6.12 run)")
 		}
+		if (key == "ends" && val != "panic") bad("\"ends\" can only be \"panic\": " val)
+		if (key == "ends") ends = 1
 		print key "\t" val
+		next
 	}
-	END { exit err }' "$1"
+	END {
+		if (ends && ("debug" in has))
+			bad("a scenario that ends in a panic cannot be tagged debug (the debug checks run after it returns)")
+		exit err
+	}' "$1"
 }
 
 # hdr_get HEADERS KEY: the values of KEY in HEADERS (hdr_read's output),

@@ -59,7 +59,8 @@ check_hostile() {
 	local bad
 	rm -rf "$tmp/root/etc/NetworkManager"
 	for bad in 'DEVICE=eth0;reboot' 'DEVICE=$(id)' 'IPADDR0=10.0.0.1 x' 'DNS1=`id`' \
-		'BOOTPROTO=static' 'GATEWAY=1.2.3.4"'; do
+		'BOOTPROTO=static' 'GATEWAY=1.2.3.4"' 'NETMASK0=255.255.3.0' \
+		'NETMASK0=255.0.255.0' 'NETMASK0=255.255.255'; do
 		{ grep -v "^${bad%%=*}=" "$tmp/ifcfg-eth0"; echo "$bad"; } >"$tmp/bad"
 		if set_if nm "$tmp/bad" 2>/dev/null || [ -e "$nm_file" ]; then
 			echo "accepted: $bad"

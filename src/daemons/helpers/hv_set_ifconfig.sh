@@ -60,67 +60,97 @@ while IFS= read -r line || [ -n "$line" ]; do
 "
 done <"$1"
 
-get() {	# get KEY: its value, or nothing
-	printf '%s' "$cfg" | sed -n "s/^$1=//p" | head -n 1
+# The lookups below are shell built-ins only: a process costs a quarter
+# of a second on a slow guest (a debug kernel under emulation), and the
+# host gives the whole request 30 s, most of which the network stack's own
+# tools take.
+nl='
+'
+
+get() {	# get KEY: its value in $v, or nothing
+	v=
+	set -f
+	old_ifs=$IFS
+	IFS=$nl
+	for l in $cfg; do
+		case $l in "$1="*) v=${l#*=}; break ;; esac
+	done
+	IFS=$old_ifs
+	set +f
 }
 
-plen4() {	# plen4 MASK: the prefix length of a dotted mask
+plen4() {	# plen4 MASK: the prefix length of a contiguous dotted mask, in $n
 	n=0
-	for o in $(echo "$1" | tr . ' '); do
+	k=0	# octets seen
+	old_ifs=$IFS
+	IFS=.
+	set -f
+	for o in $1; do
+		# after an octet below 255 only zeros may follow
+		[ $n = $((k * 8)) ] || [ "$o" = 0 ] || die "bad netmask $1"
 		case $o in
 		255) n=$((n + 8)) ;; 254) n=$((n + 7)) ;; 252) n=$((n + 6)) ;;
 		248) n=$((n + 5)) ;; 240) n=$((n + 4)) ;; 224) n=$((n + 3)) ;;
 		192) n=$((n + 2)) ;; 128) n=$((n + 1)) ;; 0) ;;
 		*) die "bad netmask $1" ;;
 		esac
+		k=$((k + 1))
 	done
-	echo "$n"
+	[ $k = 4 ] || die "bad netmask $1"
+	set +f
+	IFS=$old_ifs
 }
 
-dev=$(get DEVICE)
-hw=$(get HWADDR)
+get DEVICE; dev=$v
+get HWADDR; hw=$v
 [ -n "$dev" ] || die "no DEVICE in $1"
 dhcp=no
-[ "$(get BOOTPROTO)" = dhcp ] && dhcp=yes
+get BOOTPROTO; [ "$v" = dhcp ] && dhcp=yes
 
 # addresses as ADDR/PLEN, one a line; gateways and DNS servers
 v4=
 i=0
-while a=$(get "IPADDR$i") && [ -n "$a" ]; do
-	m=$(get "NETMASK$i")
-	[ -n "$m" ] || m=255.255.255.255
-	v4="$v4$a/$(plen4 "$m")
+while get "IPADDR$i" && [ -n "$v" ]; do
+	a=$v
+	get "NETMASK$i"
+	plen4 "${v:-255.255.255.255}"
+	v4="$v4$a/$n
 "
 	i=$((i + 1))
 done
 v6=
-a=$(get IPV6ADDR)
-m=$(get IPV6NETMASK)
-i=1
-while [ -n "$a" ]; do
-	case ${m:-64} in *[!0-9]*) die "bad IPv6 prefix $m" ;; esac
-	v6="$v6$a/${m:-64}
+i=0
+while :; do
+	if [ $i = 0 ]; then get IPV6ADDR; else get "IPV6ADDR_$i"; fi
+	[ -n "$v" ] || break
+	a=$v
+	if [ $i = 0 ]; then get IPV6NETMASK; else get "IPV6NETMASK_$i"; fi
+	case ${v:-64} in *[!0-9]*) die "bad IPv6 prefix $v" ;; esac
+	v6="$v6$a/${v:-64}
 "
-	a=$(get "IPV6ADDR_$i")
-	m=$(get "IPV6NETMASK_$i")
 	i=$((i + 1))
 done
-gw4=$(get GATEWAY)
-gw6=$(get IPV6_DEFAULTGW)
+get GATEWAY; gw4=$v
+get IPV6_DEFAULTGW; gw6=$v
 dns4=
 dns6=
 i=1
-while d=$(get "DNS$i") && [ -n "$d" ]; do
-	case $d in *:*) dns6="$dns6 $d" ;; *) dns4="$dns4 $d" ;; esac
+while get "DNS$i" && [ -n "$v" ]; do
+	case $v in *:*) dns6="$dns6 $v" ;; *) dns4="$dns4 $v" ;; esac
 	i=$((i + 1))
 done
 
+# Which manager runs: each asked over D-Bus, but only where its run-time
+# directory exists (a manager that never ran this boot has none).  The
+# question costs seconds on a slow machine (3 s for nmcli, 2 s for
+# systemctl under a debug kernel), and the host waits 30 s for the answer.
+# Not pidof: the daemon's unit hides other processes (ProtectProc=).
 backend=${HV_NET_BACKEND:-}
 if [ -z "$backend" ]; then
-	if command -v nmcli >/dev/null 2>&1 &&
+	if [ -d /run/NetworkManager ] && command -v nmcli >/dev/null 2>&1 &&
 		[ "$(nmcli -t -f RUNNING general 2>/dev/null)" = running ]; then
 		backend='nm'
-	elif command -v systemctl >/dev/null 2>&1 &&
+	elif [ -d /run/systemd/netif ] && command -v systemctl >/dev/null 2>&1 &&
 		systemctl is-active --quiet systemd-networkd 2>/dev/null; then
 		backend=networkd
 	elif command -v ifup >/dev/null 2>&1 && [ -f "$root/etc/network/interfaces" ]; then
@@ -131,7 +161,7 @@ if [ -z "$backend" ]; then
 fi
 
 write() {	# write FILE: standard input into FILE, mode 0600, atomically
-	mkdir -p "$(dirname "$1")" || die "cannot create $(dirname "$1")"
+	mkdir -p "${1%/*}" || die "cannot create ${1%/*}"
 	if ! (umask 077 && cat >"$1.tmp") || ! mv -f "$1.tmp" "$1"; then
 		rm -f "$1.tmp"
 		die "cannot write $1"
@@ -149,8 +179,6 @@ semis() {	# semis KEY LIST: KEY=a;b; as NetworkManager writes lists
 	echo
 }
 
-# the name in a regular expression: "." and "+" literal
-devre=$(printf '%s' "$dev" | sed 's/[.+]/\\&/g')
 
 case $backend in
 nm)
@@ -197,7 +225,9 @@ networkd)
 	;;
 ifupdown)
 	f=$root/etc/network/interfaces.d/hyperv-$dev
-	if grep -Eqs "^[[:space:]]*iface[[:space:]]+${devre}[[:space:]]" "$root/etc/network/interfaces"; then
+	if [ -f "$root/etc/network/interfaces" ] &&
+		awk -v d="$dev" '$1 == "iface" && $2 == d { f = 1 } END { exit !f }' \
+			"$root/etc/network/interfaces"; then
 		die "$dev is configured in /etc/network/interfaces: not overriding it"
 	fi
 	{
@@ -217,7 +247,12 @@ ifupdown)
 		fi
 	} | write "$f"
 	[ "${HV_NO_APPLY:-}" = 1 ] && exit 0
-	ifdown --force "$dev" >/dev/null 2>&1
+	# down first only if ifupdown has it up (a second injection), as
+	# ifdown runs every if-down.d hook even for an interface it never
+	# configured
+	if ifquery --state "$dev" >/dev/null 2>&1; then
+		ifdown --force "$dev" >/dev/null 2>&1
+	fi
 	ifup "$dev" || die "ifup $dev failed"
 	;;
 *)

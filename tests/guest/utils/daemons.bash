@@ -50,7 +50,7 @@ kvp_op info
 note "info: $r"
 info=$(hostctl kvp results | grep '^kvp.record pool=2')
 printf '%s\n' "$info" | sed 's/^/  /'
-rec() { printf '%s\n' "$info" | sed -n "s/^kvp.record pool=2 index=[0-9]* key=$1 value=//p"; }
+rec() { kvp_rec "$1"; }
 [ "$(rec OSBuildNumber)" = "$(uname -r)" ] || fail "OSBuildNumber is '$(rec OSBuildNumber)', not $(uname -r)"
 [ "$(rec ProcessorArchitecture)" = "$(uname -m)" ] || fail "ProcessorArchitecture is '$(rec ProcessorArchitecture)'"
 [ "$(rec FullyQualifiedDomainName)" = "$(hostname).kvp.test" ] ||

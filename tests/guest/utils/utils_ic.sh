@@ -18,20 +18,8 @@ none=0b1d0000-0002-4e75-a1c0-000000000002
 hv_load_stack
 hv_load hv_utils
 
-# "key=value" of a host status line
-hval() {	# hval KEY COMMAND...
-	local k=$1 out
-	shift
-	out=$(hostctl "$@") || return 1
-	printf '%s\n' "$out" | sed -n "s/^$k=//p"
-}
-
-ready() {	# ready COMMAND...: the host agreed versions with the guest
-	[ "$(hval "$1.state" "$@")" = ready ]
-}
-
-wait_for 30 ready heartbeat || fail "heartbeat never ready: $(hostctl heartbeat | tr '\n' ' ')"
-wait_for 30 ready heartbeat "$old" || fail "old heartbeat never ready"
+wait_for 30 ic_ready heartbeat || fail "heartbeat never ready: $(hostctl heartbeat | tr '\n' ' ')"
+wait_for 30 ic_ready heartbeat "$old" || fail "old heartbeat never ready"
 wait_for 30 "[ \"\$(hval heartbeat.state heartbeat $none)\" = failed ]" ||
 	fail "a host with no common version: $(hostctl heartbeat $none | tr '\n' ' ')"
 wait_for 30 "[ \"\$(hval timesync.state time status)\" = ready ]" || fail "timesync never ready"
@@ -111,6 +99,6 @@ wait_for 10 "[ \"\$(hval shutdown.status shutdown status)\" = 0x80004005 ]" ||
 # Unbinding and loading again negotiates afresh.
 rmmod hv_utils || fail "rmmod hv_utils"
 hv_load hv_utils
-wait_for 30 ready heartbeat || fail "heartbeat not ready after reload"
+wait_for 30 ic_ready heartbeat || fail "heartbeat not ready after reload"
 [ "$(hval heartbeat.bad_answers heartbeat)" = 0 ] || fail "bad heartbeat answers after reload"
 check_dmesg_clean

@@ -101,6 +101,8 @@ case $(field family) in ipv4 | ipv4+ipv6) ;; *) fail "ip get: family $(field fam
 kvp_op ip set "$guid" 10.0.0.5 255.255.255.0 10.0.0.1 10.0.0.53
 note "set: $r"
 case $r in *"status=0x0 "*) ;; *) fail "ip set: $r; the daemon: $(tail -n 5 /tmp/kvpd.log | tr '\n' ' ')" ;; esac
+# the helper's time, against the host's 30 s
+note "the daemon: $(grep 'SET_IP_INFO' /tmp/kvpd.log | tail -n 1)"
 ip -4 addr show dev "$nic" | tee /tmp/addr
 grep -q 'inet 10\.0\.0\.5/24 ' /tmp/addr || fail "$nic does not have 10.0.0.5/24"
 ip route | tee /tmp/route
@@ -128,6 +130,17 @@ sn=$(subnet_of 10.0.0.5) || fail "ip get after set: no 10.0.0.5 in $(field addr)
 [ "$sn" = 255.255.255.0 ] || fail "ip get after set: 10.0.0.5 has subnet '$sn'"
 case $(field gateway) in *10.0.0.1\;*) ;; *) fail "ip get after set: gateway $(field gateway)" ;; esac
 [ "$(field dhcp)" = 0 ] || fail "ip get after set: dhcp=$(field dhcp)"
+
+# pool 2, as Hyper-V Manager's networking tab reads it: the guest's
+# addresses in NetworkAddressIPv4/IPv6 (the daemon's enumeration)
+kvp_op info
+v4=$(kvp_rec NetworkAddressIPv4)
+v6=$(kvp_rec NetworkAddressIPv6)
+note "pool 2: NetworkAddressIPv4=$v4 NetworkAddressIPv6=$v6"
+case ";$v4;" in *";10.0.0.5;"*) ;; *) fail "NetworkAddressIPv4 '$v4' lacks 10.0.0.5" ;; esac
+case ";$v4;" in *";127.0.0.1;"*) fail "NetworkAddressIPv4 '$v4' names the loopback" ;; esac
+ll=$(ip -6 addr show dev "$nic" scope link | sed -n 's/.*inet6 \([^/]*\)\/.*/\1/p' | head -n 1)
+[ -z "$ll" ] || case ";$v6;" in *";$ll;"*) ;; *) fail "NetworkAddressIPv6 '$v6' lacks $ll" ;; esac
 
 # ---- hostile values ----
 # KVP values are data: stored and given back as they came.

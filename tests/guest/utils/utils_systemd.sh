@@ -21,18 +21,7 @@
 [ "$(cat /proc/1/comm)" = systemd ] || fail "PID 1 is $(cat /proc/1/comm), not systemd"
 units="hv-kvp-daemon hv-vss-daemon hv-fcopy-daemon"
 
-# the package's files where the packages put them (the guest's /etc and
-# /usr are an overlay: the machine's are not touched)
-install -m 0644 udev/70-hyperv-lis.rules /etc/udev/rules.d/
-install -m 0644 systemd/hv-kvp-daemon.service systemd/hv-vss-daemon.service \
-	systemd/hv-fcopy-daemon.service /etc/systemd/system/
-install -m 0755 src/daemons/hv_kvp_daemon src/daemons/hv_vss_daemon \
-	src/daemons/hv_fcopy_daemon /usr/sbin/
-for h in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
-	install -D -m 0755 "src/daemons/helpers/$h.sh" "/usr/libexec/hypervkvpd/$h"
-done
-systemctl daemon-reload
-udevadm control --reload
+hv_install_glue
 
 # active_pids: each unit's main PID, or fail naming the one not running
 active_pids() {
