@@ -299,8 +299,11 @@ fi
 
 start=$(date +%s.%N)
 set +e
+# QEMU's own messages go to a file (shown on failure), so that an expected
+# one ("terminating on signal 15" when a scenario's host job stops it)
+# does not land among the TAP lines.
 timeout --foreground -k 5 "$timeout" "${qemu[@]}" \
-	-serial "file:$run/console.log" -serial "file:$run/results" </dev/null
+	-serial "file:$run/console.log" -serial "file:$run/results" </dev/null 2>"$run/qemu.err"
 qrc=$?
 set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
@@ -365,6 +368,10 @@ if ! grep -q '^not ok' "$run/results.txt"; then
 fi
 echo "# console (last 40 lines):"
 tail -n 40 "$run/console.log" | sed 's/^/# /'
+if [ -s "$run/qemu.err" ]; then
+	echo "# QEMU's messages:"
+	tail -n 20 "$run/qemu.err" | sed 's/^/# /'
+fi
 echo "# hvsim (last 20 lines):"
 tail -n 20 "$run/hvsim.out" "$run/hvsim.log" 2>/dev/null | sed 's/^/# /'
 exit 1
