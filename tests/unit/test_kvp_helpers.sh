@@ -49,7 +49,8 @@ check_nm() {
 }
 check_networkd() {
 	set_if networkd "$tmp/ifcfg-eth0" && grep -qx 'Address=10.0.0.5/24' "$nd_file" &&
-		grep -qx 'MACAddress=00:15:5D:01:02:03' "$nd_file" && grep -qx 'DHCP=no' "$nd_file"
+		grep -qx 'MACAddress=00:15:5D:01:02:03' "$nd_file" && grep -qx 'DHCP=no' "$nd_file" &&
+		[ "$(stat -c %a "$nd_file")" = 644 ]	# networkd reads as systemd-network
 }
 check_ifupdown() {
 	set_if ifupdown "$tmp/ifcfg-eth0" && grep -qx 'iface eth0 inet static' "$if_file" &&
@@ -81,7 +82,7 @@ check_dns() {
 	[ "$(HV_HELPER_ROOT=$tmp/root sh "$h/hv_get_dns_info.sh" | tr '\n' ' ')" = '192.0.2.53 2001:db8::53 ' ]
 }
 ok "hv_set_ifconfig writes a NetworkManager keyfile (0600)" check_nm
-ok "hv_set_ifconfig writes a systemd-networkd .network file" check_networkd
+ok "hv_set_ifconfig writes a systemd-networkd .network file (0644)" check_networkd
 ok "hv_set_ifconfig writes an ifupdown interfaces.d stanza" check_ifupdown
 ok "hv_set_ifconfig refuses hostile values and writes nothing" check_hostile
 ok "hv_get_dhcp_info reads ifupdown, refuses a bad name" check_dhcp

@@ -160,9 +160,13 @@ if [ -z "$backend" ]; then
 	fi
 fi
 
-write() {	# write FILE: standard input into FILE, mode 0600, atomically
+# write FILE UMASK: standard input into FILE, atomically.  NetworkManager
+# ignores a keyfile that others can read (umask 077); systemd-networkd
+# reads its files as the user systemd-network, so those must be readable
+# by all (umask 022), as must ifupdown's.
+write() {
 	mkdir -p "${1%/*}" || die "cannot create ${1%/*}"
-	if ! (umask 077 && cat >"$1.tmp") || ! mv -f "$1.tmp" "$1"; then
+	if ! (umask "$2" && cat >"$1.tmp") || ! mv -f "$1.tmp" "$1"; then
 		rm -f "$1.tmp"
 		die "cannot write $1"
 	fi
@@ -201,7 +205,7 @@ nm)
 		if [ $n -gt 0 ]; then echo method=manual; else echo method=auto; fi
 		[ -n "$gw6" ] && printf 'gateway=%s\n' "$gw6"
 		semis dns= "$dns6"
-	} | write "$f"
+	} | write "$f" 077
 	[ "${HV_NO_APPLY:-}" = 1 ] && exit 0
 	nmcli connection load "$f" >/dev/null 2>&1 || nmcli connection reload ||
 		die "NetworkManager did not load $f"
@@ -218,10 +222,18 @@ networkd)
 		[ -n "$gw4" ] && printf 'Gateway=%s\n' "$gw4"
 		[ -n "$gw6" ] && printf 'Gateway=%s\n' "$gw6"
 		lines DNS= "$dns4 $dns6"
-	} | write "$f"
+	} | write "$f" 022
 	[ "${HV_NO_APPLY:-}" = 1 ] && exit 0
 	networkctl reload || die "networkctl reload failed"
 	networkctl reconfigure "$dev" || die "networkctl reconfigure $dev failed"
+	# networkctl succeeds even when networkd could not read the file:
+	# the link must name it, or the host is told it failed
+	i=0
+	until networkctl status --no-pager "$dev" 2>/dev/null | grep -q "Network File: $f\$"; do
+		i=$((i + 1))
+		[ $i -lt 10 ] || die "systemd-networkd did not take $f for $dev"
+		sleep 0.5
+	done
 	;;
 ifupdown)
 	f=$root/etc/network/interfaces.d/hyperv-$dev
@@ -245,7 +257,7 @@ ifupdown)
 			lines '	address ' "$v6"
 			[ -n "$gw6" ] && printf '\tgateway %s\n' "$gw6"
 		fi
-	} | write "$f"
+	} | write "$f" 022
 	[ "${HV_NO_APPLY:-}" = 1 ] && exit 0
 	# down first only if ifupdown has it up (a second injection), as
 	# ifdown runs every if-down.d hook even for an interface it never

@@ -43,8 +43,12 @@ inject() {
 	case $r in *"status=0x0 "*) ;; *)
 		fail "ip set $addr: $r; the daemon: $(journalctl -q -u hv-kvp-daemon -n 5 --no-pager | tr '\n' ' ')" ;;
 	esac
-	wait_for 30 "ip -4 addr show dev $nic | grep -q 'inet ${addr//./\\.}/24 '" ||
+	if ! wait_for 30 "ip -4 addr show dev $nic | grep -q 'inet ${addr//./\\.}/24 '"; then
+		journalctl -q --no-pager -u hv-kvp-daemon -u systemd-networkd -u NetworkManager | tail -n 30
+		networkctl status "$nic" --no-pager 2>&1 | head -n 20
+		ls -l /etc/systemd/network /etc/NetworkManager/system-connections /etc/network/interfaces.d 2>&1
 		fail "$nic does not have $addr/24: $(ip -4 addr show dev "$nic" | tr '\n' ' ')"
+	fi
 	wait_for 30 "ip route show default | grep -q '^default via 10\.0\.0\.1 dev $nic'" ||
 		fail "no default route via 10.0.0.1: $(ip route | tr '\n' ' ')"
 	wait_for 20 "host ping -c 1 -W 1 $addr >/dev/null" || fail "the host cannot reach $addr"
