@@ -135,19 +135,23 @@ build_repo() {
 		GNUPGHOME=$(mktemp -d)
 		export GNUPGHOME
 		trap 'gpgconf --kill all >/dev/null 2>&1; rm -rf "$GNUPGHOME"' EXIT
+		# a home with one key of our own: no trust database to report on
+		echo "trust-model always" >"$GNUPGHOME/gpg.conf"
 		# RSA: every apt and every rpm (RHEL 8's too) verifies it
 		gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 			--quick-gen-key "hyperv-lis throw-away test repository key" rsa3072 sign never
 		key=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
 		echo "# throw-away repository key $key (deleted after signing)"
 	fi
-	gpg --batch --yes --export "$key" >"$r/$name.gpg"
-	gpg --batch --yes --armor --export "$key" >"$r/$name.asc"
+	gpg --batch --quiet --export "$key" >"$r/$name.gpg"
+	gpg --batch --quiet --armor --export "$key" >"$r/$name.asc"
 	[ -s "$r/$name.gpg" ] || die "no public key for REPO_KEY=$key"
 
 	# apt: pool/ and one suite with one component; apt-ftparchive writes
-	# paths relative to the repository's top, where apt expects them
-	cp "$out"/deb/*.deb "$r/apt/pool/main/h/$name/"
+	# paths relative to the repository's top, where apt expects them.  Not
+	# the -dbgsym package: Debian keeps those in an archive of their own.
+	cp "$out"/deb/"$name"-dkms_*.deb "$out"/deb/"$name"-daemons_*.deb \
+		"$r/apt/pool/main/h/$name/"
 	(
 		cd "$r/apt"
 		bin=dists/$suite/main/binary-$arch
@@ -163,9 +167,9 @@ build_repo() {
 			-o APT::FTPArchive::Release::Description="Hyper-V guest drivers and daemons" \
 			release "dists/$suite" >"$r/Release.tmp"
 		mv "$r/Release.tmp" "dists/$suite/Release"
-		gpg --batch --yes --local-user "$key" --clearsign \
+		gpg --batch --quiet --yes --local-user "$key" --clearsign \
 			-o "dists/$suite/InRelease" "dists/$suite/Release"
-		gpg --batch --yes --local-user "$key" --detach-sign --armor \
+		gpg --batch --quiet --yes --local-user "$key" --detach-sign --armor \
 			-o "dists/$suite/Release.gpg" "dists/$suite/Release"
 	)
 	cat >"$r/apt/$name.sources" <<-EOF
@@ -185,10 +189,10 @@ build_repo() {
 	# yum/dnf/zypper: the binary RPMs, signed with the same key, repodata
 	# by createrepo_c, and repomd.xml signed for repo_gpgcheck
 	cp "$out"/rpm/RPMS/*/*.rpm "$r/yum/"
-	run "$r/rpmsign.log" rpmsign --addsign --define "_gpg_name $key" \
+	run "$out/repo-rpmsign.log" rpmsign --addsign --define "_gpg_name $key" \
 		--define "__gpg $(command -v gpg)" "$r"/yum/*.rpm
-	run "$r/createrepo.log" createrepo_c "$r/yum"
-	gpg --batch --yes --local-user "$key" --detach-sign --armor \
+	run "$out/repo-createrepo.log" createrepo_c "$r/yum"
+	gpg --batch --quiet --yes --local-user "$key" --detach-sign --armor \
 		-o "$r/yum/repodata/repomd.xml.asc" "$r/yum/repodata/repomd.xml"
 	cat >"$r/yum/$name.repo" <<-EOF
 	# /etc/yum.repos.d/$name.repo (dnf, yum; zypper addrepo takes it too)
