@@ -29,6 +29,8 @@
 set -u
 k=${1:?usage: dkms-initramfs.sh KERNELVER}
 me=hyperv-lis
+# where /boot is looked for (tests/packaging/build.sh runs it on a fake one)
+root=${HVLIS_ROOT:-}
 
 pkg=${DPKG_MAINTSCRIPT_PACKAGE:-}
 case ${pkg%%:*} in
@@ -39,7 +41,7 @@ linux-image-"$k" | linux-image-"$k"-unsigned)
 esac
 
 img=
-for f in "/boot/initrd.img-$k" "/boot/initramfs-$k.img" "/boot/initrd-$k"; do
+for f in "$root/boot/initrd.img-$k" "$root/boot/initramfs-$k.img" "$root/boot/initrd-$k"; do
 	[ -e "$f" ] && img=$f && break
 done
 if [ -z "$img" ]; then
@@ -49,7 +51,7 @@ fi
 
 depmod -a "$k" || exit 1
 echo "$me: updating $img"
-if [ "$img" = "/boot/initrd.img-$k" ] && command -v update-initramfs >/dev/null; then
+if [ "$img" = "$root/boot/initrd.img-$k" ] && command -v update-initramfs >/dev/null; then
 	# with -k it runs now even inside dpkg (only a bare -u is deferred to
 	# a trigger); it honours update_initramfs=no in its configuration
 	update-initramfs -u -k "$k"

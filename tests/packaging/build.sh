@@ -142,6 +142,34 @@ deb_scripts_ok() {
 }
 check "deb maintainer scripts: sh -n" deb_scripts_ok
 
+# dkms.conf's POST_INSTALL/POST_REMOVE script, with stub depmod,
+# update-initramfs and dracut that only log, on a fake /boot.
+initramfs_script_ok() {
+	local r=$tmp/root k=6.1.0-99-amd64 s="$src/packaging/dkms-initramfs.sh" c
+	mkdir -p "$r/boot" "$tmp/stubs"
+	for c in depmod update-initramfs dracut; do
+		printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$c" "$tmp/calls" >"$tmp/stubs/$c"
+		chmod 755 "$tmp/stubs/$c"
+	done
+	run_script() { : >"$tmp/calls"; env PATH="$tmp/stubs:$PATH" HVLIS_ROOT="$r" "$@" "$s" "$k" || return 1; }
+	# no initramfs yet (a kernel being installed): nothing
+	run_script env && [ ! -s "$tmp/calls" ] || { echo "no initramfs: ran $(cat "$tmp/calls")"; return 1; }
+	# the kernel's own package's scripts: nothing
+	touch "$r/boot/initrd.img-$k"
+	run_script env DPKG_MAINTSCRIPT_PACKAGE="linux-image-$k" DPKG_MAINTSCRIPT_NAME=prerm &&
+		[ ! -s "$tmp/calls" ] || { echo "kernel prerm: ran $(cat "$tmp/calls")"; return 1; }
+	# our package's scripts, Debian: depmod, then update-initramfs
+	run_script env DPKG_MAINTSCRIPT_PACKAGE=hyperv-lis-dkms DPKG_MAINTSCRIPT_NAME=postinst &&
+		printf 'depmod -a %s\nupdate-initramfs -u -k %s\n' "$k" "$k" | diff - "$tmp/calls" || return 1
+	# RHEL: depmod, then dracut on the existing image
+	rm "$r/boot/initrd.img-$k" "$tmp/stubs/update-initramfs"
+	touch "$r/boot/initramfs-$k.img"
+	run_script env &&
+		printf 'depmod -a %s\ndracut --force %s %s\n' "$k" "$r/boot/initramfs-$k.img" "$k" |
+		diff - "$tmp/calls"
+}
+check "dkms-initramfs.sh: nothing without an initramfs or in the kernel's own scripts; else depmod, then update-initramfs or dracut" initramfs_script_ok
+
 # --- rpm ---
 rpm_files() {
 	rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$1" |
