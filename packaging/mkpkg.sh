@@ -55,9 +55,18 @@ copy_tree() {	# copy_tree DEST
 				[ -e "$f" ] && printf '%s\0' "$f"
 			done | tar --null -T - -cf -) | tar -xf - -C "$1"
 	else
+		# .gitignore's build output, written out: a stale daemon binary
+		# would look up to date to make in the copy
 		(cd "$top" && tar -cf - --exclude-vcs --exclude=./build \
-			--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-			--exclude=./src/compat/generated .) | tar -xf - -C "$1"
+			--exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+			--exclude='*.mod.c' --exclude='*.cmd' --exclude='*.a' \
+			--exclude='*.order' --exclude='*.symvers' --exclude='*.d' \
+			--exclude=.tmp_versions --exclude=./src/compat/generated \
+			--exclude=./src/daemons/lsvmbus --exclude=./src/daemons/hv_kvp_daemon \
+			--exclude=./src/daemons/hv_vss_daemon \
+			--exclude=./src/daemons/hv_fcopy_daemon --exclude=./tests/hvsim/build \
+			--exclude=./tests/hvsim/hvsim --exclude=./tests/fuzz/build .) |
+			tar -xf - -C "$1"
 	fi
 }
 
