@@ -120,9 +120,12 @@ build_rpm() {
 	# Packager, which Fedora's guidelines keep out of the spec.
 	local flags=(--define "packager $packager")
 	if command -v dpkg-buildflags >/dev/null; then
-		export DEB_BUILD_MAINT_OPTIONS=hardening=+all
-		flags+=(--define "optflags $(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)"
-			--define "build_ldflags $(dpkg-buildflags --get LDFLAGS)"
+		# from where rpmbuild compiles, for -ffile-prefix-map
+		mkdir -p "$d/BUILD/$name-$pkgver"
+		bf() { (cd "$d/BUILD/$name-$pkgver" &&
+			DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$1"); }
+		flags+=(--define "optflags $(bf CFLAGS) $(bf CPPFLAGS)"
+			--define "build_ldflags $(bf LDFLAGS)"
 			--define "__os_install_post /bin/bash /usr/lib/rpm/brp-compress; /usr/lib/rpm/brp-strip")
 	fi
 	run "$d/build.log" rpmbuild --define "_topdir $d" "${flags[@]}" --nodeps \
