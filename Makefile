@@ -14,6 +14,13 @@
 #                        (DESTDIR, UDEVDIR, UNITDIR; then, on a live system,
 #                        systemctl daemon-reload and udevadm control --reload)
 #   make kernels         fetch and unpack the Debian test kernels into the cache
+#   make deb             hyperv-lis-dkms and hyperv-lis-daemons .debs and the
+#                        source package in build/deb/ (packaging/debian)
+#   make rpm             the same as RPMs and an SRPM in build/rpm/
+#                        (packaging/rpm/hyperv-lis.spec, Debian's rpmbuild)
+#   make repo            deb and rpm, then a signed apt and a yum repository
+#                        in build/repo/ (REPO_KEY, REPO_SUITE, REPO_URL:
+#                        packaging/mkpkg.sh)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell cat VERSION)
@@ -63,6 +70,15 @@ dkms-install:
 dkms-remove:
 	tests/packaging/dkms.sh remove
 
+deb:
+	packaging/mkpkg.sh deb
+
+rpm:
+	packaging/mkpkg.sh rpm
+
+repo: deb rpm
+	packaging/mkpkg.sh repo
+
 install-glue:
 	install -d $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR)
 	install -m 0644 $(GLUE_RULES) $(DESTDIR)$(UDEVDIR)/rules.d/
@@ -79,4 +95,4 @@ clean:
 	rm -rf build
 
 .PHONY: all modules user kernels matrix check check-quick check-all run bench dkms-install \
-	dkms-remove install-glue uninstall-glue clean
+	dkms-remove deb rpm repo install-glue uninstall-glue clean

@@ -34,6 +34,11 @@ pkgs=(
 	udev
 	# packaging: DKMS against an installed Debian kernel's headers
 	dkms linux-headers-amd64
+	# packaging: make deb (debhelper, dh_dkms), make rpm (Debian's
+	# rpmbuild), make repo (apt-ftparchive from apt-utils, createrepo_c,
+	# gpg, rpmsign from rpm) and the checks on them (lintian, rpmlint;
+	# gpgv and apt are always there)
+	debhelper dh-dkms lintian rpm rpmlint createrepo-c apt-utils gnupg
 )
 
 missing=()

@@ -4,7 +4,7 @@
 # Style: checkpatch.pl (from Debian's linux-source-6.12) over every C file
 # and header under src/ and tests/ (hvsim, the unit tests and the test
 # module keep kernel style too), no kernel-version tests outside src/compat/, the
-# tool shellcheck over every shell file under tests/ (its exceptions are
+# tool shellcheck over every shell file under tests/ and packaging/ (its exceptions are
 # in tests/.shellcheckrc or inline, each with its reason), and every guest
 # scenario's header (tests/qemu/headers.sh: known keys and tags, one
 # kernel tag, unique names).
@@ -62,9 +62,10 @@ else
 	echo "not ok - kernel-version tests outside src/compat: $hits"
 fi
 
-# Shell: every *.sh under tests/ and every file there that starts with a
-# shell's #!; scenario fragments say "# shellcheck shell=bash".
-shell_files=$(find tests -type f ! -path '*/build/*' | sort | while read -r f; do
+# Shell: every *.sh under tests/ and packaging/ and every file there that
+# starts with a shell's #! (maintainer scripts, the initramfs hook);
+# scenario fragments say "# shellcheck shell=bash".
+shell_files=$(find tests packaging -type f ! -path '*/build/*' | sort | while read -r f; do
 	case $f in
 	*.sh) echo "$f" ;;
 	*) head -n 1 "$f" 2>/dev/null | grep -qE '^#!.*(/|busybox )(ba|da)?sh' && echo "$f" ;;
@@ -74,7 +75,7 @@ n=$(echo "$shell_files" | wc -l)
 if ! command -v shellcheck >/dev/null; then
 	echo "not ok - shellcheck: not installed (tests/deps.sh)"
 elif out=$(echo "$shell_files" | xargs shellcheck -x -f gcc 2>&1); then
-	echo "ok - shellcheck: $n shell files under tests/ clean"
+	echo "ok - shellcheck: $n shell files under tests/ and packaging/ clean"
 else
 	echo "not ok - shellcheck: $(echo "$out" | grep -c ': \(error\|warning\|note\|style\):') findings in $n shell files"
 	echo "$out" | head -n 40 | sed 's/^/# /'

@@ -39,10 +39,12 @@ case ${1:-} in
 install)
 	remove
 	mkdir -p "$src"
-	# Only the files DKMS needs: the description and the kernel sources.
+	# Only the files DKMS needs: the description, its initramfs script and
+	# the kernel sources (the same set as the deb and rpm ship).
 	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='src/compat/generated' dkms.conf VERSION src) | tar -xf - -C "$src"
-	sed -i "s/@VERSION@/$ver/" "$src/dkms.conf"
+		--exclude='src/compat/generated' --exclude='src/daemons' \
+		dkms.conf VERSION src packaging/dkms-initramfs.sh) | tar -xf - -C "$src"
+	sed -i "s/#MODULE_VERSION#/$ver/" "$src/dkms.conf"
 	dkms add -m "$name" -v "$ver"
 	ks=$(kernels)
 	[ -n "$ks" ] || { echo "dkms.sh: no kernel headers installed" >&2; exit 1; }

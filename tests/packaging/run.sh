@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Packaging tests.  DKMS: add/build/install the tree against the installed
-# Debian 6.1 headers (linux-headers-amd64), check the modules land under
-# updates/ and win depmod's search, then remove them again.
+# Packaging tests.  First the deb and rpm packages and their repositories,
+# built and looked at, never installed (build.sh, about half a minute).
+# Then DKMS: add/build/install the tree against the installed Debian 6.1
+# headers (linux-headers-amd64), check the modules land under updates/ and
+# win depmod's search, then remove them again.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+"$top/tests/packaging/build.sh"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
