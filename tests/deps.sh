@@ -25,6 +25,11 @@ pkgs=(
 	# with in a guest that runs neither NetworkManager nor systemd (ifup
 	# runs ip(8); its /etc/network/interfaces reads interfaces.d)
 	ifupdown
+	# utils_kvp_ip_stacks.sh: the same injection applied by NetworkManager
+	# (and by systemd-networkd, which comes with systemd) in a guest booted
+	# with systemd; on a machine without systemd as PID 1 (this one) the
+	# package's scripts do not start it
+	network-manager
 	# the distribution's own KVP, VSS and file-copy daemons, run against
 	# hv_utils to prove the device ABI is upstream's; their units are what
 	# tests/units/security.sh compares our units with

@@ -52,14 +52,15 @@ echo '#include <linux/module.h>' >"$work/zz_canary.c"
 echo "obj-m += zz_canary.o" >>"$work/Kbuild"
 
 # Only the objects: whether a probe compiles is the answer, so modpost and
-# linking the .ko files would be wasted time (a third of it).  The outer
-# make's MAKEFLAGS stay out: W=1 or C=1 from a matrix build must not run
-# sparse on the probes or turn a W=1 warning into a missing feature under
-# -Werror; the probes answer the same for every build of the tree.
+# linking the .ko files would be wasted time (a third of it).  W= and C=
+# on the command line (which beats the outer make's MAKEFLAGS): W=1 or C=1
+# from a matrix build must not run sparse on the probes or turn a W=1
+# warning into a missing feature under -Werror.  Everything else the
+# outer make was given (CC=, LLVM=) still applies, as to the modules.
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # shellcheck disable=SC2086 # $objs is a list of words
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make -C "$kdir" M="$work" "$@" -k -j"$jobs" $objs zz_canary.o >"$work/log" 2>&1 || true
+make -C "$kdir" M="$work" "$@" W= C= KBUILD_EXTRA_WARN= -k -j"$jobs" $objs zz_canary.o \
+	>"$work/log" 2>&1 || true
 
 if [ ! -f "$work/zz_canary.o" ]; then
 	tail -n 20 "$work/log" >&2

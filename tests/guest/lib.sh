@@ -165,7 +165,7 @@ kmemleak_reports() {
 	# 'comm "x", pid N, jiffies J'
 	awk -v since="${hv_kmemleak_since:-0}" '
 		function flush() { if (rep != "" && j >= since) printf "%s", rep; rep = "" }
-		/^unreferenced object/ { flush(); j = 0 }
+		/^unreferenced object/ { flush(); j = since }	# kept unless its comm line says older
 		/^  comm .*jiffies [0-9]+/ { j = $NF + 0 }
 		{ rep = rep $0 "\n" }
 		END { flush() }' $k

@@ -56,11 +56,13 @@
 #   host-check: CMD (repeatable) after the guest has stopped, CMD runs on
 #                   the host (bash -c, @RUN@ is the run directory) and must
 #                   succeed (e.g. dumpe2fs of a disk image: clean)
-#   ends: panic     the scenario ends by panicking the guest, so it writes
-#                   no result: it passes if the console shows the panic
-#                   and every host-after and host-check line holds (a
-#                   host job the scenario started judges what happened
-#                   after the panic and stops QEMU); returning is a failure
+#   ends: panic     the scenario ends by panicking the guest with sysrq c,
+#                   so it writes no result: it passes if the console shows
+#                   that panic (not another: an oops panics too, under
+#                   oops=panic), QEMU exited cleanly (a host job the
+#                   scenario started judges what happened after the panic
+#                   and stops QEMU) and every host-after and host-check
+#                   line holds; returning is a failure
 # "@RUN@" in "# hvsim:", "# qemu:", "# host:" and "# host-check:" names the run directory.
 # Networks: "# netns: yes" (or --netns) runs hvsim, QEMU and the hostctl
 # relay in a network namespace of the run's own, so TAP devices and host
@@ -318,8 +320,8 @@ if [ -n "$scenario" ] && [ "$(header ends)" = panic ]; then
 	if grep -q '^ok - ' "$run/results.txt"; then
 		sed -i 's/^ok - /not ok - /' "$run/results.txt"
 		echo "# the scenario returned; it was to end in a panic" >>"$run/results.txt"
-	elif ! grep -q '^not ok - ' "$run/results.txt" && [ $qrc -ne 124 ] &&
-		grep -q 'Kernel panic - not syncing' "$run/console.log"; then
+	elif ! grep -q '^not ok - ' "$run/results.txt" && [ $qrc -eq 0 ] &&
+		grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$run/console.log"; then
 		echo "ok - $series $name" >>"$run/results.txt"
 	fi
 fi

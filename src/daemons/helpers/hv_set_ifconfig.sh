@@ -140,11 +140,13 @@ while get "DNS$i" && [ -n "$v" ]; do
 	i=$((i + 1))
 done
 
-# Which manager runs: each asked over D-Bus, but only where its run-time
-# directory exists (a manager that never ran this boot has none).  The
-# question costs seconds on a slow machine (3 s for nmcli, 2 s for
-# systemctl under a debug kernel), and the host waits 30 s for the answer.
-# Not pidof: the daemon's unit hides other processes (ProtectProc=).
+# Which manager runs: each asked over D-Bus, NetworkManager only where its
+# run-time directory exists (it makes /run/NetworkManager when it starts;
+# networkd's /run/systemd/netif is made at every boot by tmpfiles, so it
+# only rules out a machine without systemd).  The question costs seconds on
+# a slow machine (3 s for nmcli, 2 s for systemctl under a debug kernel),
+# and the host waits 30 s for the answer.  Not pidof: the daemon's unit
+# hides other processes (ProtectProc=).
 backend=${HV_NET_BACKEND:-}
 if [ -z "$backend" ]; then
 	if [ -d /run/NetworkManager ] && command -v nmcli >/dev/null 2>&1 &&
@@ -166,6 +168,8 @@ fi
 # by all (umask 022), as must ifupdown's.
 write() {
 	mkdir -p "${1%/*}" || die "cannot create ${1%/*}"
+	# a .tmp left by a helper killed mid-write would keep its mode
+	rm -f "$1.tmp"
 	if ! (umask "$2" && cat >"$1.tmp") || ! mv -f "$1.tmp" "$1"; then
 		rm -f "$1.tmp"
 		die "cannot write $1"
@@ -227,9 +231,12 @@ networkd)
 	networkctl reload || die "networkctl reload failed"
 	networkctl reconfigure "$dev" || die "networkctl reconfigure $dev failed"
 	# networkctl succeeds even when networkd could not read the file:
-	# the link must name it, or the host is told it failed
+	# the link's state file (/run/systemd/netif/links/IFINDEX; its
+	# NETWORK_FILE= line, compared whole) must name it within 5 s, or the
+	# host is told it failed
+	read -r idx <"/sys/class/net/$dev/ifindex" || die "no interface $dev"
 	i=0
-	until networkctl status --no-pager "$dev" 2>/dev/null | grep -q "Network File: $f\$"; do
+	until grep -qxF "NETWORK_FILE=$f" "/run/systemd/netif/links/$idx" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -lt 10 ] || die "systemd-networkd did not take $f for $dev"
 		sleep 0.5

@@ -26,15 +26,20 @@ a2=$(hval heartbeat.answered heartbeat)
 note "heartbeat answers while running: $a1, 2 s later $a2"
 [ $((a2 - a1)) -ge 3 ] || fail "heartbeat answers rose by $((a2 - a1)) in 2 s at 200 ms"
 
+# Nothing wrong so far (after the panic nobody can look).
+check_dmesg_clean
+
 # The host job: at most 60 s for the panic to show, then the two counts
 # (nothing written without a panic, so the host-check fails), then QEMU
 # goes.  It must outlive this request, hence the redirections and "&";
-# one line, as the relay reads commands by the line.
+# one line, as the relay reads commands by the line.  It ends as well
+# when QEMU is gone (a guest that stopped some other way).
 answered="$HVLIS_TOP/tests/hvsim/hvsim ctl --ctl @RUN@/ctl heartbeat | sed -n s/^heartbeat.answered=//p"
-panicked="grep -q 'Kernel panic - not syncing' @RUN@/console.log"
-job="for i in \$(seq 600); do $panicked && break; sleep 0.1; done;"
+panicked="grep -q 'Kernel panic - not syncing: sysrq triggered crash' @RUN@/console.log"
+job="q=\$(cat @RUN@/qemu.pid);"
+job+=" for i in \$(seq 600); do $panicked && break; kill -0 \$q 2>/dev/null || exit 0; sleep 0.1; done;"
 job+=" if $panicked; then sleep 0.5; b=\$($answered); sleep 3; a=\$($answered); echo \$b \$a >@RUN@/hb-panic; fi;"
-job+=" kill \$(cat @RUN@/qemu.pid)"
+job+=" kill \$q"
 hostctl host "( $job ) </dev/null >/dev/null 2>&1 &" >/dev/null || fail "cannot start the host job"
 
 # panic=0: stay in the panic loop (boot.sh's panic=-1 would reboot, and
