@@ -386,16 +386,13 @@ kvp_rec() {
 }
 
 # hv_install_glue: under "# init: systemd", our daemons, KVP helpers, udev
-# rules and units where the packages put them, and systemd and udev told.
-# The guest's /etc and /usr are an overlay: the machine's are not touched.
+# rules and units installed by the tree's own install targets (the daemons'
+# `make install` and `make install-glue`) where the packages put them, and
+# systemd and udev told.  The guest's /etc and /usr are an overlay: the
+# machine's are not touched.
 hv_install_glue() {
-	local h
-	install -m 0644 "$HVLIS_TOP/udev/70-hyperv-lis.rules" /etc/udev/rules.d/
-	install -m 0644 "$HVLIS_TOP"/systemd/hv-{kvp,vss,fcopy}-daemon.service /etc/systemd/system/
-	install -m 0755 "$HVLIS_TOP"/src/daemons/hv_{kvp,vss,fcopy}_daemon /usr/sbin/
-	for h in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
-		install -D -m 0755 "$HVLIS_TOP/src/daemons/helpers/$h.sh" "/usr/libexec/hypervkvpd/$h"
-	done
+	make -s -C "$HVLIS_TOP/src/daemons" install
+	make -s -C "$HVLIS_TOP" install-glue UDEVDIR=/etc/udev UNITDIR=/etc/systemd/system
 	systemctl daemon-reload
 	udevadm control --reload
 }

@@ -50,13 +50,12 @@ kvp_op info
 note "info: $r"
 info=$(hostctl kvp results | grep '^kvp.record pool=2')
 printf '%s\n' "$info" | sed 's/^/  /'
-rec() { kvp_rec "$1"; }
-[ "$(rec OSBuildNumber)" = "$(uname -r)" ] || fail "OSBuildNumber is '$(rec OSBuildNumber)', not $(uname -r)"
-[ "$(rec ProcessorArchitecture)" = "$(uname -m)" ] || fail "ProcessorArchitecture is '$(rec ProcessorArchitecture)'"
-[ "$(rec FullyQualifiedDomainName)" = "$(hostname).kvp.test" ] ||
-	fail "FullyQualifiedDomainName is '$(rec FullyQualifiedDomainName)', not $(hostname).kvp.test"
-[ "$(rec OSName)" = "$(. /etc/os-release && echo "$NAME")" ] || fail "OSName is '$(rec OSName)'" 
-[ -n "$(rec IntegrationServicesVersion)" ] || fail "no IntegrationServicesVersion"
+[ "$(kvp_rec OSBuildNumber)" = "$(uname -r)" ] || fail "OSBuildNumber is '$(kvp_rec OSBuildNumber)', not $(uname -r)"
+[ "$(kvp_rec ProcessorArchitecture)" = "$(uname -m)" ] || fail "ProcessorArchitecture is '$(kvp_rec ProcessorArchitecture)'"
+[ "$(kvp_rec FullyQualifiedDomainName)" = "$(hostname).kvp.test" ] ||
+	fail "FullyQualifiedDomainName is '$(kvp_rec FullyQualifiedDomainName)', not $(hostname).kvp.test"
+[ "$(kvp_rec OSName)" = "$(. /etc/os-release && echo "$NAME")" ] || fail "OSName is '$(kvp_rec OSName)'" 
+[ -n "$(kvp_rec IntegrationServicesVersion)" ] || fail "no IntegrationServicesVersion"
 case $r in *records=10*) ;; *) fail "info: want 10 records: $r" ;; esac
 
 # A key from the host lands in pool 0, comes back, and goes away.
