@@ -11,12 +11,15 @@
 #                    compat), where for debug-tagged ones the debug kernel
 #                    (built when missing: tests/kernels/debug.sh) takes the
 #                    6.12 run, against hvsim's ASan/UBSan build; the other
-#                    asan-tagged ones once more against that build on their
-#                    kernel; matrix 5.10, 6.1, 6.12, debug; units; packaging
+#                    asan-tagged ones take their first kernel's run against
+#                    that build; matrix 5.10, 6.1, 6.12, debug; units;
+#                    packaging
 #   check.sh quick   `make check-quick`: user space, unit tests, style, the
 #                    6.1 build, the quick-tagged scenarios on 6.1, units
 #   check.sh all     `make check-all`: every scenario on 6.1 and on 6.12,
-#                    plus the asan and debug runs, matrix, units and packaging
+#                    plus one more run of each asan-tagged one against
+#                    hvsim's ASan/UBSan build, the debug runs, matrix, units
+#                    and packaging
 #
 # "units" is the daemons' systemd units and udev rules (tests/units/), checked
 # on this machine in about a second, so every mode runs it.
@@ -111,8 +114,16 @@ while IFS= read -r t; do
 		debug+=("$t")
 		ks=$(echo "$ks" | grep -vx 6.12)
 	elif hdr_has_tag "$h" asan; then
-		# the host side under ASan/UBSan, once, on the scenario's (first) kernel
-		asan+=("$(echo "$ks" | head -n 1) $t")
+		# The host side under ASan/UBSan, once, on the scenario's (first)
+		# kernel: in `make check` that is the scenario's run there (the
+		# guest side is the same either way), in check-all one more run.
+		a=$(echo "$ks" | head -n 1)
+		if [ "$mode" = full ]; then
+			runs+=("$a $t --asan")
+			ks=$(echo "$ks" | grep -vxF "$a")
+		else
+			asan+=("$a $t")
+		fi
 	fi
 	[ "$mode" = full ] || ks=$'6.1\n6.12'
 	for k in $ks; do runs+=("$k $t"); done
@@ -121,7 +132,13 @@ for k in 6.1 6.12; do
 	for r in "${runs[@]}" ; do
 		[ "${r%% *}" = "$k" ] || continue
 		t=${r#* }
-		step "guest $k $(basename "$t" .sh)" scenario "$k" "$t"
+		case $t in
+		*" --asan")
+			t=${t% --asan}
+			step "guest $k $(basename "$t" .sh) (hvsim asan)" scenario "$k" "$t" --asan
+			;;
+		*) step "guest $k $(basename "$t" .sh)" scenario "$k" "$t" ;;
+		esac
 	done
 done
 for r in "${asan[@]}"; do

@@ -19,7 +19,7 @@ pkgs=(
 	# guests: QEMU (TCG), busybox for the initramfs, kernel fetches
 	qemu-system-x86 busybox-static apt dpkg-dev
 	# tools the guest scenarios run (through the host's root over 9p)
-	fio iperf3 sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
+	fio iperf3 jq sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
 	# utils_kvp_ip.sh: what our hv_set_ifconfig applies an injected address
 	# with in a guest that runs neither NetworkManager nor systemd (ifup

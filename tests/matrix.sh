@@ -3,7 +3,8 @@
 #
 # Build every module for each cached Debian kernel with W=1 and sparse
 # (C=1) in one pass.  One TAP line per kernel; any compiler or sparse
-# warning fails that line.
+# warning fails that line.  The debug kernel gets W=1 only: it is the
+# 6.12 source sparse has already read, and sparse adds 12 s a kernel.
 #
 # Usage: matrix.sh [SERIES ...]   (default: 5.10 6.1 6.12; "debug" is the
 # debug kernel, tests/kernels/debug.sh)
@@ -37,8 +38,13 @@ for s in "${series_list[@]}"; do
 	# cost of one build (a second C=2 pass used to take a third of the
 	# matrix's time).
 	rm -rf "$top/build/$s"
-	"$top/tests/kernels/build.sh" "$s" -j"$jobs" W=1 C=1 >"$log" 2>&1
-	report "matrix $s ($rel) W=1 C=1 (gcc and sparse)" "$log" $?
+	if [ "$s" = debug ]; then
+		"$top/tests/kernels/build.sh" "$s" -j"$jobs" W=1 >"$log" 2>&1
+		report "matrix $s ($rel) W=1" "$log" $?
+	else
+		"$top/tests/kernels/build.sh" "$s" -j"$jobs" W=1 C=1 >"$log" 2>&1
+		report "matrix $s ($rel) W=1 C=1 (gcc and sparse)" "$log" $?
+	fi
 	rm -f "$log"
 done
 exit $rc

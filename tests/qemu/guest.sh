@@ -56,11 +56,12 @@ cd "$HVLIS_TOP" || exit
 # the half-patched jump (seen once in ~300 boots, in net_hostile).  With
 # one socket keeping it on from the start, pings no longer patch code.
 # (perl, not python: it starts in a tenth of the time, 3.7 s under the
-# debug kernel for python.)  SO_TIMESTAMP is 29 on x86 and arm64.
+# debug kernel for python.)  SO_TIMESTAMP is 29 on x86 and arm64.  It
+# starts while this script reads lib.sh (2-3 s on the debug kernel), and
+# is waited for just before the scenario.
 perl -MSocket -e 'socket(my $s, PF_INET, SOCK_DGRAM, 0) or die "socket: $!";
 setsockopt($s, SOL_SOCKET, 29, 1) or die "setsockopt: $!";
 $| = 1; print "ready\n"; sleep(1 << 30)' >/tmp/tstamp.ready 2>&1 &
-for _ in $(seq 50); do grep -q ready /tmp/tstamp.ready 2>/dev/null && break; sleep 0.1; done
 # shellcheck source=tests/guest/lib.sh
 . "$HVLIS_TOP/tests/guest/lib.sh"
 # The debug kernel's leak and bug reports count against the scenario only
@@ -92,11 +93,18 @@ after_scenario() {
 }
 
 # Every line the scenario prints reaches the host as a TAP comment; its exit
-# status becomes the scenario's one TAP line.
+# status becomes the scenario's one TAP line.  It runs in a subshell of
+# this one, which has lib.sh already: a new bash reading lib.sh again
+# cost 1.8 s on the debug kernel.
+wait_for 5 'grep -q ready /tmp/tstamp.ready 2>/dev/null' ||
+	echo "# the timestamp holder did not start: $(cat /tmp/tstamp.ready)" >$results
 (
 	set -o pipefail
-	bash -c "set -eu; . tests/guest/lib.sh; . $HVLIS_SCENARIO" 2>&1 |
-		sed -u 's/^/# /' >$results
+	(
+		set -eu
+		# shellcheck disable=SC1090 # the scenario is named at run time
+		. "$HVLIS_SCENARIO"
+	) 2>&1 | sed -u 's/^/# /' >$results
 )
 rc=$?
 if [ $rc -eq 0 ] || [ $rc -eq 77 ]; then

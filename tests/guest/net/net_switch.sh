@@ -22,6 +22,6 @@ if ! iperf_client /tmp/iperf.json -c 10.0.9.2 -n 50M --snd-timeout 30000; then
 	ethtool -S "$nic" | grep -v ': 0$'
 	fail "iperf3 to the peer"
 fi
-python3 -c 'import json; r = json.load(open("/tmp/iperf.json"))["end"]["sum_received"]; print("to the peer: %d bytes, %.0f Mbit/s" % (r["bytes"], r["bits_per_second"] / 1e6))'
+jq -r '.end.sum_received | "to the peer: \(.bytes) bytes, \(.bits_per_second / 1e6 | floor) Mbit/s"' /tmp/iperf.json
 hostctl net list
 check_dmesg_clean
