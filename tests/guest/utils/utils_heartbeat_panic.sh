@@ -9,7 +9,7 @@
 # sent UNLOAD as upstream's does (host-after), so the host knew the guest
 # was gone rather than slow.  On Hyper-V the host's view is the same: no
 # heartbeat answers after a guest crash.
-# tags: compat
+# tags: 6.1
 # ends: panic
 # hvsim: --device heartbeat:interval=200
 # qemu: -pidfile @RUN@/qemu.pid

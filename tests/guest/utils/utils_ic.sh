@@ -7,7 +7,7 @@
 # QEMU is stopped.  A guest clock one hour wrong is set right by the
 # host's "time sync"; the "hyperv" PTP clock reads the host's clock within
 # 100 ms.  Hibernation is refused (hv_vmbus cannot hibernate).
-# tags: compat debug
+# tags: 6.12 debug
 # hvsim: --device shutdown --device timesync:interval=1000 --device heartbeat:interval=200 --device heartbeat:instance=0b1d0000-0001-4e75-a1c0-000000000001,fw=1.0,versions=1.0,interval=200 --device heartbeat:instance=0b1d0000-0002-4e75-a1c0-000000000002,versions=9.9
 # qemu: -pidfile @RUN@/qemu.pid
 # timeout: 300

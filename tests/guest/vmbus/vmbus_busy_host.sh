@@ -6,7 +6,7 @@
 # (a delay doubling up to about 2 s, 100 tries), so a 16 MiB GPADL and the
 # opens of 8 sub-channels made meanwhile still succeed; 100 tries of 1-2 ms
 # gave up after 0.2 s.
-# tags: compat debug
+# tags: 6.12 debug
 # hvsim: --device echo
 # smp: 2
 # timeout: 240

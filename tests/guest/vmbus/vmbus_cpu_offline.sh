@@ -6,7 +6,7 @@
 # to CPU 0 it may, after any event bits still in its page are handled
 # (upstream's hv_synic_event_pending()), and the echo traffic running over
 # 4 channels meanwhile loses nothing.  Online again, channels go back.
-# tags: compat debug
+# tags: 6.12 debug
 # hvsim: --device echo --max-version 5.2
 # smp: 2
 # timeout: 300

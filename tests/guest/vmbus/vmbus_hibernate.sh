@@ -9,7 +9,7 @@
 # reads back, new data goes to disk and the swap, and the NIC still
 # passes traffic both ways.  Suspend to idle is not refused (needs nothing
 # from VMBus) and is not run here: QEMU wakes no idle guest on its own.
-# tags: compat
+# tags: 6.1
 # netns: yes
 # image: disk0.img 128M
 # image: swap.img 128M

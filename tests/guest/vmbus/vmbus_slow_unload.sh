@@ -5,7 +5,7 @@
 # answer however long it takes, as upstream's vmbus_initiate_unload()
 # does, saying every 10 s that it still waits, so no memory the host
 # still maps is freed early; the next load connects and finds its device.
-# tags: compat
+# tags: 6.12
 # hvsim: --device echo
 # timeout: 180
 

@@ -5,7 +5,7 @@
 # module load on, they show the version negotiation, the offer of our
 # echo device (its relid and instance), the GPADL of its ring and the
 # open of its channel, and the data path's signals and callbacks.
-# tags: compat
+# tags: 6.12
 # hvsim: --device echo
 # timeout: 120
 

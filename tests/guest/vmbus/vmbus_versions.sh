@@ -7,7 +7,7 @@
 # guest moves on, as upstream does.  Each rmmod of the transport sends
 # UNLOAD, except to a 2.4 host (which cannot reconnect, so none is sent
 # and rmmod does not wait for an answer that never comes).
-# tags: compat
+# tags: 6.12
 # hvsim: --device heartbeat --device echo
 # timeout: 180
 
