@@ -25,7 +25,6 @@ files=$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 2>/dev/null ||
 	find src tests -name '*.[ch]' ! -path '*/build/*')
 files=$(echo "$files" | grep -v '^src/compat/probes/')
 n=$(echo "$files" | wc -l)
-# checkpatch_some FILE...: each file's findings (one perl per file)
 checkpatch() {	# checkpatch IGNORE FILE...: print what it finds
 	local out
 	out=$(perl "$cp_dir/scripts/checkpatch.pl" --no-tree --quiet --terse \

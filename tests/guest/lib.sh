@@ -99,7 +99,7 @@ hostctl() {
 hv_slowdown=1
 [ "${HVLIS_SERIES:-}" != debug ] || hv_slowdown=4
 
-# stress_count N [D]: N, or an eighth of it (1/D; at least 1) on the
+# stress_count N [D]: N, or N/D (D defaults to 8; at least 1) on the
 # debug kernel.
 stress_count() {
 	local d=${2:-8}
