@@ -37,8 +37,9 @@ pkgs=(
 	# units: udevadm parses our udev rules (systemd-analyze, for the units,
 	# comes with systemd)
 	udev
-	# packaging: DKMS against an installed Debian kernel's headers
-	dkms linux-headers-amd64
+	# packaging: the clean bookworm system the packages are installed into
+	# (tests/packaging/chroot-base.sh)
+	mmdebstrap
 	# packaging: make deb (debhelper, dh_dkms), make rpm (Debian's
 	# rpmbuild), make repo (apt-ftparchive from apt-utils, createrepo_c,
 	# gpg, rpmsign from rpm) and the checks on them (lintian, rpmlint;

@@ -19,9 +19,12 @@
 #     and the RPMs' signatures verify, createrepo_c --update changes no
 #     package metadata
 # About a minute on 2 cores (lintian is half of it).
+#
+# Usage: build.sh [DIR]     (DIR: where to keep a copy of the repositories)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+keep=${1:-}
 t0=$(date +%s)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -299,4 +302,6 @@ update_ok() {
 }
 check "yum: createrepo_c --update changes no package metadata" update_ok
 
+# the repository for tests/packaging/install.sh
+[ -z "$keep" ] || cp -a "$repo" "$keep"
 echo "# packaging build checks: $(($(date +%s) - t0)) s"

@@ -14,6 +14,12 @@
 # Options: --smp N --mem SIZE --timeout SECONDS --hvsim-args "..." --keep
 #          --asan (run hvsim's ASan/UBSan build; any report fails the run)
 #          --no-hvsim (boot without the simulated host, for harness checks)
+#          --kernel FILE --initrd FILE [--append "WORDS"]  boot a system of
+#                      its own (tests/packaging/install.sh: a disk image
+#                      with systemd), not the harness: no 9p root, no
+#                      guest.sh; the scenario file gives only the header
+#                      (hvsim devices, size, time limit) and the system
+#                      writes TAP lines to ttyS1 itself
 #
 # Scenarios live in folders that mirror src/ (tests/guest/vmbus/,
 # storage/, net/; harness/ tests the harness itself); a file's name is its
@@ -94,6 +100,9 @@ hvsim_bin=${HVLIS_HVSIM:-$top/tests/hvsim/hvsim}
 tag=
 netns=
 peer=
+own_kernel=
+own_initrd=
+own_append=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -107,6 +116,9 @@ while [ $# -gt 0 ]; do
 	--hvsim-args) hvsim_args=$2; shift ;;
 	--keep) keep=1 ;;
 	--no-hvsim) use_hvsim=0 ;;
+	--kernel) own_kernel=$2; shift ;;
+	--initrd) own_initrd=$2; shift ;;
+	--append) own_append=$2; shift ;;
 	--netns) netns=yes ;;
 	--asan) hvsim_bin=$top/tests/hvsim/build/asan/hvsim; tag=" [hvsim asan]" ;;
 	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
@@ -156,12 +168,17 @@ timeout=${timeout:-180}
 [ "$series" != debug ] || timeout=$((timeout * 4))
 name=$(basename "${scenario:-shell}" .sh)
 qemu_extra=${qemu_extra:-}
-kernel_extra=${kernel_extra:-}
+kernel_extra=${kernel_extra:-}${own_append:+ $own_append}
 
 kd=$cache/kernels/$series
-[ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
-[ -f "$top/build/$series/src/vmbus/hv_vmbus.ko" ] ||
-	{ echo "boot.sh: modules for $series not built (tests/kernels/build.sh $series)" >&2; exit 2; }
+if [ -n "$own_kernel" ]; then
+	[ -f "$own_kernel" ] && [ -f "$own_initrd" ] ||
+		{ echo "boot.sh: --kernel and --initrd name files" >&2; exit 2; }
+else
+	[ -f "$kd/VMLINUZ" ] || { echo "boot.sh: kernel $series not fetched (tests/kernels/fetch.sh)" >&2; exit 2; }
+	[ -f "$top/build/$series/src/vmbus/hv_vmbus.ko" ] ||
+		{ echo "boot.sh: modules for $series not built (tests/kernels/build.sh $series)" >&2; exit 2; }
+fi
 
 run=$(mktemp -d /dev/shm/hvlis-run.XXXXXX)
 pids=()
@@ -189,7 +206,8 @@ if [ -n "$netns" ]; then
 	nsexec=(ip netns exec "$ns")
 fi
 
-"$top/tests/qemu/mkinitramfs.sh" "$series" "$cache/kernels/$series/initramfs.cpio.gz"
+[ -n "$own_kernel" ] ||
+	"$top/tests/qemu/mkinitramfs.sh" "$series" "$cache/kernels/$series/initramfs.cpio.gz"
 if [ -n "$scenario" ]; then
 	while read -r img size; do
 		case $img in */* | .* | "") echo "boot.sh: bad image name '$img'" >&2; exit 2 ;; esac
@@ -249,17 +267,25 @@ qemu_cmd() {
 	# packets a second, measured).  Single-threaded TCG would end the whole
 	# class of faults, but starves the echo device's 4 channels into
 	# timeouts.
-	append="console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init tsc=unstable nohz=off"
-	append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
-	append+=" hvlis.mode=$mode hvlis.scenario=$sc${extra:+ $extra}"
+	append="console=ttyS0 panic=-1 tsc=unstable nohz=off"
 	# shellcheck disable=SC2054 # commas inside QEMU options
 	qemu=("${nsexec[@]}" qemu-system-x86_64 -M q35,memory-backend=ram -cpu max
 		-m "$m" -smp "$n"
 		-object "memory-backend-file,id=ram,size=$m,mem-path=$dir/guest.ram,share=on"
-		-nodefaults -display none -no-reboot
-		-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz" -append "$append"
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
-		"${dev[@]}")
+		-nodefaults -display none -no-reboot)
+	if [ -n "$own_kernel" ]; then
+		qemu+=(-kernel "$own_kernel" -initrd "$own_initrd"
+			-append "$append${extra:+ $extra}")
+	else
+		append+=" oops=panic loglevel=4 rdinit=/init"
+		append+=" hvlis.top=$top hvlis.cache=$cache hvlis.series=$series"
+		append+=" hvlis.mode=$mode hvlis.scenario=$sc${extra:+ $extra}"
+		# shellcheck disable=SC2054 # commas inside QEMU options
+		qemu+=(-kernel "$(cat "$kd/VMLINUZ")" -initrd "$kd/initramfs.cpio.gz"
+			-append "$append"
+			-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
+	fi
+	qemu+=("${dev[@]}")
 	# shellcheck disable=SC2206
 	qemu+=(${HVLIS_QEMU_ARGS:-})
 }
