@@ -90,7 +90,7 @@ step "user space" tap_cmd "user-space build (-Werror)" make -s user
 [ "$mode" = quick ] ||
 	step "hvsim asan build" tap_cmd "hvsim ASan/UBSan build" make -s -C tests/hvsim asan
 step "unit tests" tests/unit/run.sh
-step "fuzz" tests/fuzz/run.sh 10
+step "fuzz" tests/fuzz/run.sh 5
 step "style" tests/style.sh
 step "build matrix" tests/matrix.sh "${kernels[@]}"
 

@@ -15,7 +15,6 @@
 # Usage: chroot-base.sh
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
 mirror=${HVLIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 secmirror=${HVLIS_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
@@ -55,4 +54,3 @@ fi
 mv "$dir.new" "$dir"
 echo "$key" >"$dir.KEY"
 echo "$dir"
-: "$top"
