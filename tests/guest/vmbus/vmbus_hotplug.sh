@@ -33,13 +33,17 @@ for i in $(seq 1 "$cycles"); do
 	dev=$(for d in /sys/bus/vmbus/devices/*; do
 		if [ -e "$d/echo_run" ]; then echo "$d"; fi; done)
 	[ -n "$dev" ] || fail "cycle $i: echo driver did not bind"
-	[ "$(objs hv_vmbus_device)" -eq $((dev0 + 1)) ] || fail "cycle $i: device count"
+	# the rescinded device left sysfs before its last reference went (the
+	# removal work drops it after the channel's teardown): wait for it
+	wait_for 5 '[ "$(objs hv_vmbus_device)" -eq $((dev0 + 1)) ]' ||
+		fail "cycle $i: $(objs hv_vmbus_device) devices in the cache, not $((dev0 + 1))"
 	echo "100 1 256 1" >"$dev/echo_run" || fail "cycle $i: echo run failed"
 	# the host takes the device back while the driver holds it open
 	hostctl rescind "$(cat "$dev/id")" >/dev/null || fail "rescind $i"
 	wait_for 5 '[ "$(ls /sys/bus/vmbus/devices | wc -l)" -eq $base ]' ||
 		fail "cycle $i: rescinded device did not go away"
 done
+wait_for 5 '[ "$(objs hv_vmbus_channel)" -eq $chan0 ] && [ "$(objs hv_vmbus_device)" -eq $dev0 ]' || true
 chan1=$(objs hv_vmbus_channel)
 dev1=$(objs hv_vmbus_device)
 note "hv_vmbus_channel objects: $chan0 before, $chan1 after $cycles cycles"
