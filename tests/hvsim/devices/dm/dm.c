@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Dynamic Memory (class "balloon", HV_DM_GUID): the host side of the DM
+ * protocol (src/include/hvlis/dm.h), as far as it goes today: the
+ * guest's version and capability handshake and its pressure (status)
+ * reports, which "memory status" shows.  Ballooning, hot-add and the
+ * policy engine that drives them are not here yet: this host never sends
+ * a request, so a guest that reports those capabilities is only asked
+ * for nothing.
+ *
+ * Versions: the guest proposes, newest first; the host accepts one of
+ * 2.0, 1.0 and 0.3 up to its own (option version=, default 2.0, as a
+ * Windows Server 2016 and later host) and refuses the rest, as QEMU's
+ * host does.  The answers echo the guest's trans_id.  Every message is
+ * checked against the packet it came in (hdr.size within the payload,
+ * at least the type's size, the state it may come in); a bad one is
+ * counted, logged (rate limited) and dropped, with no answer, as QEMU
+ * does.
+ *
+ *   memory status [relid|instance]   state, version, capabilities, the
+ *                                    last status report and counters
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hvlis/dm.h>
+
+#include "vmbus/vsp.h"
+
+enum dm_state {
+	DMS_CLOSED,		/* no open channel */
+	DMS_VERSION,		/* open: waiting for an acceptable version */
+	DMS_CAPS,		/* version agreed: waiting for capabilities */
+	DMS_READY,		/* handshake done: status reports flow */
+};
+
+static const char *const dm_state_names[] = {
+	[DMS_CLOSED] = "closed",
+	[DMS_VERSION] = "version",
+	[DMS_CAPS] = "caps",
+	[DMS_READY] = "ready",
+};
+
+struct dm_dev {
+	struct vsp_device *dev;
+	enum dm_state state;
+	uint32_t max_version;		/* the newest the host accepts */
+	uint32_t version;		/* agreed, 0 before */
+	uint64_t caps;			/* the guest's, once accepted */
+	uint64_t versions_refused;
+	uint64_t bad;			/* malformed or out-of-state messages */
+	uint64_t reports;
+	uint64_t last_report_ns;
+	struct dm_status last;		/* the last status report */
+};
+
+struct dm_opt_values {
+	const char *version;
+};
+
+static const struct opt_spec dm_opts[] = {
+	{ "version", OPT_STR, offsetof(struct dm_opt_values, version),
+	  .help = "newest protocol version accepted: 2.0, 1.0 or 0.3 (default 2.0)" },
+};
+
+static const uint32_t dm_known_versions[] = {
+	DM_VERSION_WIN10, DM_VERSION_WIN8, DM_VERSION_WIN7,
+};
+
+static bool dm_version_known(uint32_t v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dm_known_versions); i++)
+		if (dm_known_versions[i] == v)
+			return true;
+	return false;
+}
+
+static struct dm_dev *dm_of(const struct vsp_device *dev)
+{
+	return vsp_dev_priv(dev);
+}
+
+static int dm_probe(struct vsp_device *dev, int nopts,
+		    const struct opt_kv *opts, char *err, size_t errlen)
+{
+	struct dm_opt_values v = { 0 };
+	unsigned int maj, min;
+	struct dm_dev *dm;
+	char end;
+
+	if (opts_apply(dm_opts, ARRAY_SIZE(dm_opts), &v, opts, nopts,
+		       vsp_class_name(dev), err, errlen))
+		return -1;
+	dm = calloc(1, sizeof(*dm));
+	if (!dm) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dm->dev = dev;
+	dm->max_version = DM_VERSION_WIN10;
+	if (v.version) {
+		if (sscanf(v.version, "%u.%u%c", &maj, &min, &end) != 2 ||
+		    maj > 0xffff || min > 0xffff ||
+		    !dm_version_known(DM_VERSION(maj, min))) {
+			snprintf(err, errlen, "%s: version= is 2.0, 1.0 or 0.3",
+				 vsp_class_name(dev));
+			free(dm);
+			return -1;
+		}
+		dm->max_version = DM_VERSION(maj, min);
+	}
+	vsp_dev_set_priv(dev, dm);
+	return 0;
+}
+
+static void dm_remove(struct vsp_device *dev)
+{
+	free(dm_of(dev));
+	vsp_dev_set_priv(dev, NULL);
+}
+
+static void dm_opened(struct hv_chan *ch)
+{
+	struct dm_dev *dm = dm_of(chan_dev(ch));
+
+	dm->state = DMS_VERSION;
+	dm->version = 0;
+	dm->caps = 0;
+}
+
+static void dm_close(struct hv_chan *ch)
+{
+	dm_of(chan_dev(ch))->state = DMS_CLOSED;
+}
+
+static void dm_bad(struct dm_dev *dm, struct hv_chan *ch, const char *why,
+		   unsigned int type)
+{
+	dm->bad++;
+	log_guest("balloon: relid %u: message type %u dropped: %s",
+		  chan_relid(ch), type, why);
+}
+
+/* answer a guest message: @msg with its header filled in here */
+static int dm_answer(struct hv_chan *ch, uint16_t type, uint32_t trans_id,
+		     void *msg, uint16_t len)
+{
+	struct dm_header *h = msg;
+	int ret;
+
+	h->type = type;
+	h->size = len;
+	h->trans_id = trans_id;
+	ret = chan_send_inband(ch, trans_id, 0, msg, len);
+	if (ret && ret != -EAGAIN)
+		log_guest("balloon: relid %u: answer type %u dropped (%d)",
+			  chan_relid(ch), type, ret);
+	return ret == -EAGAIN ? ret : 0;
+}
+
+static int dm_version(struct dm_dev *dm, struct hv_chan *ch,
+		      const struct dm_version_request *req)
+{
+	struct dm_version_response resp = { 0 };
+	bool ok = dm_version_known(req->version) &&
+		  req->version <= dm->max_version;
+	int ret;
+
+	if (ok)
+		resp.flags = DM_ACCEPTED;
+	ret = dm_answer(ch, DM_VERSION_RESPONSE, req->hdr.trans_id, &resp,
+			sizeof(resp));
+	if (ret)
+		return ret;
+	if (ok) {
+		dm->version = req->version;
+		dm->state = DMS_CAPS;
+	} else {
+		dm->versions_refused++;
+	}
+	return 0;
+}
+
+static int dm_caps(struct dm_dev *dm, struct hv_chan *ch,
+		   const struct dm_capabilities *req)
+{
+	struct dm_capabilities_resp resp = { .flags = DM_ACCEPTED };
+	int ret;
+
+	ret = dm_answer(ch, DM_CAPABILITIES_RESPONSE, req->hdr.trans_id,
+			&resp, sizeof(resp));
+	if (ret)
+		return ret;
+	dm->caps = req->caps;
+	dm->state = DMS_READY;
+	return 0;
+}
+
+static int dm_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
+{
+	struct dm_dev *dm = dm_of(chan_dev(ch));
+	/* aligned copies: the payload sits at any 8-byte offset of the ring */
+	union {
+		struct dm_header hdr;
+		struct dm_version_request version;
+		struct dm_capabilities caps;
+		struct dm_status status;
+	} m;
+	/* what each guest message needs, and the state it may come in */
+	static const struct {
+		uint16_t size;
+		enum dm_state state;
+	} need[] = {
+		[DM_VERSION_REQUEST] = { sizeof(m.version), DMS_VERSION },
+		[DM_CAPABILITIES_REPORT] = { sizeof(m.caps), DMS_CAPS },
+		[DM_STATUS_REPORT] = { sizeof(m.status), DMS_READY },
+	};
+	uint16_t type;
+
+	if (pkt->type != VM_PKT_DATA_INBAND || pkt->data_len < sizeof(m.hdr)) {
+		dm_bad(dm, ch, "not an in-band DM message", 0);
+		return 0;
+	}
+	memcpy(&m.hdr, pkt->data, sizeof(m.hdr));
+	type = m.hdr.type;
+	if (type >= ARRAY_SIZE(need) || !need[type].size) {
+		dm_bad(dm, ch, "not a message a guest sends (or not yet handled)", type);
+		return 0;
+	}
+	if (m.hdr.size < need[type].size || m.hdr.size > pkt->data_len) {
+		dm_bad(dm, ch, "size outside the message and the packet", type);
+		return 0;
+	}
+	if (dm->state != need[type].state) {
+		dm_bad(dm, ch, "not expected in this state of the handshake", type);
+		return 0;
+	}
+	memcpy(&m, pkt->data, need[type].size);
+	switch (type) {
+	case DM_VERSION_REQUEST:
+		return dm_version(dm, ch, &m.version);
+	case DM_CAPABILITIES_REPORT:
+		return dm_caps(dm, ch, &m.caps);
+	default:	/* DM_STATUS_REPORT */
+		dm->last = m.status;
+		dm->reports++;
+		dm->last_report_ns = now_ns();
+		return 0;
+	}
+}
+
+static struct dm_dev *dm_find(struct hvsim *hs, struct ctl_conn *c,
+			      const char *arg)
+{
+	struct vsp_device *d;
+
+	if (arg) {
+		d = vsp_dev_find(hs, arg);
+		if (d && !strcmp(vsp_class_name(d), "balloon") && dm_of(d))
+			return dm_of(d);
+		ctl_fail(c, "%s is no balloon device", arg);
+		return NULL;
+	}
+	for (d = vsp_dev_next(hs, NULL); d; d = vsp_dev_next(hs, d))
+		if (!strcmp(vsp_class_name(d), "balloon") &&
+		    !vsp_dev_removing(d) && dm_of(d))
+			return dm_of(d);
+	ctl_fail(c, "no balloon device");
+	return NULL;
+}
+
+static void dm_print_status(struct ctl_conn *c, const struct dm_dev *dm)
+{
+	long long ago = -1;
+
+	if (dm->last_report_ns)
+		ago = (long long)((now_ns() - dm->last_report_ns) / 1000000);
+	ctl_printf(c, "memory.state=%s", dm_state_names[dm->state]);
+	ctl_printf(c, "memory.version=%u.%u", DM_VERSION_MAJOR(dm->version),
+		   DM_VERSION_MINOR(dm->version));
+	ctl_printf(c, "memory.versions_refused=%llu",
+		   (unsigned long long)dm->versions_refused);
+	ctl_printf(c, "memory.caps=%s%s", dm->caps & DM_CAP_BALLOON ? "balloon " : "",
+		   dm->caps & DM_CAP_HOT_ADD ? "hot_add" : "");
+	ctl_printf(c, "memory.hot_add_align_mb=%llu",
+		   1ULL << ((dm->caps & DM_CAP_ALIGN_MASK) >> DM_CAP_ALIGN_SHIFT));
+	ctl_printf(c, "memory.reports=%llu", (unsigned long long)dm->reports);
+	ctl_printf(c, "memory.last_report_ms=%lld", ago);
+	ctl_printf(c, "memory.avail_pages=%llu",
+		   (unsigned long long)dm->last.num_avail);
+	ctl_printf(c, "memory.committed_pages=%llu",
+		   (unsigned long long)dm->last.num_committed);
+	ctl_printf(c, "memory.bad=%llu", (unsigned long long)dm->bad);
+}
+
+static int dm_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
+{
+	struct dm_dev *dm;
+
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "status"))
+		return ctl_fail(c, "usage: memory status [relid|instance]");
+	dm = dm_find(hs, c, argc == 3 ? argv[2] : NULL);
+	if (!dm)
+		return -1;
+	dm_print_status(c, dm);
+	return 0;
+}
+
+static const struct ctl_cmd dm_cmds[] = {
+	{ "memory", "memory status [relid|instance]", dm_cmd },
+};
+
+/* a plain device offer (openvmm offers every non-IC device so) */
+const struct vsp_ops vsp_balloon_ops = {
+	.name = "balloon",
+	.opts = dm_opts,
+	.nopts = ARRAY_SIZE(dm_opts),
+	.probe = dm_probe,
+	.remove = dm_remove,
+	.on_opened = dm_opened,
+	.on_packet = dm_packet,
+	.on_close = dm_close,
+	.cmds = dm_cmds,
+	.ncmds = ARRAY_SIZE(dm_cmds),
+};

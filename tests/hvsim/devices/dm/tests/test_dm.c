@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Dynamic Memory host through the fake guest (vmbus_guest.h): the
+ * plain offer, Linux's version walk (2.0, 1.0, 0.3) against hosts of
+ * each version, the capability handshake, status reports shown by
+ * "memory status", and malformed or out-of-order messages dropped,
+ * unanswered and counted.  The messages are built here from the layouts
+ * in hvlis/dm.h as hv_balloon.c sends them.
+ */
+#include <hvlis/dm.h>
+
+#include "tests/vmbus_guest.h"
+
+static struct vmbus_channel_offer_channel offers[8];
+static uint8_t buf[8192];
+static uint32_t tid;
+
+static bool open_dev(struct tg *t, struct tchan *tc, const char *spec)
+{
+	int n;
+
+	tg_init(t, 2);
+	CHECK(tg_add(t, spec));
+	CHECK(tg_up(t, offers, 8, &n));
+	CHECK_EQ(n, 1);
+	CHECK_EQ(tchan_open(t, tc, offers[0].child_relid,
+			    offers[0].connection_id, 4, 4, 0, false), 0);
+	return true;
+}
+
+static bool has_line(const char *want)
+{
+	if (strstr(tg_out, want))
+		return true;
+	printf("# no '%s' in:\n%s", want, tg_out);
+	return false;
+}
+
+/* send a DM message of @len bytes whose header says @type and @size */
+static int send_msg(struct tchan *tc, void *msg, uint16_t type, uint16_t size,
+		    uint32_t len)
+{
+	struct dm_header *h = msg;
+
+	h->type = type;
+	h->size = size;
+	h->trans_id = ++tid;
+	return tchan_inband(tc, 0, msg, len);
+}
+
+/* the next host message: its header and up to @cap bytes in @out */
+static bool next_msg(struct tchan *tc, void *out, uint32_t cap,
+		     uint64_t *pkt_tid)
+{
+	struct vmpacket_descriptor d;
+	uint32_t len, off;
+
+	if (tring_read(&tc->in, buf, sizeof(buf), &len))
+		return false;
+	memcpy(&d, buf, sizeof(d));
+	off = d.offset8 * 8u;
+	if (d.type != VM_PKT_DATA_INBAND || len < off + cap)
+		return false;
+	memcpy(out, buf + off, cap);
+	*pkt_tid = d.trans_id;
+	return true;
+}
+
+/* VERSION_REQUEST @v; 1 accepted, 0 refused, -1 no (good) answer */
+static int propose(struct tchan *tc, uint32_t v, bool last)
+{
+	struct dm_version_request req = {
+		.version = v,
+		.flags = last ? DM_VERSION_LAST_ATTEMPT : 0,
+	};
+	struct dm_version_response resp;
+	uint64_t ptid;
+
+	if (send_msg(tc, &req, DM_VERSION_REQUEST, sizeof(req), sizeof(req)))
+		return -1;
+	if (!next_msg(tc, &resp, sizeof(resp), &ptid) ||
+	    resp.hdr.type != DM_VERSION_RESPONSE ||
+	    resp.hdr.size != sizeof(resp) || resp.hdr.trans_id != tid ||
+	    ptid != tid)
+		return -1;
+	return resp.flags & DM_ACCEPTED ? 1 : 0;
+}
+
+/* Linux's walk (balloon_connect_vsp, version_resp): the version agreed */
+static uint32_t walk(struct tchan *tc)
+{
+	static const uint32_t order[] = {
+		DM_VERSION_WIN10, DM_VERSION_WIN8, DM_VERSION_WIN7,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		int r = propose(tc, order[i], i == ARRAY_SIZE(order) - 1);
+
+		if (r < 0)
+			return 0;
+		if (r)
+			return order[i];
+	}
+	return 0;
+}
+
+static bool caps(struct tchan *tc, uint64_t c)
+{
+	struct dm_capabilities req = {
+		.caps = c, .min_page_cnt = 0, .max_page_number = ~0ULL,
+	};
+	struct dm_capabilities_resp resp;
+	uint64_t ptid;
+
+	CHECK_EQ(send_msg(tc, &req, DM_CAPABILITIES_REPORT, sizeof(req),
+			  sizeof(req)), 0);
+	CHECK(next_msg(tc, &resp, sizeof(resp), &ptid));
+	CHECK_EQ(resp.hdr.type, DM_CAPABILITIES_RESPONSE);
+	CHECK_EQ(resp.hdr.trans_id, tid);
+	CHECK_EQ(resp.flags & DM_ACCEPTED, DM_ACCEPTED);
+	return true;
+}
+
+static bool handshake(void)
+{
+	static const struct {
+		const char *spec;
+		uint32_t want;
+		const char *line;
+	} hosts[] = {
+		{ "balloon", DM_VERSION_WIN10, "memory.version=2.0" },
+		{ "balloon:version=1.0", DM_VERSION_WIN8, "memory.version=1.0" },
+		{ "balloon:version=0.3", DM_VERSION_WIN7, "memory.version=0.3" },
+	};
+	struct tg t;
+	struct tchan tc;
+
+	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
+		CHECK(open_dev(&t, &tc, hosts[i].spec));
+		/* a plain device offer, as openvmm makes for non-ICs */
+		CHECK_EQ(offers[0].offer.chn_flags, 0);
+		CHECK(tg_ctl_ok(&t, "memory status"));
+		CHECK(has_line("memory.state=version"));
+		CHECK_EQ(walk(&tc), hosts[i].want);
+		CHECK(tg_ctl_ok(&t, "memory status"));
+		CHECK(has_line("memory.state=caps"));
+		CHECK(has_line(hosts[i].line));
+		/* Linux's report: balloon, hot-add, 128 MiB alignment */
+		CHECK(caps(&tc, DM_CAP_BALLOON | DM_CAP_HOT_ADD |
+			   7ULL << DM_CAP_ALIGN_SHIFT));
+		CHECK(tg_ctl_ok(&t, "memory status"));
+		CHECK(has_line("memory.state=ready"));
+		CHECK(has_line("memory.caps=balloon hot_add"));
+		CHECK(has_line("memory.hot_add_align_mb=128"));
+		tg_free(&t);
+	}
+
+	/* unknown versions are refused, also below the host's newest */
+	CHECK(open_dev(&t, &tc, "balloon"));
+	CHECK_EQ(propose(&tc, DM_VERSION(3, 0), false), 0);
+	CHECK_EQ(propose(&tc, DM_VERSION(0, 2), false), 0);
+	CHECK_EQ(propose(&tc, DM_VERSION(1, 0), true), 1);
+	CHECK(tg_ctl_ok(&t, "memory status"));
+	CHECK(has_line("memory.versions_refused=2"));
+	tg_free(&t);
+
+	tg_init(&t, 2);
+	CHECK(!tg_add(&t, "balloon:version=1.5"));
+	CHECK(!tg_add(&t, "balloon:version=4.0"));
+	tg_free(&t);
+	return true;
+}
+
+static bool status_reports(void)
+{
+	struct dm_status st = {
+		.num_avail = 100000, .num_committed = 54321,
+	};
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(open_dev(&t, &tc, "balloon"));
+	CHECK_EQ(walk(&tc), DM_VERSION_WIN10);
+	CHECK(caps(&tc, DM_CAP_BALLOON));
+	CHECK(tg_ctl_ok(&t, "memory status"));
+	CHECK(has_line("memory.reports=0"));
+	CHECK(has_line("memory.last_report_ms=-1"));
+	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
+	st.num_committed = 60000;
+	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
+	CHECK(tg_ctl_ok(&t, "memory status"));
+	CHECK(has_line("memory.reports=2"));
+	CHECK(has_line("memory.avail_pages=100000"));
+	CHECK(has_line("memory.committed_pages=60000"));
+	CHECK(has_line("memory.bad=0"));
+	CHECK(!strstr(tg_out, "memory.last_report_ms=-1"));
+	tg_free(&t);
+	return true;
+}
+
+/* nothing bad gets an answer or changes anything; each is counted */
+static bool malformed(void)
+{
+	uint8_t raw[64] = { 0 };
+	struct dm_status st = { .num_committed = 7 };
+	struct dm_version_request req = { .version = DM_VERSION_WIN10 };
+	struct dm_header h;
+	uint64_t ptid;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(open_dev(&t, &tc, "balloon"));
+	/* a status report before the handshake */
+	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
+	/* a version request whose header claims less than the message */
+	CHECK_EQ(send_msg(&tc, &req, DM_VERSION_REQUEST, 12, sizeof(req)), 0);
+	/* ... or more than the packet holds */
+	CHECK_EQ(send_msg(&tc, &req, DM_VERSION_REQUEST, 200, sizeof(req)), 0);
+	/* host-to-guest types, an unknown one, DM_ERROR */
+	CHECK_EQ(send_msg(&tc, raw, DM_BALLOON_REQUEST, 16, 16), 0);
+	CHECK_EQ(send_msg(&tc, raw, 77, 16, 16), 0);
+	CHECK_EQ(send_msg(&tc, raw, DM_ERROR, 8, 8), 0);
+	/* shorter than a header */
+	CHECK_EQ(tchan_inband(&tc, 0, raw, 4), 0);
+	CHECK(!next_msg(&tc, &h, sizeof(h), &ptid));
+	CHECK(tg_ctl_ok(&t, "memory status"));
+	CHECK(has_line("memory.state=version"));
+	CHECK(has_line("memory.bad=7"));
+	CHECK(has_line("memory.reports=0"));
+	/* still answers a good one; capabilities twice: the second dropped */
+	CHECK_EQ(walk(&tc), DM_VERSION_WIN10);
+	CHECK(caps(&tc, 0));
+	CHECK_EQ(send_msg(&tc, raw, DM_CAPABILITIES_REPORT, 32, 32), 0);
+	CHECK_EQ(propose(&tc, DM_VERSION_WIN10, false), -1);
+	CHECK(tg_ctl_ok(&t, "memory status"));
+	CHECK(has_line("memory.bad=9"));
+	CHECK(has_line("memory.caps=\n"));
+	CHECK(!tg_ctl_ok(&t, "memory"));
+	CHECK(!tg_ctl_ok(&t, "memory status 99"));
+	tg_free(&t);
+	return true;
+}
+
+static const struct tap_test tests[] = {
+	{ "DM: plain offer, Linux's version walk on 2.0/1.0/0.3 hosts, caps", handshake },
+	{ "DM: status reports shown by memory status", status_reports },
+	{ "DM: malformed and out-of-state messages dropped and counted", malformed },
+};
+
+int main(void)
+{
+	log_init(NULL, false);
+	return tap_run(tests, ARRAY_SIZE(tests));
+}
