@@ -534,3 +534,29 @@ bool tg_ctl_ok(struct tg *t, const char *line)
 	return n >= 3 && !strcmp(o + n - 3, "ok\n") &&
 	       (n == 3 || o[n - 4] == '\n');
 }
+
+bool tg_open_one(struct tg *t, struct tchan *tc, const char *spec,
+		 struct vmbus_channel_offer_channel *o, int max)
+{
+	int n;
+
+	tg_init(t, 2);
+	if (!tg_add(t, spec) || !tg_up(t, o, max, &n) || n != 1) {
+		printf("# %s: not one device offered\n", spec);
+		return false;
+	}
+	if (tchan_open(t, tc, o[0].child_relid, o[0].connection_id, 4, 4, 0,
+		       false)) {
+		printf("# %s: the channel did not open\n", spec);
+		return false;
+	}
+	return true;
+}
+
+bool tg_out_has(const char *want)
+{
+	if (strstr(tg_out, want))
+		return true;
+	printf("# no '%s' in:\n%s", want, tg_out);
+	return false;
+}

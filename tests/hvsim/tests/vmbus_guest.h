@@ -209,5 +209,13 @@ tg_find_offer(const struct vmbus_channel_offer_channel *o, int n, uint32_t relid
 const char *tg_ctl(struct tg *t, const char *line);
 
 bool tg_ctl_ok(struct tg *t, const char *line);
+/*
+ * A guest with one device: tg_init(), add @spec, connect, take the
+ * offers (into @o, room for @max) and open its channel with 4-page rings.
+ */
+bool tg_open_one(struct tg *t, struct tchan *tc, const char *spec,
+		 struct vmbus_channel_offer_channel *o, int max);
+/* the last tg_ctl() answer holds @want; if not, a TAP comment says so */
+bool tg_out_has(const char *want);
 
 #endif /* HVSIM_VMBUS_GUEST_H */

@@ -15,27 +15,6 @@ static struct vmbus_channel_offer_channel offers[8];
 static uint8_t buf[8192];
 static uint32_t tid;
 
-static bool open_dev(struct tg *t, struct tchan *tc, const char *spec)
-{
-	int n;
-
-	tg_init(t, 2);
-	CHECK(tg_add(t, spec));
-	CHECK(tg_up(t, offers, 8, &n));
-	CHECK_EQ(n, 1);
-	CHECK_EQ(tchan_open(t, tc, offers[0].child_relid,
-			    offers[0].connection_id, 4, 4, 0, false), 0);
-	return true;
-}
-
-static bool has_line(const char *want)
-{
-	if (strstr(tg_out, want))
-		return true;
-	printf("# no '%s' in:\n%s", want, tg_out);
-	return false;
-}
-
 /* send a DM message of @len bytes whose header says @type and @size */
 static int send_msg(struct tchan *tc, void *msg, uint16_t type, uint16_t size,
 		    uint32_t len)
@@ -136,32 +115,32 @@ static bool handshake(void)
 	struct tchan tc;
 
 	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
-		CHECK(open_dev(&t, &tc, hosts[i].spec));
+		CHECK(tg_open_one(&t, &tc, hosts[i].spec, offers, 8));
 		/* a plain device offer, as openvmm makes for non-ICs */
 		CHECK_EQ(offers[0].offer.chn_flags, 0);
 		CHECK(tg_ctl_ok(&t, "memory status"));
-		CHECK(has_line("memory.state=version"));
+		CHECK(tg_out_has("memory.state=version"));
 		CHECK_EQ(walk(&tc), hosts[i].want);
 		CHECK(tg_ctl_ok(&t, "memory status"));
-		CHECK(has_line("memory.state=caps"));
-		CHECK(has_line(hosts[i].line));
+		CHECK(tg_out_has("memory.state=caps"));
+		CHECK(tg_out_has(hosts[i].line));
 		/* Linux's report: balloon, hot-add, 128 MiB alignment */
 		CHECK(caps(&tc, DM_CAP_BALLOON | DM_CAP_HOT_ADD |
 			   7ULL << DM_CAP_ALIGN_SHIFT));
 		CHECK(tg_ctl_ok(&t, "memory status"));
-		CHECK(has_line("memory.state=ready"));
-		CHECK(has_line("memory.caps=balloon hot_add"));
-		CHECK(has_line("memory.hot_add_align_mb=128"));
+		CHECK(tg_out_has("memory.state=ready"));
+		CHECK(tg_out_has("memory.caps=balloon hot_add"));
+		CHECK(tg_out_has("memory.hot_add_align_mb=128"));
 		tg_free(&t);
 	}
 
 	/* unknown versions are refused, also below the host's newest */
-	CHECK(open_dev(&t, &tc, "balloon"));
+	CHECK(tg_open_one(&t, &tc, "balloon", offers, 8));
 	CHECK_EQ(propose(&tc, DM_VERSION(3, 0), false), 0);
 	CHECK_EQ(propose(&tc, DM_VERSION(0, 2), false), 0);
 	CHECK_EQ(propose(&tc, DM_VERSION(1, 0), true), 1);
 	CHECK(tg_ctl_ok(&t, "memory status"));
-	CHECK(has_line("memory.versions_refused=2"));
+	CHECK(tg_out_has("memory.versions_refused=2"));
 	tg_free(&t);
 
 	tg_init(&t, 2);
@@ -179,20 +158,20 @@ static bool status_reports(void)
 	struct tg t;
 	struct tchan tc;
 
-	CHECK(open_dev(&t, &tc, "balloon"));
+	CHECK(tg_open_one(&t, &tc, "balloon", offers, 8));
 	CHECK_EQ(walk(&tc), DM_VERSION_WIN10);
 	CHECK(caps(&tc, DM_CAP_BALLOON));
 	CHECK(tg_ctl_ok(&t, "memory status"));
-	CHECK(has_line("memory.reports=0"));
-	CHECK(has_line("memory.last_report_ms=-1"));
+	CHECK(tg_out_has("memory.reports=0"));
+	CHECK(tg_out_has("memory.last_report_ms=-1"));
 	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
 	st.num_committed = 60000;
 	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
 	CHECK(tg_ctl_ok(&t, "memory status"));
-	CHECK(has_line("memory.reports=2"));
-	CHECK(has_line("memory.avail_pages=100000"));
-	CHECK(has_line("memory.committed_pages=60000"));
-	CHECK(has_line("memory.bad=0"));
+	CHECK(tg_out_has("memory.reports=2"));
+	CHECK(tg_out_has("memory.avail_pages=100000"));
+	CHECK(tg_out_has("memory.committed_pages=60000"));
+	CHECK(tg_out_has("memory.bad=0"));
 	CHECK(!strstr(tg_out, "memory.last_report_ms=-1"));
 	tg_free(&t);
 	return true;
@@ -209,7 +188,7 @@ static bool malformed(void)
 	struct tg t;
 	struct tchan tc;
 
-	CHECK(open_dev(&t, &tc, "balloon"));
+	CHECK(tg_open_one(&t, &tc, "balloon", offers, 8));
 	/* a status report before the handshake */
 	CHECK_EQ(send_msg(&tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st)), 0);
 	/* a version request whose header claims less than the message */
@@ -224,17 +203,17 @@ static bool malformed(void)
 	CHECK_EQ(tchan_inband(&tc, 0, raw, 4), 0);
 	CHECK(!next_msg(&tc, &h, sizeof(h), &ptid));
 	CHECK(tg_ctl_ok(&t, "memory status"));
-	CHECK(has_line("memory.state=version"));
-	CHECK(has_line("memory.bad=7"));
-	CHECK(has_line("memory.reports=0"));
+	CHECK(tg_out_has("memory.state=version"));
+	CHECK(tg_out_has("memory.bad=7"));
+	CHECK(tg_out_has("memory.reports=0"));
 	/* still answers a good one; capabilities twice: the second dropped */
 	CHECK_EQ(walk(&tc), DM_VERSION_WIN10);
 	CHECK(caps(&tc, 0));
 	CHECK_EQ(send_msg(&tc, raw, DM_CAPABILITIES_REPORT, 32, 32), 0);
 	CHECK_EQ(propose(&tc, DM_VERSION_WIN10, false), -1);
 	CHECK(tg_ctl_ok(&t, "memory status"));
-	CHECK(has_line("memory.bad=9"));
-	CHECK(has_line("memory.caps=\n"));
+	CHECK(tg_out_has("memory.bad=9"));
+	CHECK(tg_out_has("memory.caps=\n"));
 	CHECK(!tg_ctl_ok(&t, "memory"));
 	CHECK(!tg_ctl_ok(&t, "memory status 99"));
 	tg_free(&t);

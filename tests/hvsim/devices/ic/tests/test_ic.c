@@ -84,27 +84,6 @@ static int choose(struct tchan *tc, const struct ic_msg *m, uint16_t fmaj,
 	return answer(tc, m, m->tid, RESP, 0, &a, sizeof(a));
 }
 
-static bool open_dev(struct tg *t, struct tchan *tc, const char *spec)
-{
-	int n;
-
-	tg_init(t, 2);
-	CHECK(tg_add(t, spec));
-	CHECK(tg_up(t, offers, 8, &n));
-	CHECK_EQ(n, 1);
-	CHECK_EQ(tchan_open(t, tc, offers[0].child_relid,
-			    offers[0].connection_id, 4, 4, 0, false), 0);
-	return true;
-}
-
-static bool has_line(const char *want)
-{
-	if (strstr(tg_out, want))
-		return true;
-	printf("# no '%s' in:\n%s", want, tg_out);
-	return false;
-}
-
 /* the offer and what NEGOTIATE looks like */
 static bool negotiate_request(void)
 {
@@ -114,7 +93,7 @@ static bool negotiate_request(void)
 	struct icmsg_negotiate n;
 	struct ic_version v[4];
 
-	CHECK(open_dev(&t, &tc, "heartbeat"));
+	CHECK(tg_open_one(&t, &tc, "heartbeat", offers, 8));
 	CHECK_EQ(offers[0].offer.chn_flags,
 		 VMBUS_CHANNEL_ENUMERATE_DEVICE_INTERFACE | VMBUS_CHANNEL_NAMED_PIPE_MODE);
 	CHECK(next_msg(&tc, &m));
@@ -130,11 +109,11 @@ static bool negotiate_request(void)
 	CHECK(v[0].major == 3 && v[0].minor == 0 && v[1].major == 1);
 	CHECK(v[2].major == 3 && v[2].minor == 0 && v[3].major == 1);
 	CHECK(tg_ctl_ok(&t, "heartbeat"));
-	CHECK(has_line("heartbeat.state=negotiating"));
+	CHECK(tg_out_has("heartbeat.state=negotiating"));
 	tg_free(&t);
 
 	/* an old host: the options choose the offer */
-	CHECK(open_dev(&t, &tc, "timesync:fw=1.0,versions=3.0/1.0"));
+	CHECK(tg_open_one(&t, &tc, "timesync:fw=1.0,versions=3.0/1.0", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	memcpy(&n, m.payload, sizeof(n));
 	CHECK_EQ(n.icframe_vercnt, 1);
@@ -157,12 +136,12 @@ static bool test_heartbeat(void)
 	struct ic_msg m, hb;
 	uint64_t seq;
 
-	CHECK(open_dev(&t, &tc, "heartbeat"));
+	CHECK(tg_open_one(&t, &tc, "heartbeat", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 0), 0);
 	CHECK(tg_ctl_ok(&t, "heartbeat"));
-	CHECK(has_line("heartbeat.state=ready"));
-	CHECK(has_line("heartbeat.version=3.0"));
+	CHECK(tg_out_has("heartbeat.state=ready"));
+	CHECK(tg_out_has("heartbeat.version=3.0"));
 	/* the first heartbeat goes out at once */
 	CHECK(next_msg(&tc, &hb));
 	CHECK_EQ(hb.hdr.icmsgtype, ICMSGTYPE_HEARTBEAT);
@@ -181,13 +160,13 @@ static bool test_heartbeat(void)
 			sizeof(seq)), 0);
 	CHECK_EQ(tchan_inband(&tc, hb.tid, "short", 5), 0);
 	CHECK(tg_ctl_ok(&t, "heartbeat"));
-	CHECK(has_line("heartbeat.bad_answers=4"));
-	CHECK(has_line("heartbeat.answered=1"));
+	CHECK(tg_out_has("heartbeat.bad_answers=4"));
+	CHECK(tg_out_has("heartbeat.answered=1"));
 	/* the right answer, then a wrong sequence number on a good frame */
 	CHECK_EQ(answer(&tc, &hb, hb.tid, RESP, 0, &seq, sizeof(seq)), 0);
 	CHECK(tg_ctl_ok(&t, "heartbeat"));
-	CHECK(has_line("heartbeat.answered=2"));
-	CHECK(has_line("heartbeat.bad_answers=4"));
+	CHECK(tg_out_has("heartbeat.answered=2"));
+	CHECK(tg_out_has("heartbeat.bad_answers=4"));
 	CHECK(!strstr(tg_out, "heartbeat.last_answer_ms=-1"));
 	CHECK(tg_ctl_ok(&t, "heartbeat 1"));
 	CHECK(!tg_ctl_ok(&t, "heartbeat 99"));
@@ -204,34 +183,34 @@ static bool negotiate_refused(void)
 	struct icmsg_negotiate none = { 0 };
 
 	/* a version we did not offer */
-	CHECK(open_dev(&t, &tc, "heartbeat:versions=1.0"));
+	CHECK(tg_open_one(&t, &tc, "heartbeat:versions=1.0", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 0), 0);
 	CHECK(tg_ctl_ok(&t, "heartbeat"));
-	CHECK(has_line("heartbeat.state=failed"));
-	CHECK(has_line("heartbeat.bad_answers=1"));
+	CHECK(tg_out_has("heartbeat.state=failed"));
+	CHECK(tg_out_has("heartbeat.bad_answers=1"));
 	CHECK(!next_msg(&tc, &m));
 	tg_free(&t);
 
 	/* no common version: 0/0, not a bad answer */
-	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(tg_open_one(&t, &tc, "shutdown", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &none, sizeof(none)), 0);
 	CHECK(tg_ctl_ok(&t, "shutdown status"));
-	CHECK(has_line("shutdown.state=failed"));
-	CHECK(has_line("shutdown.bad_answers=0"));
+	CHECK(tg_out_has("shutdown.state=failed"));
+	CHECK(tg_out_has("shutdown.bad_answers=0"));
 	CHECK(!tg_ctl_ok(&t, "shutdown"));
 	tg_free(&t);
 
 	/* a negotiation answer too short to hold the two versions */
-	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(tg_open_one(&t, &tc, "shutdown", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	none.icframe_vercnt = 1;
 	none.icmsg_vercnt = 1;
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &none, sizeof(none)), 0);
 	CHECK(tg_ctl_ok(&t, "shutdown status"));
-	CHECK(has_line("shutdown.state=failed"));
-	CHECK(has_line("shutdown.bad_answers=1"));
+	CHECK(tg_out_has("shutdown.state=failed"));
+	CHECK(tg_out_has("shutdown.bad_answers=1"));
 	tg_free(&t);
 	return true;
 }
@@ -246,7 +225,7 @@ static bool test_timesync(void)
 	struct timespec now;
 	uint64_t host;
 
-	CHECK(open_dev(&t, &tc, "timesync"));
+	CHECK(tg_open_one(&t, &tc, "timesync", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(choose(&tc, &m, 3, 0, 4, 0), 0);
 	/* version 4.0: a SYNC sample with the reference time right away */
@@ -268,7 +247,7 @@ static bool test_timesync(void)
 	CHECK_EQ(r.flags, ICTIMESYNCFLAG_SAMPLE);
 	tg_free(&t);
 
-	CHECK(open_dev(&t, &tc, "timesync:versions=1.0"));
+	CHECK(tg_open_one(&t, &tc, "timesync:versions=1.0", offers, 8));
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(choose(&tc, &m, 3, 0, 1, 0), 0);
 	CHECK(next_msg(&tc, &m));
@@ -283,8 +262,8 @@ static bool test_timesync(void)
 	CHECK(d.parenttime >= WLTIMEDELTA + 10000000000000000ull);
 	CHECK(d.parenttime < WLTIMEDELTA + 10000000000000000ull + 100000000);
 	CHECK(tg_ctl_ok(&t, "time status"));
-	CHECK(has_line("timesync.syncs=2"));
-	CHECK(has_line("timesync.offset_s=-"));
+	CHECK(tg_out_has("timesync.syncs=2"));
+	CHECK(tg_out_has("timesync.offset_s=-"));
 	CHECK(!tg_ctl_ok(&t, "time set yesterday"));
 	tg_free(&t);
 	return true;
@@ -297,7 +276,7 @@ static bool test_shutdown(void)
 	struct ic_msg m;
 	struct shutdown_msg_data sd;
 
-	CHECK(open_dev(&t, &tc, "shutdown"));
+	CHECK(tg_open_one(&t, &tc, "shutdown", offers, 8));
 	CHECK(!tg_ctl_ok(&t, "shutdown"));	/* not negotiated yet */
 	CHECK(next_msg(&tc, &m));
 	CHECK_EQ(choose(&tc, &m, 3, 0, 3, 2), 0);
@@ -313,14 +292,14 @@ static bool test_shutdown(void)
 	CHECK(!tg_ctl_ok(&t, "shutdown"));
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, HV_E_FAIL, NULL, 0), 0);
 	CHECK(tg_ctl_ok(&t, "shutdown status"));
-	CHECK(has_line("shutdown.status=0x80004005"));
+	CHECK(tg_out_has("shutdown.status=0x80004005"));
 	CHECK(tg_ctl_ok(&t, "shutdown --hibernate"));
 	CHECK(next_msg(&tc, &m));
 	memcpy(&sd, m.payload, sizeof(sd));
 	CHECK_EQ(sd.flags, IC_SHUTDOWN_FLAG_HIBERNATE);
 	tg_close(&t, offers[0].child_relid);
 	CHECK(tg_ctl_ok(&t, "shutdown status"));
-	CHECK(has_line("shutdown.state=closed"));
+	CHECK(tg_out_has("shutdown.state=closed"));
 	tg_free(&t);
 	return true;
 }
@@ -348,11 +327,11 @@ static bool kvp_open(struct tg *t, struct tchan *tc)
 {
 	struct ic_msg m;
 
-	CHECK(open_dev(t, tc, "kvp"));
+	CHECK(tg_open_one(t, tc, "kvp", offers, 8));
 	CHECK(next_msg(tc, &m));
 	CHECK_EQ(choose(tc, &m, 3, 0, 4, 0), 0);
 	CHECK(tg_ctl_ok(t, "kvp status"));
-	CHECK(has_line("kvp.state=ready"));
+	CHECK(tg_out_has("kvp.state=ready"));
 	return true;
 }
 
@@ -379,7 +358,7 @@ static bool bad_answers_are(struct tg *t, unsigned int n)
 
 	snprintf(want, sizeof(want), "kvp.bad_answers=%u\n", n);
 	CHECK(tg_ctl_ok(t, "kvp status"));
-	CHECK(has_line(want));
+	CHECK(tg_out_has(want));
 	return true;
 }
 
@@ -413,8 +392,8 @@ static bool kvp_ip_get(void)
 	u16_put(&a, IPF(dns_addr), "10.0.0.53;");
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &a, sizeof(a)), 0);
 	CHECK(tg_ctl_ok(&t, "kvp results"));
-	CHECK(has_line("kvp.result op=ipget status=0x0 adapter=00:15:5D:12:34:56 family=ipv4+ipv6 dhcp=0 addr=10.0.0.2;fe80::215:5dff:fe12:3456 subnet=255.255.255.0;/64 gateway=10.0.0.1; dns=10.0.0.53;\n"));
-	CHECK(has_line("kvp.pending=0"));
+	CHECK(tg_out_has("kvp.result op=ipget status=0x0 adapter=00:15:5D:12:34:56 family=ipv4+ipv6 dhcp=0 addr=10.0.0.2;fe80::215:5dff:fe12:3456 subnet=255.255.255.0;/64 gateway=10.0.0.1; dns=10.0.0.53;\n"));
+	CHECK(tg_out_has("kvp.pending=0"));
 	CHECK(bad_answers_are(&t, 0));
 
 	/*
@@ -434,7 +413,7 @@ static bool kvp_ip_get(void)
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &a, sizeof(a)), 0);
 	CHECK(bad_answers_are(&t, 2));
 	CHECK(tg_ctl_ok(&t, "kvp results"));
-	CHECK(has_line(" addr=\xe4\x85\x81\xe4\x85\x81"));	/* U+4141 */
+	CHECK(tg_out_has(" addr=\xe4\x85\x81\xe4\x85\x81"));	/* U+4141 */
 	u16_put(&a, IPF(ip_addr), "10.0.0.2");
 
 	/* an unknown family bit, a dhcp_enabled that is not 0/1, another op */
@@ -444,7 +423,7 @@ static bool kvp_ip_get(void)
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &a, sizeof(a)), 0);
 	CHECK(bad_answers_are(&t, 3));
 	CHECK(tg_ctl_ok(&t, "kvp results"));
-	CHECK(has_line(" family=0x84 dhcp=0 addr=10.0.0.2 "));
+	CHECK(tg_out_has(" family=0x84 dhcp=0 addr=10.0.0.2 "));
 	a.kvp_ip_val.addr_family = ADDR_FAMILY_IPV4;
 	a.kvp_ip_val.dhcp_enabled = 2;
 	CHECK(tg_ctl_ok(&t, "kvp ip get 00:15:5D:12:34:56"));
@@ -464,7 +443,7 @@ static bool kvp_ip_get(void)
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, HV_E_FAIL, NULL, 0), 0);
 	CHECK(bad_answers_are(&t, 5));
 	CHECK(tg_ctl_ok(&t, "kvp results"));
-	CHECK(has_line("kvp.result op=ipget status=0x80004005 adapter=00:15:5d:00:00:99\n"));
+	CHECK(tg_out_has("kvp.result op=ipget status=0x80004005 adapter=00:15:5d:00:00:99\n"));
 	tg_free(&t);
 	return true;
 }
@@ -504,7 +483,7 @@ static bool kvp_ip_set(void)
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, 0, &req, sizeof(req)), 0);
 	CHECK(tg_ctl_ok(&t, "kvp results"));
 	snprintf(line, sizeof(line), "kvp.result op=ipset status=0x0 adapter=%s\n", guid);
-	CHECK(has_line(line));
+	CHECK(tg_out_has(line));
 
 	/* DHCP: dhcp_enabled, IPv4, no lists; a short success is bad */
 	CHECK(next_ip(&tc, &m, &req));
@@ -529,7 +508,7 @@ static bool kvp_ip_set(void)
 		      IPS(ip_addr) + IPS(sub_net) + IPS(gate_way)));
 	CHECK_EQ(answer(&tc, &m, m.tid, RESP, HV_INVALIDARG, &req, sizeof(req)), 0);
 	CHECK(tg_ctl_ok(&t, "kvp results"));
-	CHECK(has_line("kvp.result op=ipset status=0x80070057 adapter=A\n"));
+	CHECK(tg_out_has("kvp.result op=ipset status=0x80070057 adapter=A\n"));
 	CHECK(bad_answers_are(&t, 1));
 
 	/* what the lists say is the guest's to check: sent as given */
@@ -567,7 +546,7 @@ static bool kvp_ip_set(void)
 	CHECK(!tg_ctl_ok(&t, line));
 	CHECK(!next_msg(&tc, &m));
 	CHECK(tg_ctl_ok(&t, "kvp status"));
-	CHECK(has_line("kvp.pending=0"));
+	CHECK(tg_out_has("kvp.pending=0"));
 	tg_free(&t);
 	return true;
 }
