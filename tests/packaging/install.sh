@@ -227,11 +227,13 @@ rm -rf "$r/etc/kernel/postinst.d/00-hvlis-sim" "${r:?}$sim"
 sed -i '/^hv_vmbus_sim$/d' "$r/etc/initramfs-tools/modules"
 # leftovers: what of ours is still on disk, one line each
 leftovers() {
-	local k
+	local k f
 	for k in "$k1" "$k2"; do
 		find "$r/lib/modules/$k/updates" -name 'hv_*' 2>/dev/null
-		# the kernel/ copies must be what modinfo finds again
-		in_root modinfo -k "$k" -n hv_vmbus | grep -v "/kernel/"
+		# the kernel/ copy must be what modinfo finds again (a failed
+		# modinfo is a leftover too: nothing found)
+		f=$(in_root modinfo -k "$k" -n hv_vmbus 2>&1)
+		case $f in */kernel/*) ;; *) echo "$k: hv_vmbus resolves to '$f'" ;; esac
 		initrd_hv "$k" | grep -v ' kernel$'
 	done
 	ls -d "$r"/usr/src/hyperv-lis-* "$r"/var/lib/dkms/hyperv-lis \
