@@ -3,19 +3,19 @@
  * hv_balloon: the guest side of Hyper-V Dynamic Memory (the DM protocol,
  * hvlis/dm.h).  main.c is the module, the channel and the version and
  * capability handshake; status.c the pressure reports the host sizes the
- * VM by, and the debugfs file.
+ * VM by, and the debugfs file; inflate.c ballooning (memory given to the
+ * host and taken back).
  *
- * What it does today: the handshake, and a status report every second.
- * It reports the balloon and hot-add capabilities, as Hyper-V requires,
- * but serves neither yet, as upstream's driver does when they are turned
- * off: a balloon request gets "nothing given up" (the host takes it as
- * the guest's minimum), a hot-add "nothing added, do not retry", and
- * unballoon ranges, which cannot be ours, a line in the log.
+ * Hot-add is reported, as Hyper-V requires, but not served yet, as
+ * upstream's driver does when it is turned off: a request gets "nothing
+ * added, do not retry".
  */
 #ifndef HV_BALLOON_H
 #define HV_BALLOON_H
 
 #include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include <hvlis/dm.h>
@@ -44,6 +44,18 @@ struct dm_device {
 	u32 pressure_delay;		/* reports still to skip */
 	struct delayed_work status_work;
 	struct dentry *debugfs;
+	/* ballooning (inflate.c): requests in arrival order, one work item */
+	struct work_struct balloon_work;
+	spinlock_t pending_lock;
+	struct list_head pending;	/* struct dm_pending */
+	bool closing;			/* no more requests are queued */
+	struct dm_balloon_response *resp;	/* a 4 KiB message */
+	unsigned long pages_ballooned;	/* kernel pages the host has */
+	unsigned long lo_pfn, hi_pfn;	/* [lo, hi): every ballooned page */
+	u64 balloon_requests;
+	u64 unballoon_messages;
+	u64 pages_refused;		/* asked for but not given */
+	u64 ranges_refused;		/* returned but not ours */
 	/* copy of the host message being handled (tasklet only) */
 	u8 recv[DM_MAX_MSG] __aligned(8);
 };
@@ -55,6 +67,13 @@ int dm_send(struct dm_device *dm, void *msg, u16 type, u16 size);
 extern unsigned int dm_pressure_report_delay;
 void dm_status_start(struct dm_device *dm);
 void dm_status_stop(struct dm_device *dm);
-u64 dm_pages_committed(void);
+u64 dm_pages_committed(const struct dm_device *dm);
+unsigned long dm_floor(unsigned long total);
+
+/* inflate.c */
+int dm_balloon_init(struct dm_device *dm);
+void dm_queue_request(struct dm_device *dm, const struct dm_header *hdr);
+void dm_balloon_stop(struct dm_device *dm);
+void dm_balloon_exit(struct dm_device *dm);
 
 #endif /* HV_BALLOON_H */

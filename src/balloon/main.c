@@ -11,7 +11,8 @@
  * and checked: its header's size against the packet and against its
  * type, its type against what we wait for.  A bad one is dropped with a
  * rate-limited line; a request we do not serve is answered so that the
- * host's transaction ends (see balloon.h).
+ * host's transaction ends (see balloon.h).  Balloon and unballoon requests
+ * go to inflate.c's work item.
  */
 #include <linux/memory.h>
 #include <linux/module.h>
@@ -97,10 +98,10 @@ static int dm_handshake(struct dm_device *dm)
 		 DM_VERSION_MAJOR(dm->version), DM_VERSION_MINOR(dm->version));
 
 	/*
-	 * Both capabilities, although neither is served yet: Hyper-V wants
-	 * the bits set (upstream's comment in balloon_connect_vsp(), which
-	 * then fails what it cannot do, as dm_refuse() does).  The alignment
-	 * is the unit memory is hot-added in, log2 MiB.
+	 * Both capabilities, although hot-add is not served yet: Hyper-V
+	 * wants the bits set (upstream's comment in balloon_connect_vsp(),
+	 * which then fails what it cannot do, as dm_refuse_hot_add() does).  The
+	 * alignment is the unit memory is hot-added in, log2 MiB.
 	 */
 	dm->caps = DM_CAP_BALLOON | DM_CAP_HOT_ADD |
 		   ((u64)ilog2(dm_hot_add_unit() / SZ_1M) << DM_CAP_ALIGN_SHIFT &
@@ -159,43 +160,18 @@ bad:
 	dev_err_ratelimited(&dm->hdev->device, "malformed info message dropped\n");
 }
 
-/* a request this driver does not serve: answer so the host moves on */
-static void dm_refuse(struct dm_device *dm, const struct dm_header *hdr)
+/* hot-add, not served yet: answer so the host moves on */
+static void dm_refuse_hot_add(struct dm_device *dm)
 {
-	struct device *dev = &dm->hdev->device;
-	union {
-		struct dm_balloon_response balloon;
-		struct dm_unballoon_response unballoon;
-		struct dm_hot_add_response hot_add;
-	} a = { };
-	struct dm_unballoon_request ub;
-	int ret = 0;
+	struct dm_hot_add_response a = { };
+	int ret;
 
-	switch (hdr->type) {
-	case DM_BALLOON_REQUEST:
-		/* no ranges, no more pages: "at my minimum" */
-		dev_warn_ratelimited(dev, "the host asks for memory back; ballooning is not supported\n");
-		ret = dm_send(dm, &a.balloon, DM_BALLOON_RESPONSE, sizeof(a.balloon));
-		break;
-	case DM_UNBALLOON_REQUEST:
-		/* we gave nothing up, so no range can be ours to take back */
-		memcpy(&ub, hdr, sizeof(ub));
-		dev_warn_ratelimited(dev, "the host returns %u page ranges that were never ballooned\n",
-				     ub.range_count);
-		if (!(ub.flags & DM_MORE_PAGES))
-			ret = dm_send(dm, &a.unballoon, DM_UNBALLOON_RESPONSE,
-				      sizeof(a.unballoon));
-		break;
-	default:	/* DM_MEM_HOT_ADD_REQUEST */
-		/* page_count 0, result 1: a permanent "no", do not retry */
-		dev_warn_ratelimited(dev, "the host offers memory; hot-add is not supported\n");
-		a.hot_add.result = 1;
-		ret = dm_send(dm, &a.hot_add, DM_MEM_HOT_ADD_RESPONSE, sizeof(a.hot_add));
-		break;
-	}
+	/* page_count 0, result 1: a permanent "no", do not retry */
+	dev_warn_ratelimited(&dm->hdev->device, "the host offers memory; hot-add is not supported\n");
+	a.result = 1;
+	ret = dm_send(dm, &a, DM_MEM_HOT_ADD_RESPONSE, sizeof(a));
 	if (ret)
-		dev_err_ratelimited(dev, "answer to message type %u not sent (%d)\n",
-				    hdr->type, ret);
+		dev_err_ratelimited(&dm->hdev->device, "hot-add answer not sent (%d)\n", ret);
 }
 
 /* each host message type: the smallest it can be */
@@ -242,7 +218,10 @@ static void dm_message(struct dm_device *dm, const struct vmbus_pkt *pkt)
 					    hdr->type);
 			return;
 		}
-		dm_refuse(dm, hdr);
+		if (hdr->type == DM_MEM_HOT_ADD_REQUEST)
+			dm_refuse_hot_add(dm);
+		else
+			dm_queue_request(dm, hdr);
 	}
 }
 
@@ -270,6 +249,9 @@ static int dm_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	init_completion(&dm->host_event);
 	atomic_set(&dm->trans_id, 0);
 	dev_set_drvdata(&hdev->device, dm);
+	ret = dm_balloon_init(dm);
+	if (ret)
+		goto err_free;
 	ret = vmbus_open(hdev->channel, DM_RING_SIZE, DM_RING_SIZE, NULL, 0,
 			 dm_on_channel, dm);
 	if (ret)
@@ -283,7 +265,9 @@ static int dm_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 
 err_close:
 	dm->state = DM_INIT_ERROR;
+	dm_balloon_stop(dm);
 	vmbus_close(hdev->channel);
+	dm_balloon_exit(dm);
 err_free:
 	kfree(dm);
 	return ret;
@@ -294,7 +278,9 @@ static void dm_remove(struct hv_device *hdev)
 	struct dm_device *dm = dev_get_drvdata(&hdev->device);
 
 	dm_status_stop(dm);
+	dm_balloon_stop(dm);
 	vmbus_close(hdev->channel);
+	dm_balloon_exit(dm);
 	kfree(dm);
 }
 
@@ -325,4 +311,4 @@ module_init(dm_init);
 module_exit(dm_exit);
 MODULE_LICENSE("GPL");
 MODULE_VERSION(HVLIS_VERSION);
-MODULE_DESCRIPTION("Hyper-V Dynamic Memory: pressure reports");
+MODULE_DESCRIPTION("Hyper-V Dynamic Memory: pressure reports and ballooning");

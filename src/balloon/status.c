@@ -35,7 +35,7 @@ static u64 dm_hv_pages(unsigned long pages)
 #define DM_MB(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 
 /* upstream's compute_balloon_floor(): in guest pages */
-static unsigned long dm_floor(unsigned long total)
+unsigned long dm_floor(unsigned long total)
 {
 	if (total < DM_MB(128))
 		return DM_MB(8) + total / 2;
@@ -48,10 +48,16 @@ static unsigned long dm_floor(unsigned long total)
 	return DM_MB(488) + total / 32;
 }
 
-/* what the guest has committed, as the report gives it (4 KiB pages) */
-u64 dm_pages_committed(void)
+/*
+ * What the guest has committed, as the report gives it (4 KiB pages):
+ * upstream's get_pages_committed(), which counts the ballooned pages too,
+ * so that giving memory to the host does not read as less demand.
+ */
+u64 dm_pages_committed(const struct dm_device *dm)
 {
-	return dm_hv_pages(vm_memory_committed() + dm_floor(totalram_pages()));
+	return dm_hv_pages(vm_memory_committed() +
+			   READ_ONCE(dm->pages_ballooned) +
+			   dm_floor(totalram_pages()));
 }
 
 static void dm_status_post(struct work_struct *work)
@@ -65,7 +71,7 @@ static void dm_status_post(struct work_struct *work)
 		dm->pressure_delay--;
 	} else {
 		st.num_avail = dm_hv_pages(si_mem_available());
-		st.num_committed = dm_pages_committed();
+		st.num_committed = dm_pages_committed(dm);
 		ret = dm_send(dm, &st, DM_STATUS_REPORT, sizeof(st));
 		/* a full ring: the next report is a second away */
 		if (ret && ret != -EAGAIN)
@@ -81,14 +87,25 @@ static int dm_debug_show(struct seq_file *f, void *unused)
 
 	seq_printf(f, "%-22s: %u.%u\n", "host_version",
 		   DM_VERSION_MAJOR(dm->version), DM_VERSION_MINOR(dm->version));
-	seq_printf(f, "%-22s:%s%s (reported, not served)\n", "capabilities",
+	seq_printf(f, "%-22s:%s%s\n", "capabilities",
 		   dm->caps & DM_CAP_BALLOON ? " balloon" : "",
-		   dm->caps & DM_CAP_HOT_ADD ? " hot_add" : "");
+		   dm->caps & DM_CAP_HOT_ADD ? " hot_add (reported, not served)" : "");
 	seq_printf(f, "%-22s: %s\n", "state",
 		   dm->state == DM_INITIALIZED ? "initialized" : "initializing");
 	seq_printf(f, "%-22s: %lu\n", "page_size", PAGE_SIZE);
 	seq_printf(f, "%-22s: %llu\n", "total_pages_committed",
-		   dm_pages_committed());
+		   dm_pages_committed(dm));
+	/* upstream's name; in 4 KiB pages like every count here */
+	seq_printf(f, "%-22s: %llu\n", "pages_ballooned",
+		   dm_hv_pages(READ_ONCE(dm->pages_ballooned)));
+	seq_printf(f, "%-22s: %llu\n", "balloon_requests",
+		   READ_ONCE(dm->balloon_requests));
+	seq_printf(f, "%-22s: %llu\n", "unballoon_messages",
+		   READ_ONCE(dm->unballoon_messages));
+	seq_printf(f, "%-22s: %llu\n", "pages_refused",
+		   dm_hv_pages(READ_ONCE(dm->pages_refused)));
+	seq_printf(f, "%-22s: %llu\n", "ranges_refused",
+		   READ_ONCE(dm->ranges_refused));
 	seq_printf(f, "%-22s: %llu\n", "max_dynamic_page_count",
 		   READ_ONCE(dm->max_dynamic_pages));
 	return 0;

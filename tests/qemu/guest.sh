@@ -77,6 +77,7 @@ debug_kernel=0
 after_scenario() {
 	local reports leaks
 	[ $debug_kernel = 1 ] || return 0
+	[ -z "${HVLIS_TRACE:-}" ] || echo "trace: bug reports and kmemleak"
 	reports=$(kernel_bug_reports) || true
 	leaks=$(kmemleak_reports 2>&1) || true
 	[ -z "$reports" ] && [ -z "$leaks" ] && return 0
@@ -92,6 +93,21 @@ after_scenario() {
 	return 1
 }
 
+# comment_lines: each line as a TAP comment; with hvlis.trace=1 on the
+# kernel command line (boot.sh --append) prefixed by the guest's uptime, to
+# see where a scenario spends its time.
+comment_lines() {
+	if [ -n "${HVLIS_TRACE:-}" ]; then
+		local l up
+		while IFS= read -r l; do
+			read -r up _ </proc/uptime
+			printf '# [%8s] %s\n' "$up" "$l"
+		done
+	else
+		sed -u 's/^/# /'
+	fi
+}
+
 # Every line the scenario prints reaches the host as a TAP comment; its exit
 # status becomes the scenario's one TAP line.  It runs in a subshell of
 # this one, which has lib.sh already: a new bash reading lib.sh again
@@ -105,13 +121,14 @@ wait_for 5 'grep -q ready /tmp/tstamp.ready 2>/dev/null' ||
 		# are written for plain "set -eu", where "dmesg | grep -q x" is
 		# not failed by dmesg dying of SIGPIPE after grep found x
 		set -eu +o pipefail
+		[ -z "${HVLIS_TRACE:-}" ] || echo "trace: the scenario starts"
 		# shellcheck disable=SC1090 # the scenario is named at run time
 		. "$HVLIS_SCENARIO"
-	) 2>&1 | sed -u 's/^/# /' >$results
+	) 2>&1 | comment_lines >$results
 )
 rc=$?
 if [ $rc -eq 0 ] || [ $rc -eq 77 ]; then
-	after_scenario 2>&1 | sed -u 's/^/# /' >$results
+	after_scenario 2>&1 | comment_lines >$results
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 fi
 if [ $rc -eq 0 ]; then

@@ -56,6 +56,8 @@
 #define DM_VERSION_MAJOR(v)	((v) >> 16)
 #define DM_VERSION_MINOR(v)	((v) & 0xffff)
 
+/* the protocol's page: Hyper-V's 4 KiB, whatever the guest's */
+#define DM_PAGE_SIZE		4096
 /* the largest message Linux receives (its recv_buffer) */
 #define DM_MAX_MSG		4096
 

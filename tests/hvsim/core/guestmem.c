@@ -164,6 +164,23 @@ void *gm_ptr(const struct guestmem *gm, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
+/*
+ * MADV_REMOVE on the shared mapping of a tmpfs (or any hole-punching) file
+ * is fallocate(PUNCH_HOLE | KEEP_SIZE) of that range (madvise(2)): the
+ * file's blocks are freed, as `du` of the --ram file shows, and QEMU's
+ * mapping of the same file reads zeros there.
+ */
+int gm_discard(const struct guestmem *gm, uint64_t gpa, uint64_t len)
+{
+	void *p = gm_ram_ptr(gm, gpa, len);
+
+	if (!p || gpa % PAGE_SIZE || len % PAGE_SIZE)
+		return -EINVAL;
+	if (madvise(p, len, MADV_REMOVE))
+		return -errno;
+	return 0;
+}
+
 int gm_read(const struct guestmem *gm, uint64_t gpa, void *buf, uint64_t len)
 {
 	const void *p = gm_ptr(gm, gpa, len);

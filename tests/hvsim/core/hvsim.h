@@ -128,6 +128,12 @@ bool gm_overlaps_ram(const struct guestmem *gm, uint64_t gpa, uint64_t len);
 void *gm_ptr(const struct guestmem *gm, uint64_t gpa, uint64_t len);
 /* as gm_ptr() but RAM only, for pages the host owns a protocol on */
 void *gm_ram_ptr(const struct guestmem *gm, uint64_t gpa, uint64_t len);
+/*
+ * Give the host the memory behind RAM pages [gpa, gpa + len) back: a hole
+ * punched in the --ram file (what the guest reads there is zero until it
+ * writes).  Page-aligned; 0 or -errno.
+ */
+int gm_discard(const struct guestmem *gm, uint64_t gpa, uint64_t len);
 int gm_read(const struct guestmem *gm, uint64_t gpa, void *buf, uint64_t len);
 int gm_write(const struct guestmem *gm, uint64_t gpa, const void *buf,
 	     uint64_t len);

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Dynamic Memory (class "balloon", HV_DM_GUID): the host side of the DM
- * protocol (src/include/hvlis/dm.h), as far as it goes today: the
- * guest's version and capability handshake and its pressure (status)
- * reports, which "memory status" shows.  Ballooning, hot-add and the
- * policy engine that drives them are not here yet: this host never sends
- * a request, so a guest that reports those capabilities is only asked
- * for nothing.
+ * protocol (src/include/hvlis/dm.h): the guest's version and capability
+ * handshake, its pressure (status) reports, which "memory status" shows,
+ * and ballooning on command (balloon.c).  Hot-add and the policy engine
+ * that would drive both from the reports are not here yet.
  *
  * Versions: the guest proposes, newest first; the host accepts one of
  * 2.0, 1.0 and 0.3 up to its own (option version=, default 2.0, as a
@@ -18,42 +16,25 @@
  * does.
  *
  *   memory status [relid|instance]   state, version, capabilities, the
- *                                    last status report and counters
+ *                                    last status report, the balloon and
+ *                                    counters
+ *   memory balloon MIB               ask the guest for MIB MiB back
+ *   memory unballoon MIB|all         give MIB MiB (or all) of it back
+ *   memory unballoon-range PFN COUNT a hostile host's unballoon request:
+ *                                    pages the guest may never have given
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hvlis/dm.h>
-
-#include "vmbus/vsp.h"
-
-enum dm_state {
-	DMS_CLOSED,		/* no open channel */
-	DMS_VERSION,		/* open: waiting for an acceptable version */
-	DMS_CAPS,		/* version agreed: waiting for capabilities */
-	DMS_READY,		/* handshake done: status reports flow */
-};
+#include "dm.h"
 
 static const char *const dm_state_names[] = {
 	[DMS_CLOSED] = "closed",
 	[DMS_VERSION] = "version",
 	[DMS_CAPS] = "caps",
 	[DMS_READY] = "ready",
-};
-
-struct dm_dev {
-	struct vsp_device *dev;
-	enum dm_state state;
-	uint32_t max_version;		/* the newest the host accepts */
-	uint32_t version;		/* agreed, 0 before */
-	uint64_t caps;			/* the guest's, once accepted */
-	uint64_t versions_refused;
-	uint64_t bad;			/* malformed or out-of-state messages */
-	uint64_t reports;
-	uint64_t last_report_ns;
-	struct dm_status last;		/* the last status report */
 };
 
 struct dm_opt_values {
@@ -99,6 +80,11 @@ static int dm_probe(struct vsp_device *dev, int nopts,
 		return -1;
 	}
 	dm->dev = dev;
+	if (dm_balloon_alloc(dm)) {
+		snprintf(err, errlen, "out of memory");
+		free(dm);
+		return -1;
+	}
 	dm->max_version = DM_VERSION_WIN10;
 	if (v.version) {
 		if (sscanf(v.version, "%u.%u%c", &maj, &min, &end) != 2 ||
@@ -106,6 +92,7 @@ static int dm_probe(struct vsp_device *dev, int nopts,
 		    !dm_version_known(DM_VERSION(maj, min))) {
 			snprintf(err, errlen, "%s: version= is 2.0, 1.0 or 0.3",
 				 vsp_class_name(dev));
+			dm_balloon_free(dm);
 			free(dm);
 			return -1;
 		}
@@ -117,6 +104,7 @@ static int dm_probe(struct vsp_device *dev, int nopts,
 
 static void dm_remove(struct vsp_device *dev)
 {
+	dm_balloon_free(dm_of(dev));
 	free(dm_of(dev));
 	vsp_dev_set_priv(dev, NULL);
 }
@@ -125,6 +113,7 @@ static void dm_opened(struct hv_chan *ch)
 {
 	struct dm_dev *dm = dm_of(chan_dev(ch));
 
+	dm->ch = ch;
 	dm->state = DMS_VERSION;
 	dm->version = 0;
 	dm->caps = 0;
@@ -132,15 +121,18 @@ static void dm_opened(struct hv_chan *ch)
 
 static void dm_close(struct hv_chan *ch)
 {
-	dm_of(chan_dev(ch))->state = DMS_CLOSED;
+	struct dm_dev *dm = dm_of(chan_dev(ch));
+
+	dm_balloon_closed(dm);
+	dm->state = DMS_CLOSED;
+	dm->ch = NULL;
 }
 
-static void dm_bad(struct dm_dev *dm, struct hv_chan *ch, const char *why,
-		   unsigned int type)
+void dm_bad(struct dm_dev *dm, const char *why, unsigned int type)
 {
 	dm->bad++;
 	log_guest("balloon: relid %u: message type %u dropped: %s",
-		  chan_relid(ch), type, why);
+		  dm->ch ? chan_relid(dm->ch) : 0, type, why);
 }
 
 /* answer a guest message: @msg with its header filled in here */
@@ -216,25 +208,35 @@ static int dm_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 		[DM_VERSION_REQUEST] = { sizeof(m.version), DMS_VERSION },
 		[DM_CAPABILITIES_REPORT] = { sizeof(m.caps), DMS_CAPS },
 		[DM_STATUS_REPORT] = { sizeof(m.status), DMS_READY },
+		[DM_BALLOON_RESPONSE] = { sizeof(struct dm_balloon_response), DMS_READY },
+		[DM_UNBALLOON_RESPONSE] = { sizeof(struct dm_unballoon_response), DMS_READY },
 	};
 	uint16_t type;
 
 	if (pkt->type != VM_PKT_DATA_INBAND || pkt->data_len < sizeof(m.hdr)) {
-		dm_bad(dm, ch, "not an in-band DM message", 0);
+		dm_bad(dm, "not an in-band DM message", 0);
 		return 0;
 	}
 	memcpy(&m.hdr, pkt->data, sizeof(m.hdr));
 	type = m.hdr.type;
 	if (type >= ARRAY_SIZE(need) || !need[type].size) {
-		dm_bad(dm, ch, "not a message a guest sends (or not yet handled)", type);
+		dm_bad(dm, "not a message a guest sends (or not yet handled)", type);
 		return 0;
 	}
 	if (m.hdr.size < need[type].size || m.hdr.size > pkt->data_len) {
-		dm_bad(dm, ch, "size outside the message and the packet", type);
+		dm_bad(dm, "size outside the message and the packet", type);
 		return 0;
 	}
 	if (dm->state != need[type].state) {
-		dm_bad(dm, ch, "not expected in this state of the handshake", type);
+		dm_bad(dm, "not expected in this state of the handshake", type);
+		return 0;
+	}
+	switch (type) {
+	case DM_BALLOON_RESPONSE:
+		dm_balloon_response(dm, pkt, m.hdr.size);
+		return 0;
+	case DM_UNBALLOON_RESPONSE:
+		dm_unballoon_response(dm);
 		return 0;
 	}
 	memcpy(&m, pkt->data, need[type].size);
@@ -292,24 +294,86 @@ static void dm_print_status(struct ctl_conn *c, const struct dm_dev *dm)
 		   (unsigned long long)dm->last.num_avail);
 	ctl_printf(c, "memory.committed_pages=%llu",
 		   (unsigned long long)dm->last.num_committed);
+	dm_balloon_print(c, dm);
 	ctl_printf(c, "memory.bad=%llu", (unsigned long long)dm->bad);
+}
+
+/* a size in MiB as 4 KiB pages (or every page for "all"): 0 if bad */
+static uint64_t dm_mib_arg(const char *arg)
+{
+	unsigned long long mib;
+	char *end;
+
+	if (!strcmp(arg, "all"))
+		return UINT64_MAX;
+	errno = 0;
+	mib = strtoull(arg, &end, 10);
+	if (errno || *end || end == arg || !mib || mib > (UINT32_MAX >> 8))
+		return 0;
+	return (uint64_t)mib << 8;
+}
+
+#define DM_USAGE "memory status [relid|instance] | balloon MIB | unballoon MIB|all | " \
+	"unballoon-range PFN COUNT"
+
+/* memory unballoon-range PFN COUNT: a hostile host's request */
+static int dm_forge(struct hvsim *hs, struct ctl_conn *c, char **argv)
+{
+	unsigned long long pfn, n;
+	struct dm_dev *dm;
+	const char *why;
+	char *e1, *e2;
+
+	errno = 0;
+	pfn = strtoull(argv[2], &e1, 0);
+	n = strtoull(argv[3], &e2, 0);
+	if (errno || *e1 || *e2 || e1 == argv[2] || e2 == argv[3] ||
+	    n > UINT32_MAX)
+		return ctl_fail(c, "unballoon-range: PFN COUNT");
+	dm = dm_find(hs, c, NULL);
+	if (!dm)
+		return -1;
+	why = dm_unballoon_forged(dm, pfn, (uint32_t)n);
+	if (why)
+		return ctl_fail(c, "unballoon-range: %s", why);
+	return 0;
 }
 
 static int dm_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 {
+	const char *why;
 	struct dm_dev *dm;
+	uint64_t pages;
 
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "status"))
-		return ctl_fail(c, "usage: memory status [relid|instance]");
-	dm = dm_find(hs, c, argc == 3 ? argv[2] : NULL);
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "status")) {
+		dm = dm_find(hs, c, argc == 3 ? argv[2] : NULL);
+		if (!dm)
+			return -1;
+		dm_print_status(c, dm);
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "unballoon-range"))
+		return dm_forge(hs, c, argv);
+	if (argc != 3 || (strcmp(argv[1], "balloon") && strcmp(argv[1], "unballoon")))
+		return ctl_fail(c, "usage: " DM_USAGE);
+	pages = dm_mib_arg(argv[2]);
+	if (!pages || (pages == UINT64_MAX && argv[1][0] == 'b'))
+		return ctl_fail(c, "%s: a size in MiB%s", argv[1],
+				argv[1][0] == 'u' ? " or all" : "");
+	dm = dm_find(hs, c, NULL);
 	if (!dm)
 		return -1;
-	dm_print_status(c, dm);
+	if (argv[1][0] == 'b')
+		why = dm_balloon_start(dm, pages);
+	else
+		why = dm_unballoon_start(dm, pages);
+	if (why)
+		return ctl_fail(c, "%s: %s", argv[1], why);
 	return 0;
 }
 
 static const struct ctl_cmd dm_cmds[] = {
-	{ "memory", "memory status [relid|instance]", dm_cmd },
+	{ "memory", DM_USAGE, dm_cmd },
 };
 
 /* a plain device offer (openvmm offers every non-IC device so) */
@@ -321,6 +385,7 @@ const struct vsp_ops vsp_balloon_ops = {
 	.remove = dm_remove,
 	.on_opened = dm_opened,
 	.on_packet = dm_packet,
+	.on_writable = dm_writable,
 	.on_close = dm_close,
 	.cmds = dm_cmds,
 	.ncmds = ARRAY_SIZE(dm_cmds),

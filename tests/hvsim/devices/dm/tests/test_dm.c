@@ -38,9 +38,10 @@ static bool next_msg(struct tchan *tc, void *out, uint32_t cap,
 		return false;
 	memcpy(&d, buf, sizeof(d));
 	off = d.offset8 * 8u;
-	if (d.type != VM_PKT_DATA_INBAND || len < off + cap)
+	if (d.type != VM_PKT_DATA_INBAND || len < off + sizeof(struct dm_header))
 		return false;
-	memcpy(out, buf + off, cap);
+	memset(out, 0, cap);
+	memcpy(out, buf + off, len - off < cap ? len - off : cap);
 	*pkt_tid = d.trans_id;
 	return true;
 }
@@ -220,10 +221,168 @@ static bool malformed(void)
 	return true;
 }
 
+/* a guest at DMS_READY with the balloon capability */
+static bool ready(struct tg *t, struct tchan *tc)
+{
+	CHECK(tg_open_one(t, tc, "balloon", offers, 8));
+	CHECK_EQ(walk(tc), DM_VERSION_WIN10);
+	CHECK(caps(tc, DM_CAP_BALLOON | DM_CAP_HOT_ADD));
+	return true;
+}
+
+/* send a balloon response with @n ranges, DM_MORE_PAGES if @more */
+static int respond(struct tchan *tc, const uint64_t *ranges, uint32_t n,
+		   bool more, uint16_t size_delta)
+{
+	static union {
+		struct dm_balloon_response r;
+		uint8_t raw[4096];
+	} m;
+	uint16_t size = sizeof(m.r) + n * 8;
+
+	memset(&m, 0, sizeof(m));
+	m.r.flags = n << DM_BALLOON_COUNT_SHIFT | (more ? DM_MORE_PAGES : 0);
+	memcpy(m.r.range_array, ranges, n * 8);
+	return send_msg(tc, &m, DM_BALLOON_RESPONSE, size + size_delta, size);
+}
+
+static bool host_value(struct tg *t, const char *key, unsigned long long want)
+{
+	char line[128];
+
+	CHECK(tg_ctl_ok(t, "memory status"));
+	snprintf(line, sizeof(line), "%s=%llu\n", key, want);
+	if (!tg_out_has(line)) {
+		fprintf(stderr, "want %s in:\n%s", line, tg_out);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * memory balloon: the request, ranges checked one by one (inside RAM,
+ * not given twice, not more than asked), DM_MORE_PAGES, the count in
+ * memory status; memory unballoon all: the host's ranges are the ones it
+ * took, lowest first, merged where they touch.
+ */
+static bool balloon_and_back(void)
+{
+	union {
+		struct dm_balloon req;
+		struct dm_unballoon_request ureq;
+		uint8_t raw[4096];
+	} m;
+	uint64_t r[4], ptid;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(ready(&t, &tc));
+	CHECK(!tg_ctl_ok(&t, "memory unballoon all"));	/* nothing given */
+	CHECK(!tg_ctl_ok(&t, "memory balloon 0"));
+	CHECK(!tg_ctl_ok(&t, "memory balloon all"));
+	CHECK(tg_ctl_ok(&t, "memory balloon 1"));	/* 256 pages */
+	CHECK(next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	CHECK_EQ(m.req.hdr.type, DM_BALLOON_REQUEST);
+	CHECK_EQ(m.req.hdr.size, sizeof(m.req));
+	CHECK_EQ(m.req.num_pages, 256);
+	CHECK(!tg_ctl_ok(&t, "memory balloon 1"));	/* one at a time */
+	CHECK(host_value(&t, "memory.transaction=balloon\nmemory.ballooned_pages", 0));
+
+	/* good: 128 pages at 16 MiB, then 64 at 32 MiB (more to come) */
+	r[0] = DM_RANGE(0x1000, 128);
+	r[1] = DM_RANGE(0x2000, 64);
+	CHECK_EQ(respond(&tc, r, 2, true, 0), 0);
+	CHECK(host_value(&t, "memory.ballooned_pages", 192));
+	/* bad: the same pages again, outside RAM, more than is left */
+	r[0] = DM_RANGE(0x1040, 1);
+	r[1] = DM_RANGE(0x4000, 1);		/* 64 MiB: the end of RAM */
+	r[2] = DM_RANGE(0x3000, 65);
+	r[3] = DM_RANGE(0x3000, 0);
+	CHECK_EQ(respond(&tc, r, 4, true, 0), 0);
+	CHECK(host_value(&t, "memory.ranges_bad", 4));
+	/* a count that does not match the size: the message is dropped */
+	r[0] = DM_RANGE(0x3000, 8);
+	CHECK_EQ(respond(&tc, r, 1, true, 8), 0);
+	CHECK(host_value(&t, "memory.bad", 1));
+	/* the last: 64 pages right after the first range */
+	r[0] = DM_RANGE(0x1080, 64);
+	CHECK_EQ(respond(&tc, r, 1, false, 0), 0);
+	CHECK(host_value(&t, "memory.transaction=none\nmemory.ballooned_pages", 256));
+	CHECK(host_value(&t, "memory.last_received_pages", 256));
+	/* a response nobody asked for */
+	CHECK_EQ(respond(&tc, r, 0, false, 0), 0);
+	CHECK(host_value(&t, "memory.bad", 2));
+
+	/* everything back: one message, two runs (0x1000+192, 0x2000+64) */
+	CHECK(tg_ctl_ok(&t, "memory unballoon all"));
+	CHECK(next_msg(&tc, m.raw, sizeof(m.ureq) + 16, &ptid));
+	CHECK_EQ(m.ureq.hdr.type, DM_UNBALLOON_REQUEST);
+	CHECK_EQ(m.ureq.hdr.size, sizeof(m.ureq) + 16);
+	CHECK_EQ(m.ureq.flags, 0);
+	CHECK_EQ(m.ureq.range_count, 2);
+	CHECK_EQ(m.ureq.range_array[0], DM_RANGE(0x1000, 192));
+	CHECK_EQ(m.ureq.range_array[1], DM_RANGE(0x2000, 64));
+	CHECK(host_value(&t, "memory.transaction=unballoon\nmemory.ballooned_pages", 0));
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	CHECK(host_value(&t, "memory.transaction=none\nmemory.ballooned_pages", 0));
+	CHECK(host_value(&t, "memory.pages_returned", 256));
+	/* a second response: bad */
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	CHECK(host_value(&t, "memory.bad", 3));
+	tg_free(&t);
+	return true;
+}
+
+/* more than 510 runs: several unballoon messages, DM_MORE_PAGES on all but the last */
+static bool unballoon_many(void)
+{
+	union {
+		struct dm_balloon req;
+		struct dm_unballoon_request ureq;
+		uint8_t raw[4096];
+	} m;
+	static uint64_t r[600];
+	uint64_t ptid, pages = 0;
+	uint32_t i, msgs = 0;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(ready(&t, &tc));
+	CHECK(tg_ctl_ok(&t, "memory balloon 4"));	/* 1024 pages */
+	CHECK(next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	/* 600 single pages, every other one: 600 runs */
+	for (i = 0; i < 600; i++)
+		r[i] = DM_RANGE(0x1000 + 2 * i, 1);
+	CHECK_EQ(respond(&tc, r, 500, true, 0), 0);
+	CHECK_EQ(respond(&tc, r + 500, 100, false, 0), 0);
+	CHECK(host_value(&t, "memory.ballooned_pages", 600));
+	/* all back: 510 ranges, then 90 */
+	CHECK(tg_ctl_ok(&t, "memory unballoon all"));
+	while (next_msg(&tc, m.raw, sizeof(m.raw), &ptid)) {
+		CHECK_EQ(m.ureq.hdr.type, DM_UNBALLOON_REQUEST);
+		CHECK_EQ(m.ureq.range_count, msgs ? 90 : 510);
+		CHECK_EQ(m.ureq.hdr.size, sizeof(m.ureq) + m.ureq.range_count * 8);
+		pages += m.ureq.range_count;
+		msgs++;
+		if (!(m.ureq.flags & DM_MORE_PAGES))
+			break;
+	}
+	CHECK_EQ(msgs, 2);
+	CHECK_EQ(pages, 600);
+	/* the transaction ends with the guest's response to the last */
+	CHECK(host_value(&t, "memory.transaction=unballoon\nmemory.ballooned_pages", 0));
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	CHECK(host_value(&t, "memory.transaction=none\nmemory.ballooned_pages", 0));
+	tg_free(&t);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "DM: plain offer, Linux's version walk on 2.0/1.0/0.3 hosts, caps", handshake },
 	{ "DM: status reports shown by memory status", status_reports },
 	{ "DM: malformed and out-of-state messages dropped and counted", malformed },
+	{ "DM: balloon request, ranges checked, unballoon of what was taken", balloon_and_back },
+	{ "DM: unballoon in messages of at most 510 ranges", unballoon_many },
 };
 
 int main(void)
