@@ -128,6 +128,17 @@ while IFS= read -r t; do
 	[ "$mode" = full ] || ks=$'6.1\n6.12'
 	for k in $ks; do runs+=("$k $t"); done
 done < <(find tests/guest -mindepth 2 -name '*.sh' ! -path '*/peer/*' ! -name 'tmp_*' | sort)
+# The scenarios run HVLIS_JOBS at a time (default 2): a TCG guest keeps
+# about 0.6 (stock) to 1.4 (debug) of this machine's 2 cores busy, the
+# rest of its time it waits (sleeps, timeouts, the host), so two at once
+# finish the lot in about two thirds of the time.  Each has its own run
+# directory, network namespace and hvsim; their output is shown whole, in
+# the order below, as each finishes.  Debug runs go first: they are the
+# longest, and the pool ends sooner with the short ones last.
+plan=()	# "LABEL|SERIES|FILE|--asan or empty"
+for t in "${debug[@]}"; do
+	plan+=("guest debug $(basename "$t" .sh)|debug|$t|--asan")
+done
 for k in 6.1 6.12; do
 	for r in "${runs[@]}" ; do
 		[ "${r%% *}" = "$k" ] || continue
@@ -135,19 +146,72 @@ for k in 6.1 6.12; do
 		case $t in
 		*" --asan")
 			t=${t% --asan}
-			step "guest $k $(basename "$t" .sh) (hvsim asan)" scenario "$k" "$t" --asan
+			plan+=("guest $k $(basename "$t" .sh) (hvsim asan)|$k|$t|--asan")
 			;;
-		*) step "guest $k $(basename "$t" .sh)" scenario "$k" "$t" ;;
+		*) plan+=("guest $k $(basename "$t" .sh)|$k|$t|") ;;
 		esac
 	done
 done
 for r in "${asan[@]}"; do
 	t=${r#* }
-	step "guest ${r%% *} $(basename "$t" .sh) (hvsim asan)" scenario "${r%% *}" "$t" --asan
+	plan+=("guest ${r%% *} $(basename "$t" .sh) (hvsim asan)|${r%% *}|$t|--asan")
 done
-for t in "${debug[@]}"; do
-	step "guest debug $(basename "$t" .sh)" scenario debug "$t" --asan
+
+cache=${HVLIS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hyperv-lis}
+# each kernel's initramfs once, before boots that would all build it
+for k in "${kernels[@]}"; do
+	[ "$k" = 5.10 ] || tests/qemu/mkinitramfs.sh "$k" "$cache/kernels/$k/initramfs.cpio.gz"
 done
+
+job_start() {	# job_start I: plan[I] in the background, output to job.I
+	local label series file flags s
+	IFS='|' read -r label series file flags <<<"${plan[$1]}"
+	(
+		s=$(date +%s)
+		# shellcheck disable=SC2086 # flags: one word or none
+		scenario "$series" "$file" $flags >"$out/job.$1" 2>&1
+		echo $(($(date +%s) - s)) >"$out/job.$1.tmp"
+		mv "$out/job.$1.tmp" "$out/job.$1.secs"
+	) &
+}
+
+job_show() {	# job_show I: as step() shows a stage
+	local label secs
+	label=${plan[$1]%%|*}
+	secs=$(cat "$out/job.$1.secs")
+	echo "# --- $label" | tee -a "$out/tap"
+	tee -a "$out/tap" <"$out/job.$1"
+	echo "# --- stage $label: $secs s"
+	printf '%s\t%s\n' "$label" "$secs" >>"$out/times"
+}
+
+jobs=${HVLIS_JOBS:-2}
+n=${#plan[@]}
+next=0
+shown=0
+s0=$(date +%s)
+while [ "$shown" -lt "$n" ]; do
+	running=0
+	for ((i = shown; i < next; i++)); do
+		[ -e "$out/job.$i.secs" ] || running=$((running + 1))
+	done
+	if [ "$next" -lt "$n" ] && [ "$running" -lt "$jobs" ]; then
+		job_start "$next"
+		next=$((next + 1))
+		continue
+	fi
+	while [ "$shown" -lt "$next" ] && [ -e "$out/job.$shown.secs" ]; do
+		job_show "$shown"
+		shown=$((shown + 1))
+	done
+	[ "$shown" -lt "$n" ] || break
+	# until a job ends (a second at most: a job that ended before this
+	# wait began is seen on the next turn)
+	wait -n 2>/dev/null || sleep 1
+done
+wait
+printf 'scenarios (wall, %s at a time)\t%s\n' "$jobs" $(($(date +%s) - s0)) >>"$out/times"
+
 step "units" tests/units/security.sh
 [ "$mode" = quick ] || step "packaging" tests/packaging/run.sh
 

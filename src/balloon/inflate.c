@@ -58,9 +58,21 @@ void dm_queue_request(struct dm_device *dm, const struct dm_header *hdr)
 
 	p = kmalloc(struct_size(p, msg, hdr->size), GFP_ATOMIC);
 	if (!p) {
-		dev_err_ratelimited(&dm->hdev->device,
-				    "no memory for a request of type %u: dropped\n",
-				    hdr->type);
+		/*
+		 * Not served, but answered, so the host's transaction ends:
+		 * nothing given up, or the unballoon taken as done (its
+		 * pages stay in the balloon, where a later one finds them).
+		 */
+		if (hdr->type == DM_BALLOON_REQUEST) {
+			struct dm_balloon_response none = { };
+
+			dm_send(dm, &none, DM_BALLOON_RESPONSE, sizeof(none));
+		} else if (!(((const struct dm_unballoon_request *)hdr)->flags &
+			     DM_MORE_PAGES)) {
+			struct dm_unballoon_response done = { };
+
+			dm_send(dm, &done, DM_UNBALLOON_RESPONSE, sizeof(done));
+		}
 		return;
 	}
 	p->size = hdr->size;

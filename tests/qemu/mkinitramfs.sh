@@ -64,6 +64,10 @@ for m in $wanted; do
 done
 printf '%s\n' "${order[@]}" >"$work/modules/order"
 
-(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
-echo "$stamp" >"$out.stamp"
+# Two boots of one kernel may start together (check.sh runs scenarios in
+# parallel): each writes its own file and renames it into place, so a boot
+# never reads a half-written initramfs.
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
+echo "$stamp" >"$out.stamp.$$"
+mv "$out.stamp.$$" "$out.stamp"
