@@ -25,9 +25,11 @@
 # on this machine in about a second, so every mode runs it.
 #
 # Scenarios are tests/guest/<area>/*.sh (not peer/); tags are explained in
-# tests/qemu/boot.sh's header.  Each stage prints its wall time, and the
-# run ends with a timing summary: `make check` must stay well inside 45
-# minutes on 2 cores (README, "Test time").
+# tests/qemu/boot.sh's header.  They run HVLIS_JOBS at a time (default 2;
+# HVLIS_JOBS=1 runs them one after the other, as for timing one).  Each
+# stage prints its wall time, and the run ends with a timing summary:
+# `make check` must stay well inside 45 minutes on 2 cores (README, "Test
+# time").
 set -uo pipefail
 
 mode=${1:-full}

@@ -4,17 +4,15 @@
  * hvlis/dm.h).  main.c is the module, the channel and the version and
  * capability handshake; status.c the pressure reports the host sizes the
  * VM by, and the debugfs file; inflate.c ballooning (memory given to the
- * host and taken back).
- *
- * Hot-add is reported, as Hyper-V requires, but not served yet, as
- * upstream's driver does when it is turned off: a request gets "nothing
- * added, do not retry".
+ * host and taken back) and the work item that serves every host request;
+ * hot_add.c memory the host adds.
  */
 #ifndef HV_BALLOON_H
 #define HV_BALLOON_H
 
 #include <linux/completion.h>
 #include <linux/list.h>
+#include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -56,6 +54,19 @@ struct dm_device {
 	u64 unballoon_messages;
 	u64 pages_refused;		/* asked for but not given */
 	u64 ranges_refused;		/* returned but not ours */
+	/* hot-add (hot_add.c) */
+	bool ha_enabled;		/* this device serves hot-add */
+	bool ha_disabled;		/* ... until the memory map said no */
+	bool ha_pinned;			/* memory was added: module pinned */
+	spinlock_t ha_lock;		/* regions, against the online callback */
+	struct list_head ha_regions;
+	unsigned int ha_nregions;
+	struct completion ol_done;	/* a block was onlined */
+	struct notifier_block ha_nb;
+	unsigned long pages_added;	/* backed in added memory */
+	unsigned long pages_onlined;	/* ... and in the allocator */
+	u64 ha_requests;
+	u64 ha_refused;
 	/* copy of the host message being handled (tasklet only) */
 	u8 recv[DM_MAX_MSG] __aligned(8);
 };
@@ -75,5 +86,11 @@ int dm_balloon_init(struct dm_device *dm);
 void dm_queue_request(struct dm_device *dm, const struct dm_header *hdr);
 void dm_balloon_stop(struct dm_device *dm);
 void dm_balloon_exit(struct dm_device *dm);
+
+/* hot_add.c */
+extern bool dm_hot_add_param;
+bool dm_hot_add_init(struct dm_device *dm);
+void dm_hot_add_exit(struct dm_device *dm);
+void dm_hot_add(struct dm_device *dm, const struct dm_hot_add *req, u16 size);
 
 #endif /* HV_BALLOON_H */

@@ -21,9 +21,9 @@
  *   and a range is freed whole or not at all.  The answer follows the
  *   host's last message (no DM_MORE_PAGES).
  *
- * Both run in one work item, in the order the messages came: balloon
- * requests and unballoon messages are copied out of the channel
- * callback (which cannot sleep or allocate much) into dm->pending.
+ * Both run in one work item, with hot-add (hot_add.c), in the order the
+ * messages came: the requests are copied out of the channel callback
+ * (which cannot sleep or allocate much) into dm->pending.
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
@@ -67,6 +67,11 @@ void dm_queue_request(struct dm_device *dm, const struct dm_header *hdr)
 			struct dm_balloon_response none = { };
 
 			dm_send(dm, &none, DM_BALLOON_RESPONSE, sizeof(none));
+		} else if (hdr->type == DM_MEM_HOT_ADD_REQUEST) {
+			struct dm_hot_add_response none = { };
+
+			/* nothing added, may retry */
+			dm_send(dm, &none, DM_MEM_HOT_ADD_RESPONSE, sizeof(none));
 		} else if (!(((const struct dm_unballoon_request *)hdr)->flags &
 			     DM_MORE_PAGES)) {
 			struct dm_unballoon_response done = { };
@@ -301,10 +306,16 @@ static void dm_balloon_work(struct work_struct *work)
 		spin_unlock_irq(&dm->pending_lock);
 		if (!p)
 			return;
-		if (((struct dm_header *)p->msg)->type == DM_BALLOON_REQUEST)
+		switch (((struct dm_header *)p->msg)->type) {
+		case DM_BALLOON_REQUEST:
 			dm_balloon_up(dm, (const void *)p->msg);
-		else
+			break;
+		case DM_UNBALLOON_REQUEST:
 			dm_balloon_down(dm, (const void *)p->msg, p->size);
+			break;
+		default:	/* DM_MEM_HOT_ADD_REQUEST */
+			dm_hot_add(dm, (const void *)p->msg, p->size);
+		}
 		kfree(p);
 	}
 }

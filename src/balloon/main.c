@@ -11,8 +11,8 @@
  * and checked: its header's size against the packet and against its
  * type, its type against what we wait for.  A bad one is dropped with a
  * rate-limited line; a request we do not serve is answered so that the
- * host's transaction ends (see balloon.h).  Balloon and unballoon requests
- * go to inflate.c's work item.
+ * host's transaction ends.  Balloon, unballoon and hot-add requests go
+ * to inflate.c's work item.
  */
 #include <linux/memory.h>
 #include <linux/module.h>
@@ -98,10 +98,11 @@ static int dm_handshake(struct dm_device *dm)
 		 DM_VERSION_MAJOR(dm->version), DM_VERSION_MINOR(dm->version));
 
 	/*
-	 * Both capabilities, although hot-add is not served yet: Hyper-V
-	 * wants the bits set (upstream's comment in balloon_connect_vsp(),
-	 * which then fails what it cannot do, as dm_refuse_hot_add() does).  The
-	 * alignment is the unit memory is hot-added in, log2 MiB.
+	 * Both capabilities, also where hot-add is off: Hyper-V wants the
+	 * bits set (upstream's comment in balloon_connect_vsp(), which then
+	 * answers what it cannot do with "no, for good", as dm_hot_add()
+	 * does).  The alignment is the unit memory is hot-added in, log2
+	 * MiB.
 	 */
 	dm->caps = DM_CAP_BALLOON | DM_CAP_HOT_ADD |
 		   ((u64)ilog2(dm_hot_add_unit() / SZ_1M) << DM_CAP_ALIGN_SHIFT &
@@ -160,20 +161,6 @@ bad:
 	dev_err_ratelimited(&dm->hdev->device, "malformed info message dropped\n");
 }
 
-/* hot-add, not served yet: answer so the host moves on */
-static void dm_refuse_hot_add(struct dm_device *dm)
-{
-	struct dm_hot_add_response a = { };
-	int ret;
-
-	/* page_count 0, result 1: a permanent "no", do not retry */
-	dev_warn_ratelimited(&dm->hdev->device, "the host offers memory; hot-add is not supported\n");
-	a.result = 1;
-	ret = dm_send(dm, &a, DM_MEM_HOT_ADD_RESPONSE, sizeof(a));
-	if (ret)
-		dev_err_ratelimited(&dm->hdev->device, "hot-add answer not sent (%d)\n", ret);
-}
-
 /* each host message type: the smallest it can be */
 static const u16 dm_min_size[] = {
 	[DM_VERSION_RESPONSE] = sizeof(struct dm_version_response),
@@ -218,10 +205,7 @@ static void dm_message(struct dm_device *dm, const struct vmbus_pkt *pkt)
 					    hdr->type);
 			return;
 		}
-		if (hdr->type == DM_MEM_HOT_ADD_REQUEST)
-			dm_refuse_hot_add(dm);
-		else
-			dm_queue_request(dm, hdr);
+		dm_queue_request(dm, hdr);
 	}
 }
 
@@ -252,6 +236,7 @@ static int dm_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	ret = dm_balloon_init(dm);
 	if (ret)
 		goto err_free;
+	dm->ha_enabled = dm_hot_add_init(dm);
 	ret = vmbus_open(hdev->channel, DM_RING_SIZE, DM_RING_SIZE, NULL, 0,
 			 dm_on_channel, dm);
 	if (ret)
@@ -268,6 +253,7 @@ err_close:
 	dm_balloon_stop(dm);
 	vmbus_close(hdev->channel);
 	dm_balloon_exit(dm);
+	dm_hot_add_exit(dm);
 err_free:
 	kfree(dm);
 	return ret;
@@ -281,6 +267,7 @@ static void dm_remove(struct hv_device *hdev)
 	dm_balloon_stop(dm);
 	vmbus_close(hdev->channel);
 	dm_balloon_exit(dm);
+	dm_hot_add_exit(dm);
 	kfree(dm);
 }
 
@@ -311,4 +298,4 @@ module_init(dm_init);
 module_exit(dm_exit);
 MODULE_LICENSE("GPL");
 MODULE_VERSION(HVLIS_VERSION);
-MODULE_DESCRIPTION("Hyper-V Dynamic Memory: pressure reports and ballooning");
+MODULE_DESCRIPTION("Hyper-V Dynamic Memory: pressure reports, ballooning and hot-add");

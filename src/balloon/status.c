@@ -55,8 +55,13 @@ unsigned long dm_floor(unsigned long total)
  */
 u64 dm_pages_committed(const struct dm_device *dm)
 {
+	unsigned long added = READ_ONCE(dm->pages_added);
+	unsigned long onlined = READ_ONCE(dm->pages_onlined);
+
+	/* and added pages not online yet, or the host would balloon them */
 	return dm_hv_pages(vm_memory_committed() +
 			   READ_ONCE(dm->pages_ballooned) +
+			   (added > onlined ? added - onlined : 0) +
 			   dm_floor(totalram_pages()));
 }
 
@@ -87,9 +92,10 @@ static int dm_debug_show(struct seq_file *f, void *unused)
 
 	seq_printf(f, "%-22s: %u.%u\n", "host_version",
 		   DM_VERSION_MAJOR(dm->version), DM_VERSION_MINOR(dm->version));
-	seq_printf(f, "%-22s:%s%s\n", "capabilities",
+	seq_printf(f, "%-22s:%s%s%s\n", "capabilities",
 		   dm->caps & DM_CAP_BALLOON ? " balloon" : "",
-		   dm->caps & DM_CAP_HOT_ADD ? " hot_add (reported, not served)" : "");
+		   dm->caps & DM_CAP_HOT_ADD ? " hot_add" : "",
+		   dm->ha_enabled && !dm->ha_disabled ? "" : " (hot-add off)");
 	seq_printf(f, "%-22s: %s\n", "state",
 		   dm->state == DM_INITIALIZED ? "initialized" : "initializing");
 	seq_printf(f, "%-22s: %lu\n", "page_size", PAGE_SIZE);
@@ -106,6 +112,14 @@ static int dm_debug_show(struct seq_file *f, void *unused)
 		   dm_hv_pages(READ_ONCE(dm->pages_refused)));
 	seq_printf(f, "%-22s: %llu\n", "ranges_refused",
 		   READ_ONCE(dm->ranges_refused));
+	seq_printf(f, "%-22s: %llu\n", "pages_added",
+		   dm_hv_pages(READ_ONCE(dm->pages_added)));
+	seq_printf(f, "%-22s: %llu\n", "pages_onlined",
+		   dm_hv_pages(READ_ONCE(dm->pages_onlined)));
+	seq_printf(f, "%-22s: %llu\n", "hot_add_requests",
+		   READ_ONCE(dm->ha_requests));
+	seq_printf(f, "%-22s: %llu\n", "hot_add_refused",
+		   READ_ONCE(dm->ha_refused));
 	seq_printf(f, "%-22s: %llu\n", "max_dynamic_page_count",
 		   READ_ONCE(dm->max_dynamic_pages));
 	return 0;

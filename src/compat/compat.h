@@ -305,4 +305,9 @@
 	{ return fn(dev, indir, key, hfunc); }
 #endif
 
+/* add_memory()'s merge flag, MEMHP_ before Linux 5.11 */
+#ifndef HAVE_MHP_MERGE_RESOURCE
+#define MHP_MERGE_RESOURCE	MEMHP_MERGE_RESOURCE
+#endif
+
 #endif /* HVLIS_COMPAT_H */

@@ -108,7 +108,7 @@ const char *dm_balloon_start(struct dm_dev *dm, uint64_t pages)
 	if (!(dm->caps & DM_CAP_BALLOON))
 		return "the guest did not report the balloon capability";
 	if (dm->xact != DMX_NONE)
-		return "a balloon or unballoon transaction is running";
+		return "a transaction is running";
 	if (!pages || pages > UINT32_MAX)
 		return "the page count is 1 to 2^32-1";
 	req.num_pages = (uint32_t)pages;
@@ -256,7 +256,7 @@ const char *dm_unballoon_start(struct dm_dev *dm, uint64_t pages)
 	if (dm->state != DMS_READY)
 		return "the guest has no DM channel ready";
 	if (dm->xact != DMX_NONE)
-		return "a balloon or unballoon transaction is running";
+		return "a transaction is running";
 	if (!dm->ballooned)
 		return "the guest has given nothing up";
 	dm->xact = DMX_UNBALLOON;
@@ -280,7 +280,7 @@ const char *dm_unballoon_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n)
 	if (dm->state != DMS_READY)
 		return "the guest has no DM channel ready";
 	if (dm->xact != DMX_NONE)
-		return "a balloon or unballoon transaction is running";
+		return "a transaction is running";
 	if (pfn > DM_RANGE_START_MASK || n > DM_RANGE_MAX_COUNT)
 		return "a range is a 40-bit pfn and a 24-bit count";
 	m.req.range_count = 1;
@@ -316,6 +316,7 @@ void dm_balloon_print(struct ctl_conn *c, const struct dm_dev *dm)
 		[DMX_BALLOON] = "balloon",
 		[DMX_UNBALLOON] = "unballoon",
 		[DMX_UNBALLOON_WAIT] = "unballoon",
+		[DMX_HOT_ADD] = "hot_add",
 	};
 
 	ctl_printf(c, "memory.transaction=%s", names[dm->xact]);

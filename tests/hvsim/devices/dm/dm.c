@@ -3,8 +3,8 @@
  * Dynamic Memory (class "balloon", HV_DM_GUID): the host side of the DM
  * protocol (src/include/hvlis/dm.h): the guest's version and capability
  * handshake, its pressure (status) reports, which "memory status" shows,
- * and ballooning on command (balloon.c).  Hot-add and the policy engine
- * that would drive both from the reports are not here yet.
+ * ballooning (balloon.c) and hot-add (hot_add.c), on command or by the
+ * policy (policy.c) that sizes the guest from its reports.
  *
  * Versions: the guest proposes, newest first; the host accepts one of
  * 2.0, 1.0 and 0.3 up to its own (option version=, default 2.0, as a
@@ -20,8 +20,16 @@
  *                                    counters
  *   memory balloon MIB               ask the guest for MIB MiB back
  *   memory unballoon MIB|all         give MIB MiB (or all) of it back
+ *   memory hotadd MIB                give MIB MiB above startup (hot_add.c)
+ *   memory history                   a line a status report (the last 256):
+ *                                    demand, target, balloon, hot-add and
+ *                                    the RAM file's allocated MiB
  *   memory unballoon-range PFN COUNT a hostile host's unballoon request:
  *                                    pages the guest may never have given
+ *   memory hotadd-range PFN COUNT RPFN RCOUNT
+ *                                    a hostile host's hot-add request
+ *   memory startup|min|max MIB, buffer PCT, dynamic on|off
+ *                                    the policy's settings (policy.c)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,11 +47,25 @@ static const char *const dm_state_names[] = {
 
 struct dm_opt_values {
 	const char *version;
+	uint32_t startup, min, max, buffer;
+	bool dynamic, buffer_seen, min_seen;
 };
 
 static const struct opt_spec dm_opts[] = {
 	{ "version", OPT_STR, offsetof(struct dm_opt_values, version),
 	  .help = "newest protocol version accepted: 2.0, 1.0 or 0.3 (default 2.0)" },
+	{ "dynamic", OPT_BOOL, offsetof(struct dm_opt_values, dynamic),
+	  .help = "run the policy on the guest's reports (default off)" },
+	{ "startup", OPT_U32, offsetof(struct dm_opt_values, startup), .min = 1,
+	  .help = "MiB the guest boots with (default: all its RAM)" },
+	{ "min", OPT_U32, offsetof(struct dm_opt_values, min),
+	  .seen = OPT_SEEN(struct dm_opt_values, min_seen),
+	  .help = "minimum MiB: never balloon below (default 512, at most startup)" },
+	{ "max", OPT_U32, offsetof(struct dm_opt_values, max), .min = 1,
+	  .help = "maximum MiB (default: all its RAM)" },
+	{ "buffer", OPT_U32, offsetof(struct dm_opt_values, buffer), .max = 2000,
+	  .seen = OPT_SEEN(struct dm_opt_values, buffer_seen),
+	  .help = "memory buffer, percent of demand kept free (default 20)" },
 };
 
 static const uint32_t dm_known_versions[] = {
@@ -98,6 +120,17 @@ static int dm_probe(struct vsp_device *dev, int nopts,
 		}
 		dm->max_version = DM_VERSION(maj, min);
 	}
+	if ((uint64_t)v.startup * 256 > dm->ram_pages ||
+	    (uint64_t)v.min * 256 > dm->ram_pages ||
+	    (uint64_t)v.max * 256 > dm->ram_pages) {
+		snprintf(err, errlen, "%s: startup, min and max are within the guest's RAM",
+			 vsp_class_name(dev));
+		dm_balloon_free(dm);
+		free(dm);
+		return -1;
+	}
+	dm_policy_init(dm, v.startup, v.min, v.min_seen, v.max,
+		       v.buffer_seen ? v.buffer : 20, v.dynamic);
 	vsp_dev_set_priv(dev, dm);
 	return 0;
 }
@@ -117,6 +150,9 @@ static void dm_opened(struct hv_chan *ch)
 	dm->state = DMS_VERSION;
 	dm->version = 0;
 	dm->caps = 0;
+	/* a new guest driver: what an old one was given is not known to it */
+	dm->hot_added = 0;
+	dm->ha_refused = false;
 }
 
 static void dm_close(struct hv_chan *ch)
@@ -187,6 +223,8 @@ static int dm_caps(struct dm_dev *dm, struct hv_chan *ch,
 		return ret;
 	dm->caps = req->caps;
 	dm->state = DMS_READY;
+	dm->ready_ns = now_ns();
+	dm->nhistory = 0;
 	return 0;
 }
 
@@ -210,6 +248,7 @@ static int dm_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 		[DM_STATUS_REPORT] = { sizeof(m.status), DMS_READY },
 		[DM_BALLOON_RESPONSE] = { sizeof(struct dm_balloon_response), DMS_READY },
 		[DM_UNBALLOON_RESPONSE] = { sizeof(struct dm_unballoon_response), DMS_READY },
+		[DM_MEM_HOT_ADD_RESPONSE] = { sizeof(struct dm_hot_add_response), DMS_READY },
 	};
 	uint16_t type;
 
@@ -238,6 +277,9 @@ static int dm_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 	case DM_UNBALLOON_RESPONSE:
 		dm_unballoon_response(dm);
 		return 0;
+	case DM_MEM_HOT_ADD_RESPONSE:
+		dm_hot_add_response(dm, pkt);
+		return 0;
 	}
 	memcpy(&m, pkt->data, need[type].size);
 	switch (type) {
@@ -249,6 +291,7 @@ static int dm_packet(struct hv_chan *ch, const struct vmbus_pkt *pkt)
 		dm->last = m.status;
 		dm->reports++;
 		dm->last_report_ns = now_ns();
+		dm_policy_report(dm);
 		return 0;
 	}
 }
@@ -295,6 +338,8 @@ static void dm_print_status(struct ctl_conn *c, const struct dm_dev *dm)
 	ctl_printf(c, "memory.committed_pages=%llu",
 		   (unsigned long long)dm->last.num_committed);
 	dm_balloon_print(c, dm);
+	dm_hot_add_print(c, dm);
+	dm_policy_print(c, dm);
 	ctl_printf(c, "memory.bad=%llu", (unsigned long long)dm->bad);
 }
 
@@ -313,8 +358,61 @@ static uint64_t dm_mib_arg(const char *arg)
 	return (uint64_t)mib << 8;
 }
 
-#define DM_USAGE "memory status [relid|instance] | balloon MIB | unballoon MIB|all | " \
-	"unballoon-range PFN COUNT"
+#define DM_USAGE "memory status [relid|instance] | history | balloon MIB | unballoon MIB|all | hotadd MIB | " \
+	"unballoon-range PFN COUNT | hotadd-range PFN COUNT RPFN RCOUNT | " \
+	"startup|min|max MIB | buffer PCT | dynamic on|off"
+
+/* memory startup|min|max MIB, buffer PCT, dynamic on|off */
+static int dm_setting(struct hvsim *hs, struct ctl_conn *c, const char *what,
+		      const char *arg)
+{
+	unsigned long long v;
+	struct dm_dev *dm;
+	const char *why;
+	char *end;
+
+	if (!strcmp(what, "dynamic")) {
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			return ctl_fail(c, "dynamic on|off");
+		v = !strcmp(arg, "on");
+	} else {
+		errno = 0;
+		v = strtoull(arg, &end, 10);
+		if (errno || *end || end == arg)
+			return ctl_fail(c, "%s: a number", what);
+	}
+	dm = dm_find(hs, c, NULL);
+	if (!dm)
+		return -1;
+	why = dm_policy_set(dm, what, v);
+	if (why)
+		return ctl_fail(c, "%s: %s", what, why);
+	return 0;
+}
+
+/* memory hotadd-range PFN COUNT RPFN RCOUNT: a hostile host's request */
+static int dm_forge_hot_add(struct hvsim *hs, struct ctl_conn *c, char **argv)
+{
+	unsigned long long v[4];
+	struct dm_dev *dm;
+	const char *why;
+	char *end;
+
+	for (int i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoull(argv[2 + i], &end, 0);
+		if (errno || *end || end == argv[2 + i] ||
+		    (i % 2 && v[i] > UINT32_MAX))
+			return ctl_fail(c, "hotadd-range: PFN COUNT RPFN RCOUNT");
+	}
+	dm = dm_find(hs, c, NULL);
+	if (!dm)
+		return -1;
+	why = dm_hot_add_forged(dm, v[0], (uint32_t)v[1], v[2], (uint32_t)v[3]);
+	if (why)
+		return ctl_fail(c, "hotadd-range: %s", why);
+	return 0;
+}
 
 /* memory unballoon-range PFN COUNT: a hostile host's request */
 static int dm_forge(struct hvsim *hs, struct ctl_conn *c, char **argv)
@@ -345,6 +443,13 @@ static int dm_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 	struct dm_dev *dm;
 	uint64_t pages;
 
+	if (argc == 2 && !strcmp(argv[1], "history")) {
+		dm = dm_find(hs, c, NULL);
+		if (!dm)
+			return -1;
+		dm_history_print(c, dm);
+		return 0;
+	}
 	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "status")) {
 		dm = dm_find(hs, c, argc == 3 ? argv[2] : NULL);
 		if (!dm)
@@ -354,10 +459,17 @@ static int dm_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "unballoon-range"))
 		return dm_forge(hs, c, argv);
-	if (argc != 3 || (strcmp(argv[1], "balloon") && strcmp(argv[1], "unballoon")))
+	if (argc == 6 && !strcmp(argv[1], "hotadd-range"))
+		return dm_forge_hot_add(hs, c, argv);
+	if (argc == 3 && (!strcmp(argv[1], "startup") || !strcmp(argv[1], "min") ||
+			  !strcmp(argv[1], "max") || !strcmp(argv[1], "buffer") ||
+			  !strcmp(argv[1], "dynamic")))
+		return dm_setting(hs, c, argv[1], argv[2]);
+	if (argc != 3 || (strcmp(argv[1], "balloon") && strcmp(argv[1], "unballoon") &&
+			  strcmp(argv[1], "hotadd")))
 		return ctl_fail(c, "usage: " DM_USAGE);
 	pages = dm_mib_arg(argv[2]);
-	if (!pages || (pages == UINT64_MAX && argv[1][0] == 'b'))
+	if (!pages || (pages == UINT64_MAX && argv[1][0] != 'u'))
 		return ctl_fail(c, "%s: a size in MiB%s", argv[1],
 				argv[1][0] == 'u' ? " or all" : "");
 	dm = dm_find(hs, c, NULL);
@@ -365,6 +477,8 @@ static int dm_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 		return -1;
 	if (argv[1][0] == 'b')
 		why = dm_balloon_start(dm, pages);
+	else if (argv[1][0] == 'h')
+		why = dm_hot_add_start(dm, pages);
 	else
 		why = dm_unballoon_start(dm, pages);
 	if (why)

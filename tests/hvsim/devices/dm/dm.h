@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The Dynamic Memory host's internals, shared by dm.c (the channel, the
- * handshake, status reports, control commands) and balloon.c (balloon and
- * unballoon transactions, the record of what the guest gave up).
+ * handshake, status reports, control commands), balloon.c (balloon and
+ * unballoon transactions, the record of what the guest gave up),
+ * hot_add.c (memory given above startup) and policy.c (what the host
+ * decides from the reports).
  */
 #ifndef HVSIM_DM_H
 #define HVSIM_DM_H
@@ -24,7 +26,11 @@ enum dm_xact {
 	DMX_BALLOON,		/* BALLOON_REQUEST sent, responses coming */
 	DMX_UNBALLOON,		/* sending UNBALLOON_REQUESTs */
 	DMX_UNBALLOON_WAIT,	/* all sent, waiting for the response */
+	DMX_HOT_ADD,		/* MEM_HOT_ADD_REQUEST sent */
 };
+
+/* status reports "memory history" keeps */
+#define DM_HISTORY	256
 
 /* ranges in one unballoon request: the guest takes 4096-byte messages */
 #define DM_UNBALLOON_RANGES \
@@ -59,6 +65,31 @@ struct dm_dev {
 	uint64_t pages_returned;
 	uint64_t ranges_bad;		/* refused ranges in responses */
 	uint64_t discard_errors;	/* holes that could not be punched */
+
+	/* hot_add.c, in 4 KiB pages */
+	uint64_t hot_added;		/* the guest has them above startup */
+	uint64_t ha_offered;		/* the running request's */
+	uint64_t ha_last;		/* the last response's */
+	uint64_t ha_requests;
+	uint64_t ha_failed;		/* responses with nothing added */
+	bool ha_refused;		/* the guest said never */
+
+	/* policy.c, in 4 KiB pages */
+	bool dynamic;			/* the policy runs on each report */
+	uint64_t startup, min, max;
+	uint32_t buffer_pct;
+	uint64_t short_pages;		/* demand the balloon could not meet */
+	uint64_t policy_balloons;
+	uint64_t policy_unballoons;
+	uint64_t policy_hot_adds;
+	/* one sample a report, the last DM_HISTORY (memory history) */
+	struct dm_sample {
+		uint64_t ms;		/* since the handshake */
+		uint32_t committed_mb, target_mb, ballooned_mb, added_mb;
+		uint32_t file_mb;	/* the --ram file's allocated MiB */
+	} history[DM_HISTORY];
+	unsigned int nhistory;		/* samples taken, all time */
+	uint64_t ready_ns;
 };
 
 void dm_bad(struct dm_dev *dm, const char *why, unsigned int type);
@@ -77,5 +108,21 @@ const char *dm_balloon_start(struct dm_dev *dm, uint64_t pages);
 const char *dm_unballoon_start(struct dm_dev *dm, uint64_t pages);
 const char *dm_unballoon_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n);
 void dm_balloon_print(struct ctl_conn *c, const struct dm_dev *dm);
+
+/* hot_add.c */
+uint64_t dm_hot_add_room(const struct dm_dev *dm);
+const char *dm_hot_add_start(struct dm_dev *dm, uint64_t pages);
+const char *dm_hot_add_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n,
+			      uint64_t rpfn, uint32_t rn);
+void dm_hot_add_response(struct dm_dev *dm, const struct vmbus_pkt *pkt);
+void dm_hot_add_print(struct ctl_conn *c, const struct dm_dev *dm);
+
+/* policy.c */
+void dm_policy_init(struct dm_dev *dm, uint32_t startup_mb, uint32_t min_mb,
+		    bool min_set, uint32_t max_mb, uint32_t buffer_pct, bool dynamic);
+void dm_policy_report(struct dm_dev *dm);
+void dm_policy_print(struct ctl_conn *c, const struct dm_dev *dm);
+void dm_history_print(struct ctl_conn *c, const struct dm_dev *dm);
+const char *dm_policy_set(struct dm_dev *dm, const char *what, uint64_t v);
 
 #endif /* HVSIM_DM_H */

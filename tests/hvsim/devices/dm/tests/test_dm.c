@@ -377,12 +377,178 @@ static bool unballoon_many(void)
 	return true;
 }
 
+static int report(struct tchan *tc, uint64_t committed)
+{
+	struct dm_status st = { .num_avail = 1000, .num_committed = committed };
+
+	return send_msg(tc, &st, DM_STATUS_REPORT, sizeof(st), sizeof(st));
+}
+
+/*
+ * The policy (64 MiB guest, buffer 20%): demand is num_committed less
+ * what the host holds; the host balloons the excess over demand + 20%,
+ * gives back what demand needs, not below min, ignores small changes.
+ */
+static bool policy(void)
+{
+	union {
+		struct dm_balloon req;
+		struct dm_unballoon_request ureq;
+		uint8_t raw[4096];
+	} m;
+	uint64_t r, ptid, pages = 0;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(ready(&t, &tc));
+	CHECK(host_value(&t, "memory.startup_mb", 64));
+	CHECK(host_value(&t, "memory.buffer_pct", 20));
+	/* off: a report changes nothing */
+	CHECK_EQ(report(&tc, 5120), 0);
+	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	CHECK(tg_ctl_ok(&t, "memory dynamic on"));
+	CHECK(!tg_ctl_ok(&t, "memory dynamic maybe"));
+	CHECK(!tg_ctl_ok(&t, "memory min 65"));
+	CHECK(!tg_ctl_ok(&t, "memory buffer 2001"));
+	CHECK(tg_ctl_ok(&t, "memory min 8"));
+	/* demand 20 MiB: target 24 MiB, so 40 of the 64 go */
+	CHECK_EQ(report(&tc, 5120), 0);
+	CHECK(next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	CHECK_EQ(m.req.hdr.type, DM_BALLOON_REQUEST);
+	CHECK_EQ(m.req.num_pages, 10240);
+	CHECK(host_value(&t, "memory.target_mb", 24));
+	/* a sample a report: the second says committed 20, target 24 */
+	CHECK(tg_ctl_ok(&t, "memory history"));
+	CHECK(tg_out_has("committed_mb=20 target_mb=24 ballooned_mb=0 hot_added_mb=0"));
+	/* no second request while this one runs */
+	CHECK_EQ(report(&tc, 5120), 0);
+	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	r = DM_RANGE(0x1000, 10240);
+	CHECK_EQ(respond(&tc, &r, 1, false, 0), 0);
+	CHECK(host_value(&t, "memory.policy_balloons", 1));
+	/* the guest counts its balloon as committed: demand unchanged */
+	CHECK_EQ(report(&tc, 5120 + 10240), 0);
+	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	/* 2 MiB more demand: inside the 16 MiB slack */
+	CHECK_EQ(report(&tc, 5632 + 10240), 0);
+	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	/* demand 40 MiB: target 48, 24 MiB back */
+	CHECK_EQ(report(&tc, 10240 + 10240), 0);
+	while (next_msg(&tc, m.raw, sizeof(m.raw), &ptid)) {
+		CHECK_EQ(m.ureq.hdr.type, DM_UNBALLOON_REQUEST);
+		for (uint32_t i = 0; i < m.ureq.range_count; i++)
+			pages += DM_RANGE_COUNT(m.ureq.range_array[i]);
+		if (!(m.ureq.flags & DM_MORE_PAGES))
+			break;
+	}
+	CHECK_EQ(pages, 6144);
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	CHECK(host_value(&t, "memory.ballooned_pages", 4096));
+	CHECK(host_value(&t, "memory.policy_unballoons", 1));
+	/* startup 48 MiB, demand 80: all back, then hot-add */
+	CHECK(tg_ctl_ok(&t, "memory startup 48"));
+	CHECK_EQ(report(&tc, 20480 + 4096), 0);
+	CHECK(next_msg(&tc, m.raw, sizeof(m.raw), &ptid));
+	CHECK_EQ(m.ureq.range_count, 1);
+	CHECK_EQ(DM_RANGE_COUNT(m.ureq.range_array[0]), 4096);
+	/* 1 MiB short: the region ends below the RAM's last page (firmware) */
+	CHECK(host_value(&t, "memory.short_mb", 1));
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	/* the rest by hot-add: 15 MiB above startup, the region [48, 63) */
+	CHECK_EQ(report(&tc, 20480), 0);
+	CHECK(next_msg(&tc, m.raw, sizeof(struct dm_hot_add), &ptid));
+	{
+		struct dm_hot_add ha;
+		struct dm_hot_add_response har = { .page_count = 3840, .result = 1 };
+
+		memcpy(&ha, m.raw, sizeof(ha));
+		CHECK_EQ(ha.hdr.type, DM_MEM_HOT_ADD_REQUEST);
+		CHECK_EQ(ha.hdr.size, sizeof(ha));
+		CHECK_EQ(ha.range, DM_RANGE(12288, 3840));
+		CHECK_EQ(ha.region, DM_RANGE(12288, 3840));
+		CHECK(host_value(&t, "memory.policy_hot_adds", 1));
+		CHECK_EQ(send_msg(&tc, &har, DM_MEM_HOT_ADD_RESPONSE, sizeof(har),
+				  sizeof(har)), 0);
+		CHECK(host_value(&t, "memory.hot_added_mb", 15));
+		CHECK(host_value(&t, "memory.hot_add_room_mb", 0));
+		/* nothing left to add, nothing asked: an answer is bad */
+		CHECK(!tg_ctl_ok(&t, "memory hotadd 1"));
+		CHECK_EQ(send_msg(&tc, &har, DM_MEM_HOT_ADD_RESPONSE, sizeof(har),
+				  sizeof(har)), 0);
+		CHECK(host_value(&t, "memory.bad", 1));
+	}
+	/* idle again with min 60 of 64: only 4 MiB may go, under the slack */
+	CHECK(tg_ctl_ok(&t, "memory min 60"));
+	CHECK_EQ(report(&tc, 1024), 0);
+	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	CHECK(host_value(&t, "memory.target_mb", 60));
+	CHECK(tg_ctl_ok(&t, "memory min 0"));
+	CHECK(tg_ctl_ok(&t, "memory buffer 0"));
+	CHECK_EQ(report(&tc, 1024), 0);
+	CHECK(next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	CHECK_EQ(m.req.num_pages, 15104);	/* 48 + 15 - 4 MiB: one step */
+	tg_free(&t);
+
+	/* the options */
+	tg_init(&t, 2);
+	CHECK(tg_add(&t, "balloon:dynamic=1,startup=48,min=16,max=64,buffer=50"));
+	CHECK(!tg_add(&t, "balloon:max=65"));
+	CHECK(!tg_add(&t, "balloon:buffer=2001"));
+	tg_free(&t);
+	return true;
+}
+
+/* memory hotadd: the range after what was added, the region, lies capped */
+static bool hot_add(void)
+{
+	struct dm_hot_add ha;
+	struct dm_hot_add_response har = { 0 };
+	uint64_t ptid;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(tg_open_one(&t, &tc, "balloon:startup=32", offers, 8));
+	CHECK_EQ(walk(&tc), DM_VERSION_WIN10);
+	CHECK(!tg_ctl_ok(&t, "memory hotadd 8"));	/* no capabilities yet */
+	CHECK(caps(&tc, DM_CAP_BALLOON | DM_CAP_HOT_ADD));
+	/* [32, 63): the last MiB under the end of RAM is the firmware's */
+	CHECK(host_value(&t, "memory.hot_add_room_mb", 31));
+	CHECK(tg_ctl_ok(&t, "memory hotadd 8"));
+	CHECK(next_msg(&tc, &ha, sizeof(ha), &ptid));
+	CHECK_EQ(ha.range, DM_RANGE(8192, 2048));
+	CHECK_EQ(ha.region, DM_RANGE(8192, 7936));
+	CHECK(!tg_ctl_ok(&t, "memory balloon 1"));	/* one at a time */
+	/* more than offered: counted, capped */
+	har.page_count = 4096;
+	har.result = 1;
+	CHECK_EQ(send_msg(&tc, &har, DM_MEM_HOT_ADD_RESPONSE, sizeof(har), sizeof(har)), 0);
+	CHECK(host_value(&t, "memory.bad", 1));
+	CHECK(host_value(&t, "memory.hot_added_mb", 8));
+	/* asks beyond the room are capped to it: 23 MiB */
+	CHECK(tg_ctl_ok(&t, "memory hotadd 100"));
+	CHECK(next_msg(&tc, &ha, sizeof(ha), &ptid));
+	CHECK_EQ(ha.range, DM_RANGE(10240, 5888));
+	/* nothing added, do not retry: the policy stops asking */
+	har.page_count = 0;
+	CHECK_EQ(send_msg(&tc, &har, DM_MEM_HOT_ADD_RESPONSE, sizeof(har), sizeof(har)), 0);
+	CHECK(host_value(&t, "memory.hot_add_failed", 1));
+	CHECK(tg_out_has("memory.hot_add_refused=yes"));
+	CHECK(tg_ctl_ok(&t, "memory dynamic on"));
+	CHECK_EQ(report(&tc, 16384), 0);
+	CHECK(!next_msg(&tc, &ha, sizeof(ha), &ptid));
+	CHECK(host_value(&t, "memory.short_mb", 1));
+	tg_free(&t);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "DM: plain offer, Linux's version walk on 2.0/1.0/0.3 hosts, caps", handshake },
 	{ "DM: status reports shown by memory status", status_reports },
 	{ "DM: malformed and out-of-state messages dropped and counted", malformed },
 	{ "DM: balloon request, ranges checked, unballoon of what was taken", balloon_and_back },
 	{ "DM: unballoon in messages of at most 510 ranges", unballoon_many },
+	{ "DM: the policy balloons to demand + buffer, gives back, min and slack", policy },
+	{ "DM: hot-add above startup, answers checked and capped", hot_add },
 };
 
 int main(void)
