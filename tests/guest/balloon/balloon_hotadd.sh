@@ -19,14 +19,10 @@
 # hvsim: --device balloon:startup=768
 # timeout: 300
 
-meminfo() {
-	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
-}
+# shellcheck source=tests/guest/balloon/balloon.bash
+. "$HVLIS_TOP/tests/guest/balloon/balloon.bash"
 ram_alloc_mb() {
-	hostctl imageinfo guest.ram | awk '{ print int($4 / 1048576) }'
-}
-debugfs_val() {
-	awk -F': *' -v k="$1" '$1 ~ "^" k " *$" { print $2 }' /sys/kernel/debug/hv-balloon
+	echo $(( $(ram_alloc) >> 20 ))
 }
 blocks() {
 	ls -d /sys/devices/system/memory/memory[0-9]* | wc -l
@@ -34,15 +30,12 @@ blocks() {
 # hotadd MIB: the host offers MIB MiB; waits for the answer
 hotadd() {
 	hostctl memory hotadd "$1" >/dev/null || fail "memory hotadd $1"
-	wait_for 60 "[ \"\$(hval memory.transaction memory status)\" = none ]" ||
+	wait_for 60 host_idle ||
 		fail "the hot-add of $1 MiB did not end: $(hostctl memory status | tr '\n' ' ')"
 }
 
 hv_load_stack
-insmod "$(hv_module_path hv_balloon)" pressure_report_delay=0 ||
-	fail "insmod hv_balloon"
-wait_for 10 "[ \"\$(hval memory.state memory status)\" = ready ]" ||
-	fail "no handshake: $(hostctl memory status)"
+dm_load
 [ "$(hval memory.hot_add_room_mb memory status)" = 256 ] ||
 	fail "the host offers $(hval memory.hot_add_room_mb memory status) MiB, not 256"
 total0=$(meminfo MemTotal)
@@ -98,10 +91,10 @@ print("touched", len(b) >> 20, "MiB")
 # ---- a hostile host: refused, nothing added ----
 # a range outside its region (pfns of 4 KiB: 0x30000 is 768 MiB)
 hostctl memory hotadd-range 0x50000 256 0x48000 0x8000 >/dev/null || fail "hotadd-range"
-wait_for 20 "[ \"\$(hval memory.transaction memory status)\" = none ]" || fail "no answer"
+wait_for 20 host_idle || fail "no answer"
 # a region over the guest's boot memory
 hostctl memory hotadd-range 0x1000 256 0 0x8000 >/dev/null || fail "hotadd-range"
-wait_for 20 "[ \"\$(hval memory.transaction memory status)\" = none ]" || fail "no answer"
+wait_for 20 host_idle || fail "no answer"
 [ "$(debugfs_val hot_add_refused)" = 2 ] || fail "debugfs: $(debugfs_val hot_add_refused) refused"
 [ "$(hval memory.hot_add_last_pages memory status)" = 0 ] || fail "a forged range was added"
 [ $(( ($(meminfo MemTotal) - total0) >> 10 )) = 256 ] || fail "MemTotal changed"

@@ -18,25 +18,11 @@
 # hvsim: --device balloon
 # timeout: 300
 
-meminfo() {
-	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
-}
-# allocated bytes of the guest-RAM file on the host
-ram_alloc() {
-	hostctl imageinfo guest.ram | awk '{ print $4 }'
-}
-debugfs_val() {
-	awk -F': *' -v k="$1" '$1 ~ "^" k " *$" { print $2 }' /sys/kernel/debug/hv-balloon
-}
-settled() {
-	[ "$(hval memory.transaction memory status)" = none ]
-}
+# shellcheck source=tests/guest/balloon/balloon.bash
+. "$HVLIS_TOP/tests/guest/balloon/balloon.bash"
 
 hv_load_stack
-insmod "$(hv_module_path hv_balloon)" pressure_report_delay=0 ||
-	fail "insmod hv_balloon"
-wait_for 10 "[ \"\$(hval memory.state memory status)\" = ready ]" ||
-	fail "no handshake: $(hostctl memory status)"
+dm_load
 total0=$(meminfo MemTotal)
 
 alloc1=$(ram_alloc)
@@ -44,7 +30,7 @@ note "MemTotal $total0 kB; RAM file allocated $((alloc1 >> 20)) MiB"
 
 # ---- 256 MiB to the host ----
 hostctl memory balloon 256 >/dev/null || fail "memory balloon 256"
-wait_for 60 settled || fail "the balloon request did not end: $(hostctl memory status)"
+wait_for 60 host_idle || fail "the balloon request did not end: $(hostctl memory status)"
 total1=$(meminfo MemTotal)
 alloc2=$(ram_alloc)
 note "after: MemTotal $total1 kB, RAM file $((alloc2 >> 20)) MiB"
@@ -60,7 +46,7 @@ note "after: MemTotal $total1 kB, RAM file $((alloc2 >> 20)) MiB"
 
 # ---- and back: the pages work again ----
 hostctl memory unballoon all >/dev/null || fail "memory unballoon all"
-wait_for 60 settled || fail "the unballoon did not end: $(hostctl memory status)"
+wait_for 60 host_idle || fail "the unballoon did not end: $(hostctl memory status)"
 [ "$(meminfo MemTotal)" = "$total0" ] || fail "MemTotal $(meminfo MemTotal) kB after unballoon"
 [ "$(debugfs_val pages_ballooned)" = 0 ] || fail "pages still ballooned"
 alloc3=$(ram_alloc)
@@ -69,7 +55,7 @@ note "RAM file $((alloc3 >> 20)) MiB"
 
 # ---- more than the guest can spare: answered partly ----
 hostctl memory balloon 900 >/dev/null || fail "memory balloon 900"
-wait_for 60 settled || fail "the 900 MiB request did not end"
+wait_for 60 host_idle || fail "the 900 MiB request did not end"
 got=$(hval memory.last_received_pages memory status)
 note "asked 230400 pages, got $got; MemAvailable $(meminfo MemAvailable) kB"
 [ "$got" -gt 0 ] && [ "$got" -lt 230400 ] || fail "got $got pages of 230400"
@@ -80,7 +66,7 @@ grep -q 'can be spared above the floor' <(dmesg) || fail "no line about the floo
 # ---- a host returning pages the guest never gave: refused ----
 before=$(meminfo MemTotal)
 hostctl memory unballoon-range 0x100 16 >/dev/null || fail "unballoon-range"
-wait_for 20 settled || fail "no answer to the forged unballoon"
+wait_for 20 host_idle || fail "no answer to the forged unballoon"
 [ "$(debugfs_val ranges_refused)" = 1 ] || fail "ranges_refused $(debugfs_val ranges_refused)"
 [ "$(meminfo MemTotal)" = "$before" ] || fail "a forged range changed MemTotal"
 

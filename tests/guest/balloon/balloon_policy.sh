@@ -16,9 +16,8 @@
 # hvsim: --device balloon:dynamic=1,buffer=50
 # timeout: 300
 
-meminfo() {
-	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
-}
+# shellcheck source=tests/guest/balloon/balloon.bash
+. "$HVLIS_TOP/tests/guest/balloon/balloon.bash"
 ballooned() {
 	hval memory.ballooned_mb memory status
 }
@@ -33,10 +32,9 @@ settled() {
 
 hv_load_stack
 total0=$(meminfo MemTotal)
-insmod "$(hv_module_path hv_balloon)" pressure_report_delay=0 ||
-	fail "insmod hv_balloon"
+dm_load
 
-# ---- idle: down to demand + 20% ----
+# ---- idle: down to demand + 50%, or the minimum ----
 wait_for 60 "[ \"\$(ballooned)\" -gt 0 ] && settled" ||
 	fail "the host did not balloon an idle guest: $(hostctl memory status | tr '\n' ' ')"
 idle=$(ballooned)

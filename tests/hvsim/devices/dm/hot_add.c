@@ -42,44 +42,9 @@ uint64_t dm_hot_add_room(const struct dm_dev *dm)
 	       end - dm->startup - dm->hot_added : 0;
 }
 
-const char *dm_hot_add_start(struct dm_dev *dm, uint64_t pages)
-{
-	struct dm_hot_add req = { 0 };
-	uint64_t room = dm_hot_add_room(dm);
-
-	if (dm->state != DMS_READY)
-		return "the guest has no DM channel ready";
-	if (!(dm->caps & DM_CAP_HOT_ADD))
-		return "the guest did not report the hot-add capability";
-	if (dm->xact != DMX_NONE)
-		return "a transaction is running";
-	if (!room)
-		return "the guest has all of its RAM (startup)";
-	if (pages > room)
-		pages = room;
-	if (pages > DM_RANGE_MAX_COUNT)
-		pages = DM_RANGE_MAX_COUNT;
-	req.range = DM_RANGE(dm->startup + dm->hot_added, pages);
-	req.region = DM_RANGE(dm->startup, region_end(dm) - dm->startup);
-	req.hdr.type = DM_MEM_HOT_ADD_REQUEST;
-	req.hdr.size = sizeof(req);
-	req.hdr.trans_id = ++dm->host_tid;
-	if (chan_send_inband(dm->ch, req.hdr.trans_id, 0, &req, sizeof(req))) {
-		dm->host_tid--;
-		return "the guest's ring is full";
-	}
-	dm->xact = DMX_HOT_ADD;
-	dm->ha_offered = pages;
-	dm->ha_requests++;
-	return NULL;
-}
-
-/*
- * A hostile host's request (tests): any range and region; what the guest
- * answers is counted as for a real one.
- */
-const char *dm_hot_add_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n,
-			      uint64_t rpfn, uint32_t rn)
+/* send a request for @n pages at @pfn in the region @rpfn+@rn */
+static const char *send_request(struct dm_dev *dm, uint64_t pfn, uint64_t n,
+				uint64_t rpfn, uint64_t rn)
 {
 	struct dm_hot_add req = { 0 };
 
@@ -102,6 +67,36 @@ const char *dm_hot_add_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n,
 	dm->xact = DMX_HOT_ADD;
 	dm->ha_offered = n;
 	return NULL;
+}
+
+const char *dm_hot_add_start(struct dm_dev *dm, uint64_t pages)
+{
+	uint64_t room = dm_hot_add_room(dm);
+	const char *why;
+
+	if (!(dm->caps & DM_CAP_HOT_ADD))
+		return "the guest did not report the hot-add capability";
+	if (!room)
+		return "the guest has all of its RAM (startup)";
+	if (pages > room)
+		pages = room;
+	if (pages > DM_RANGE_MAX_COUNT)
+		pages = DM_RANGE_MAX_COUNT;
+	why = send_request(dm, dm->startup + dm->hot_added, pages, dm->startup,
+			   region_end(dm) - dm->startup);
+	if (!why)
+		dm->ha_requests++;
+	return why;
+}
+
+/*
+ * A hostile host's request (tests): any range and region; what the guest
+ * answers is counted as for a real one.
+ */
+const char *dm_hot_add_forged(struct dm_dev *dm, uint64_t pfn, uint32_t n,
+			      uint64_t rpfn, uint32_t rn)
+{
+	return send_request(dm, pfn, n, rpfn, rn);
 }
 
 void dm_hot_add_response(struct dm_dev *dm, const struct vmbus_pkt *pkt)
