@@ -83,8 +83,9 @@ static struct dm_ha_region *dm_region_of(struct dm_device *dm,
 {
 	struct dm_ha_region *r;
 
+	/* pfn < end first: end - pfn must not wrap for a pfn past the region */
 	list_for_each_entry(r, &dm->ha_regions, list)
-		if (pfn >= r->start && n <= r->end - pfn)
+		if (pfn >= r->start && pfn < r->end && n <= r->end - pfn)
 			return r;
 	return NULL;
 }

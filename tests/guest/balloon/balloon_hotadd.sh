@@ -92,10 +92,13 @@ print("touched", len(b) >> 20, "MiB")
 # a range outside its region (pfns of 4 KiB: 0x30000 is 768 MiB)
 hostctl memory hotadd-range 0x50000 256 0x48000 0x8000 >/dev/null || fail "hotadd-range"
 wait_for 20 host_idle || fail "no answer"
+# a range just past the region the guest has (1024 MiB on)
+hostctl memory hotadd-range 0x40000 256 0x30000 0x10000 >/dev/null || fail "hotadd-range"
+wait_for 20 host_idle || fail "no answer"
 # a region over the guest's boot memory
 hostctl memory hotadd-range 0x1000 256 0 0x8000 >/dev/null || fail "hotadd-range"
 wait_for 20 host_idle || fail "no answer"
-[ "$(debugfs_val hot_add_refused)" = 2 ] || fail "debugfs: $(debugfs_val hot_add_refused) refused"
+[ "$(debugfs_val hot_add_refused)" = 3 ] || fail "debugfs: $(debugfs_val hot_add_refused) refused"
 [ "$(hval memory.hot_add_last_pages memory status)" = 0 ] || fail "a forged range was added"
 [ $(( ($(meminfo MemTotal) - total0) >> 10 )) = 256 ] || fail "MemTotal changed"
 dmesg | grep -q 'hot-add of pages .* refused' || fail "no line about the refusal"
