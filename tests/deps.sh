@@ -21,6 +21,9 @@ pkgs=(
 	# tools the guest scenarios run (through the host's root over 9p)
 	fio iperf3 jq sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
+	# balloon_grow.sh: a workload whose memory grows in steps; `make bench`
+	# plots its time series
+	stress-ng gnuplot-nox
 	# utils_kvp_ip.sh: what our hv_set_ifconfig applies an injected address
 	# with in a guest that runs neither NetworkManager nor systemd (ifup
 	# runs ip(8); its /etc/network/interfaces reads interfaces.d)

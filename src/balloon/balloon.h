@@ -5,7 +5,7 @@
  * capability handshake; status.c the pressure reports the host sizes the
  * VM by, and the debugfs file; inflate.c ballooning (memory given to the
  * host and taken back) and the work item that serves every host request;
- * hot_add.c memory the host adds.
+ * hot_add.c memory the host adds; report.c free page reporting.
  */
 #ifndef HV_BALLOON_H
 #define HV_BALLOON_H
@@ -13,6 +13,7 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/notifier.h>
+#include <linux/page_reporting.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -67,6 +68,14 @@ struct dm_device {
 	unsigned long pages_onlined;	/* ... and in the allocator */
 	u64 ha_requests;
 	u64 ha_refused;
+	/* free page reporting (report.c) */
+	struct page_reporting_dev_info pr;
+	bool pr_on;			/* registered with the core */
+	u32 pr_fail_run;		/* failed hints in a row */
+	u64 pr_reports;
+	u64 pr_pages;			/* 4 KiB pages reported */
+	u64 pr_failures;
+	u64 pr_ranges[PAGE_REPORTING_CAPACITY];	/* the callback's */
 	/* copy of the host message being handled (tasklet only) */
 	u8 recv[DM_MAX_MSG] __aligned(8);
 };
@@ -92,5 +101,16 @@ extern bool dm_hot_add_param;
 bool dm_hot_add_init(struct dm_device *dm);
 void dm_hot_add_exit(struct dm_device *dm);
 void dm_hot_add(struct dm_device *dm, const struct dm_hot_add *req, u16 size);
+
+/* report.c: only where the kernel has the page_reporting core */
+#ifdef CONFIG_PAGE_REPORTING
+void dm_report_start(struct dm_device *dm);
+void dm_report_stop(struct dm_device *dm);
+void dm_report_check(struct dm_device *dm);
+#else
+static inline void dm_report_start(struct dm_device *dm) { }
+static inline void dm_report_stop(struct dm_device *dm) { }
+static inline void dm_report_check(struct dm_device *dm) { }
+#endif
 
 #endif /* HV_BALLOON_H */

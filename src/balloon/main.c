@@ -245,6 +245,7 @@ static int dm_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	if (ret)
 		goto err_close;
 	WRITE_ONCE(dm->state, DM_INITIALIZED);
+	dm_report_start(dm);
 	dm_status_start(dm);
 	return 0;
 
@@ -264,6 +265,7 @@ static void dm_remove(struct hv_device *hdev)
 	struct dm_device *dm = dev_get_drvdata(&hdev->device);
 
 	dm_status_stop(dm);
+	dm_report_stop(dm);
 	dm_balloon_stop(dm);
 	vmbus_close(hdev->channel);
 	dm_balloon_exit(dm);

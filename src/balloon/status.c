@@ -83,6 +83,7 @@ static void dm_status_post(struct work_struct *work)
 			dev_err_ratelimited(&dm->hdev->device,
 					    "status report not sent (%d)\n", ret);
 	}
+	dm_report_check(dm);
 	schedule_delayed_work(&dm->status_work, HZ);
 }
 
@@ -120,6 +121,14 @@ static int dm_debug_show(struct seq_file *f, void *unused)
 		   READ_ONCE(dm->ha_requests));
 	seq_printf(f, "%-22s: %llu\n", "hot_add_refused",
 		   READ_ONCE(dm->ha_refused));
+	seq_printf(f, "%-22s: %s\n", "free_page_reporting",
+		   dm->pr_on ? "on" : "off");
+	seq_printf(f, "%-22s: %llu\n", "pages_reported",
+		   READ_ONCE(dm->pr_pages));
+	seq_printf(f, "%-22s: %llu\n", "page_reports",
+		   READ_ONCE(dm->pr_reports));
+	seq_printf(f, "%-22s: %llu\n", "page_report_failures",
+		   READ_ONCE(dm->pr_failures));
 	seq_printf(f, "%-22s: %llu\n", "max_dynamic_page_count",
 		   READ_ONCE(dm->max_dynamic_pages));
 	return 0;

@@ -310,4 +310,20 @@
 #define MHP_MERGE_RESOURCE	MEMHP_MERGE_RESOURCE
 #endif
 
+/*
+ * The smallest order free page reporting reports: a device's own choice
+ * since Linux 5.14 (0 = the core's page_reporting_order); before, always
+ * pageblock_order.
+ */
+#ifdef HAVE_PAGE_REPORTING_ORDER
+#define compat_page_reporting_set_order(pr, o)	((pr)->order = (o))
+#else
+struct page_reporting_dev_info;
+static inline void
+compat_page_reporting_set_order(struct page_reporting_dev_info *pr,
+				unsigned int order)
+{
+}
+#endif
+
 #endif /* HVLIS_COMPAT_H */

@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 
+#include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
 
 static DEFINE_MUTEX(backend_lock);
@@ -67,3 +68,29 @@ void hv_backend_unload(struct hv_backend *backend)
 	mutex_unlock(&backend_lock);
 }
 EXPORT_SYMBOL_GPL(hv_backend_unload);
+
+/*
+ * Extended hypercalls (hvlis/hv_ext.h) for class drivers.  Only a driver
+ * bound to a device calls these, and the backend outlives its devices.
+ */
+u64 vmbus_ext_caps(void)
+{
+	struct hv_backend *b = READ_ONCE(vmbus_connection.backend);
+
+	return b && b->ext_caps ? b->ext_caps() : 0;
+}
+EXPORT_SYMBOL_GPL(vmbus_ext_caps);
+
+int vmbus_memory_hint(u32 type, const u64 *ranges, unsigned int n)
+{
+	struct hv_backend *b = READ_ONCE(vmbus_connection.backend);
+	u16 status;
+
+	if (!b || !b->memory_hint)
+		return -EOPNOTSUPP;
+	status = b->memory_hint(type, ranges, n);
+	if (status == HV_STATUS_SUCCESS)
+		return 0;
+	return status == HV_STATUS_INVALID_PARAMETER ? -EINVAL : -EIO;
+}
+EXPORT_SYMBOL_GPL(vmbus_memory_hint);

@@ -26,6 +26,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
 #include <linux/random.h>
@@ -37,6 +38,7 @@
 #include <asm/mshyperv.h>
 #include <clocksource/hyperv_timer.h>
 
+#include <hvlis/hv_ext.h>
 #include <hvlis/synic.h>
 #include "hyperv_vmbus.h"
 #include "hyperv.h"
@@ -276,6 +278,66 @@ static u64 hyperv_ref_counter(void)
 	return compat_hv_get_msr(COMPAT_HV_MSR(TIME_REF_COUNT));
 }
 
+/*
+ * HvExtCallQueryCapabilities, made once: the answer does not change
+ * (hv_common.c's hv_query_ext_cap()).  Only a partition granted extended
+ * hypercalls may make it.  The output must be directly mapped and 8-byte
+ * aligned, so a static, not the stack.
+ */
+static u64 hyperv_ext_caps(void)
+{
+	static u64 caps __aligned(8);
+	static bool queried;
+	static DEFINE_MUTEX(lock);
+	u64 status;
+
+	mutex_lock(&lock);
+	if (!queried) {
+		queried = true;
+		if (cpuid_ebx(HYPERV_CPUID_FEATURES) &
+		    HVLIS_ENABLE_EXTENDED_HYPERCALLS_EBX) {
+			status = hv_do_hypercall(HV_EXT_CALL_QUERY_CAPABILITIES,
+						 NULL, &caps);
+			if ((status & HV_HYPERCALL_RESULT_MASK) !=
+			    HV_STATUS_SUCCESS) {
+				pr_err("hv_vmbus: extended capabilities query failed (0x%llx)\n",
+				       status);
+				caps = 0;
+			}
+		}
+	}
+	mutex_unlock(&lock);
+	return caps;
+}
+
+/*
+ * HvExtCallMemoryHeatHint, a rep hypercall: the type word and the ranges
+ * in this CPU's input page, a page's worth at a time.
+ */
+static u16 hyperv_memory_hint(u32 type, const u64 *ranges, unsigned int n)
+{
+	const unsigned int max = HV_HYP_PAGE_SIZE / sizeof(u64) - 1;
+	u16 status = HV_STATUS_SUCCESS;
+	unsigned long flags;
+	u64 *in;
+
+	while (n && status == HV_STATUS_SUCCESS) {
+		unsigned int k = min(n, max);
+
+		local_irq_save(flags);
+		in = compat_hv_pcpu_input_page();
+		in[0] = type & HVLIS_HEAT_HINT_TYPE_MASK;
+		memcpy(&in[1], ranges, k * sizeof(*ranges));
+		status = hv_do_rep_hypercall(HV_EXT_CALL_MEMORY_HEAT_HINT, k,
+					     0, in, NULL) &
+			 HV_HYPERCALL_RESULT_MASK;
+		local_irq_restore(flags);
+		ranges += k;
+		n -= k;
+	}
+	return status;
+}
+
 /* a legacy-mode stimer expired (synic.c saw HVMSG_TIMER_EXPIRED) */
 static void hyperv_timer_expired(unsigned int cpu)
 {
@@ -454,6 +516,8 @@ static int hyperv_probe(struct platform_device *pdev)
 		.eom = hyperv_eom,
 		.timer_expired = hyperv_timer_expired,
 		.ref_counter = hyperv_ref_counter,
+		.ext_caps = hyperv_ext_caps,
+		.memory_hint = hyperv_memory_hint,
 	};
 	ret = hv_backend_register(&hyperv.backend);
 	if (ret)

@@ -160,6 +160,33 @@ static u64 sim_ref_counter(void)
 	return now;
 }
 
+static u64 sim_ext_caps(void)
+{
+	u64 caps = 0;
+
+	if (sim_call_ret(HVSIM_OP_EXT_CAPS, NULL, 0, NULL, 0, &caps) !=
+	    HV_STATUS_SUCCESS)
+		return 0;
+	return caps;
+}
+
+/* a slot carries HVSIM_HINT_RANGES ranges: longer lists go in pieces */
+static u16 sim_memory_hint(u32 type, const u64 *ranges, unsigned int n)
+{
+	u16 status = HV_STATUS_SUCCESS;
+
+	while (n && status == HV_STATUS_SUCCESS) {
+		unsigned int k = min_t(unsigned int, n, HVSIM_HINT_RANGES);
+		u64 args[2] = { type, k };
+
+		status = sim_call(HVSIM_OP_MEMORY_HINT, args, 2, ranges,
+				  k * sizeof(*ranges));
+		ranges += k;
+		n -= k;
+	}
+	return status;
+}
+
 static irqreturn_t sim_interrupt(int irq, void *data)
 {
 	hv_backend_interrupt((unsigned long)data);
@@ -292,6 +319,8 @@ static int sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.synic_teardown = sim_synic_teardown,
 		.eom = sim_eom,
 		.ref_counter = sim_ref_counter,
+		.ext_caps = sim_ext_caps,
+		.memory_hint = sim_memory_hint,
 	};
 	ret = hv_backend_register(&s->backend);
 	if (ret)

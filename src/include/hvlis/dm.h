@@ -58,6 +58,7 @@
 
 /* the protocol's page: Hyper-V's 4 KiB, whatever the guest's */
 #define DM_PAGE_SIZE		4096
+#define DM_PAGE_SHIFT		12
 /* the largest message Linux receives (its recv_buffer) */
 #define DM_MAX_MSG		4096
 

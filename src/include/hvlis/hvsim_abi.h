@@ -80,7 +80,19 @@ enum hvsim_op {
 	 * Hyper-V): hvsim answers in args[0], 100 ns units since it started.
 	 */
 	HVSIM_OP_TIME_REF_COUNT = 7,
+	/*
+	 * HvExtCallQueryCapabilities: hvsim answers in args[0]
+	 * (HVLIS_EXT_CAP_* of hv_ext.h).
+	 */
+	HVSIM_OP_EXT_CAPS = 8,
+	/*
+	 * HvExtCallMemoryHeatHint: args[0] = hint type, args[1] = number of
+	 * ranges (at most HVSIM_HINT_RANGES), data = the ranges (hv_ext.h).
+	 */
+	HVSIM_OP_MEMORY_HINT = 9,
 };
+
+#define HVSIM_HINT_RANGES	(HVSIM_PAYLOAD_BYTES / sizeof(__u64))
 
 /* One per CPU, at slots_offset + cpu * slot_size. */
 struct hvsim_mailbox {

@@ -184,6 +184,10 @@ void vmbus_setevent(struct vmbus_channel *chan);
 u32 vmbus_proto_version(void);
 /* the backend's reference counter: false if it has none (or no backend) */
 bool vmbus_read_ref_counter(u64 *now);
+/* the host's extended capabilities (hvlis/hv_ext.h), 0 if none */
+u64 vmbus_ext_caps(void);
+/* a memory heat hint (hvlis/hv_ext.h): 0, -EOPNOTSUPP, -EINVAL or -EIO */
+int vmbus_memory_hint(u32 type, const u64 *ranges, unsigned int n);
 
 /* pkt->desc is NULL once the ring holds no further (valid) packet */
 #define for_each_vmbus_pkt(chan, pkt)					\
@@ -227,6 +231,16 @@ struct hv_backend {
 	 * time base of the host's time samples (hv_utils' timesync).
 	 */
 	u64 (*ref_counter)(void);
+	/*
+	 * Optional: the host's extended capabilities (HvExtCallQuery-
+	 * Capabilities, HVLIS_EXT_CAP_* of hvlis/hv_ext.h), 0 without them.
+	 */
+	u64 (*ext_caps)(void);
+	/*
+	 * Optional: HvExtCallMemoryHeatHint of @n ranges (hvlis/hv_ext.h
+	 * encoding) of type @type; returns HV_STATUS_*.  Process context.
+	 */
+	u16 (*memory_hint)(u32 type, const u64 *ranges, unsigned int n);
 };
 
 /* MMIO space for device memory (framebuffer, PCI BARs, RDMA doorbells) */

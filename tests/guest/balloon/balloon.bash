@@ -30,3 +30,29 @@ dm_load() {
 	wait_for 10 "[ \"\$(hval memory.state memory status)\" = ready ]" ||
 		fail "no handshake: $(hostctl memory status | tr '\n' ' ')"
 }
+
+# dm_settled: the host is done: no transaction, and the balloon the same
+# over two reports
+dm_settled() {
+	local a b
+	a=$(hostctl memory status | grep -E '^memory.(transaction|ballooned_pages|hot_added_mb)=' | tr '\n' ' ')
+	sleep 2
+	b=$(hostctl memory status | grep -E '^memory.(transaction|ballooned_pages|hot_added_mb)=' | tr '\n' ' ')
+	[ "$a" = "$b" ] && case $a in *transaction=none*) true ;; *) false ;; esac
+}
+
+# grow_workload MIB STEPS GAP: STEPS stress-ng workers of MIB MiB each,
+# started GAP seconds apart, each touching its memory once and holding it
+# until all of them end together; fails if any worker does
+grow_workload() {
+	local mib=$1 steps=$2 gap=$3 i pids=()
+	for i in $(seq 1 "$steps"); do
+		stress-ng --vm 1 --vm-bytes "${mib}M" --vm-keep --vm-hang 0 \
+			--timeout $(( (steps - i) * gap + 2 * gap ))s &
+		pids+=($!)
+		sleep "$gap"
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || return 1
+	done
+}

@@ -21,21 +21,13 @@
 ballooned() {
 	hval memory.ballooned_mb memory status
 }
-# the host is done: no transaction and none needed for two reports
-settled() {
-	local a b
-	a=$(hostctl memory status | grep -E '^memory.(transaction|ballooned_pages)=' | tr '\n' ' ')
-	sleep 2
-	b=$(hostctl memory status | grep -E '^memory.(transaction|ballooned_pages)=' | tr '\n' ' ')
-	[ "$a" = "$b" ] && case $a in *transaction=none*) true ;; *) false ;; esac
-}
 
 hv_load_stack
 total0=$(meminfo MemTotal)
 dm_load
 
 # ---- idle: down to demand + 50%, or the minimum ----
-wait_for 60 "[ \"\$(ballooned)\" -gt 0 ] && settled" ||
+wait_for 60 "[ \"\$(ballooned)\" -gt 0 ] && dm_settled" ||
 	fail "the host did not balloon an idle guest: $(hostctl memory status | tr '\n' ' ')"
 idle=$(ballooned)
 target=$(hval memory.target_mb memory status)
@@ -72,7 +64,7 @@ grep -q allocated /tmp/work.log || fail "the workload never allocated"
 ! dmesg | grep -qi 'out of memory\|oom-kill' || fail "the OOM killer ran"
 
 # ---- it ended: the host takes the memory again ----
-wait_for 60 "[ \"\$(ballooned)\" -ge $((idle - 32)) ] && settled" ||
+wait_for 60 "[ \"\$(ballooned)\" -ge $((idle - 32)) ] && dm_settled" ||
 	fail "the host did not balloon again: $(ballooned) MiB"
 note "after: $(ballooned) MiB ballooned"
 
@@ -82,7 +74,7 @@ hostctl memory history | sed -n 's/^memory\.sample /series /p'
 
 # ---- a minimum: the guest is given back what lies below it ----
 hostctl memory min 900 >/dev/null || fail "memory min 900"
-wait_for 60 "[ \"\$(ballooned)\" -le 140 ] && settled" ||
+wait_for 60 "[ \"\$(ballooned)\" -le 140 ] && dm_settled" ||
 	fail "the minimum of 900 MiB did not hold: $(ballooned) MiB ballooned"
 [ "$(hval memory.bad memory status)" = 0 ] || fail "the host counted bad messages"
 [ "$(hval memory.ranges_bad memory status)" = 0 ] || fail "the host refused ranges"

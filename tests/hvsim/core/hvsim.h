@@ -242,10 +242,26 @@ uint16_t hvsim_post_message(struct hvsim *hs, unsigned int cpu,
 uint16_t hvsim_signal_event(struct hvsim *hs, unsigned int cpu,
 			    uint32_t connection_id);
 
+/* ext.c: the extended hypercalls (hvlis/hv_ext.h) */
+#define HVSIM_NR_OPS	(HVSIM_OP_MEMORY_HINT + 1)
+
+struct hvsim_ext_stats {
+	uint64_t hints;			/* memory heat hint calls */
+	uint64_t ranges;		/* ... ranges taken */
+	uint64_t pages;			/* ... 4 KiB pages dropped */
+	uint64_t refused;		/* calls refused whole */
+	uint64_t discard_errors;	/* holes that could not be punched */
+};
+
+struct ctl_conn;
+/* HVSIM_OP_MEMORY_HINT */
+uint16_t ext_memory_hint(struct hvsim *hs, const struct hvsim_mailbox *req);
+void ext_print(struct ctl_conn *c, const struct hvsim *hs);
+
 /* counters shown by "status" */
 struct hvsim_stats {
 	uint64_t doorbells;
-	uint64_t hypercalls[HVSIM_OP_TIME_REF_COUNT + 1];
+	uint64_t hypercalls[HVSIM_NR_OPS];
 	uint64_t hypercalls_unknown;
 	uint64_t hypercalls_failed;
 	uint64_t hypercalls_torn;	/* slot rewritten while we copied it */
@@ -296,6 +312,9 @@ struct hvsim {
 	struct ctl_server *ctl;		/* ctl/ctl.c, NULL without a socket */
 
 	struct hvsim_stats stats;
+	/* HVLIS_EXT_CAP_*: what the extended capability query answers */
+	uint64_t ext_caps;
+	struct hvsim_ext_stats ext;
 	bool quit;
 };
 

@@ -22,6 +22,8 @@ static const char *const op_names[] = {
 	[HVSIM_OP_EOM] = "eom",
 	[HVSIM_OP_RESET] = "reset",
 	[HVSIM_OP_TIME_REF_COUNT] = "time_ref_count",
+	[HVSIM_OP_EXT_CAPS] = "ext_caps",
+	[HVSIM_OP_MEMORY_HINT] = "memory_hint",
 };
 
 const char *mailbox_op_name(uint32_t op)
@@ -129,6 +131,11 @@ uint16_t mailbox_exec(struct hvsim *hs, unsigned int slot,
 	case HVSIM_OP_TIME_REF_COUNT:
 		req->args[0] = hvsim_ref_time(hs);
 		return HV_STATUS_SUCCESS;
+	case HVSIM_OP_EXT_CAPS:
+		req->args[0] = hs->ext_caps;
+		return HV_STATUS_SUCCESS;
+	case HVSIM_OP_MEMORY_HINT:
+		return ext_memory_hint(hs, req);
 	}
 	return HV_STATUS_INVALID_HYPERCALL_CODE;
 }

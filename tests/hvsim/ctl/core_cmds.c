@@ -79,6 +79,7 @@ static int cmd_status(struct hvsim *hs, struct ctl_conn *c, int argc,
 	ctl_printf(c, "irq.delayed %llu", (unsigned long long)st->irqs_delayed);
 	ctl_printf(c, "irq.lost %llu", (unsigned long long)st->irqs_lost);
 	ctl_printf(c, "connects %llu", (unsigned long long)st->connects);
+	ext_print(c, hs);
 	return 0;
 }
 

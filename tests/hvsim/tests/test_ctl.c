@@ -168,7 +168,7 @@ static bool synic_cmds(void)
 	CHECK(!strncmp(run(&hs, "synic post 0 0 0x100000000"), "error: bad message", 18));
 	CHECK(!strncmp(run(&hs, "synic post 0 0 1 abc"), "error: payload", 14));
 	CHECK(!strncmp(run(&hs, "synic post 0 0 1 zz"), "error: payload", 14));
-	memset(out, 'a', 482);
+	memset(out, 'a', 17 + 482);
 	memcpy(out, "synic post 0 0 1 ", 17);
 	out[17 + 482] = '\0';
 	CHECK(!strncmp(run(&hs, out), "error: payload", 14));	/* 241 bytes */

@@ -5,6 +5,10 @@
  * whole slots through mailbox_process().
  */
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <hvlis/hv_ext.h>
 
 #include "vmbus_guest.h"
 
@@ -49,7 +53,7 @@ static bool unknown_ops(void)
 	test_hvsim(&hs, RAM_SIZE, 2, ram);
 	CHECK_EQ(call(&hs, 0, HVSIM_OP_NONE, 0, 0, 0),
 		 HV_STATUS_INVALID_HYPERCALL_CODE);
-	CHECK_EQ(call(&hs, 0, HVSIM_OP_TIME_REF_COUNT + 1, 0, 0, 0),
+	CHECK_EQ(call(&hs, 0, HVSIM_NR_OPS, 0, 0, 0),
 		 HV_STATUS_INVALID_HYPERCALL_CODE);
 	CHECK_EQ(call(&hs, 0, 0xffffffff, 0, 0, 0),
 		 HV_STATUS_INVALID_HYPERCALL_CODE);
@@ -392,6 +396,90 @@ static bool ref_counter(void)
 	return true;
 }
 
+static uint16_t hint(struct hvsim *hs, uint64_t type, const uint64_t *r,
+		     uint64_t n)
+{
+	struct hvsim_mailbox req = {
+		.op = HVSIM_OP_MEMORY_HINT, .args = { type, n },
+	};
+
+	memcpy(req.data, r, (n < HVSIM_HINT_RANGES ? n : HVSIM_HINT_RANGES) * 8);
+	return mailbox_exec(hs, 0, &req);
+}
+
+/*
+ * EXT_CAPS and MEMORY_HINT: off until a device offers the hint; then
+ * every range is checked before any page is dropped, and the pages named
+ * read as zeros afterwards (RAM is a memfd here, as QEMU's is a file).
+ */
+static bool memory_hint(void)
+{
+	uint64_t r[HVSIM_HINT_RANGES + 1];
+	int fd = memfd_create("hvsim-test-ram", 0);
+	struct hvsim hs;
+	uint8_t *mem;
+
+	CHECK(fd >= 0 && ftruncate(fd, RAM_SIZE) == 0);
+	mem = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(mem != MAP_FAILED);
+	memset(mem, 0x5a, RAM_SIZE);
+	test_hvsim(&hs, RAM_SIZE, 1, mem);
+	CHECK_EQ(hello(&hs, 1), HV_STATUS_SUCCESS);
+
+	/* not offered: the query says 0 and the hint is refused */
+	struct hvsim_mailbox q = { .op = HVSIM_OP_EXT_CAPS, .args = { 7 } };
+
+	CHECK_EQ(mailbox_exec(&hs, 0, &q), HV_STATUS_SUCCESS);
+	CHECK_EQ(q.args[0], 0);
+	r[0] = hvlis_gpa_range_4k(16, 4);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 1),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK(mem[16 * 4096] == 0x5a);
+
+	hs.ext_caps = HVLIS_EXT_CAP_COLD_DISCARD_HINT;
+	CHECK_EQ(mailbox_exec(&hs, 0, &q), HV_STATUS_SUCCESS);
+	CHECK_EQ(q.args[0], HVLIS_EXT_CAP_COLD_DISCARD_HINT);
+	/* bad type, no ranges, too many ranges */
+	CHECK_EQ(hint(&hs, 1, r, 1), HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 0),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r,
+		      HVSIM_HINT_RANGES + 1), HV_STATUS_INVALID_PARAMETER);
+	/* one good range and one past RAM: nothing is dropped */
+	r[1] = hvlis_gpa_range_4k(RAM_SIZE / 4096 - 1, 2);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 2),
+		 HV_STATUS_INVALID_PARAMETER);
+	/* 1 GiB units, reserved bits, a pfn whose address overflows */
+	r[1] = hvlis_gpa_range_2m(0, 1) | HVLIS_GPA_RANGE_1G;
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 2),
+		 HV_STATUS_INVALID_PARAMETER);
+	r[1] = hvlis_gpa_range_2m(0, 1) | 1ULL << 13;
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 2),
+		 HV_STATUS_INVALID_PARAMETER);
+	r[1] = hvlis_gpa_range_4k(1ULL << 51, 1);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 2),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK(mem[16 * 4096] == 0x5a);
+	CHECK_EQ(hs.ext.refused, 8);
+	CHECK_EQ(hs.ext.pages, 0);
+
+	/* 4 KiB pages 16-19 and the 2 MiB page at 2 MiB */
+	r[1] = hvlis_gpa_range_2m(512, 1);
+	CHECK_EQ(hint(&hs, HVLIS_HEAT_HINT_COLD_DISCARD, r, 2),
+		 HV_STATUS_SUCCESS);
+	CHECK(mem[15 * 4096 + 4095] == 0x5a && mem[16 * 4096] == 0 &&
+	      mem[20 * 4096 - 1] == 0 && mem[20 * 4096] == 0x5a);
+	CHECK(mem[2 * MiB - 1] == 0x5a && mem[2 * MiB] == 0 &&
+	      mem[RAM_SIZE - 1] == 0);
+	CHECK_EQ(hs.ext.pages, 4 + 512);
+	CHECK_EQ(hs.ext.ranges, 2);
+	CHECK_EQ(hs.ext.discard_errors, 0);
+	test_hvsim_free(&hs);
+	munmap(mem, RAM_SIZE);
+	close(fd);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "unknown ops fail with INVALID_HYPERCALL_CODE", unknown_ops },
 	{ "ops before HELLO are denied", needs_hello },
@@ -403,6 +491,7 @@ static const struct tap_test tests[] = {
 	{ "slot handshake and a scribbled done_seq", process_slots },
 	{ "20000 random slots from a hostile guest", fuzz_slots },
 	{ "TIME_REF_COUNT counts 100 ns units", ref_counter },
+	{ "EXT_CAPS and MEMORY_HINT: offered, checked, pages dropped", memory_hint },
 };
 
 int main(void)

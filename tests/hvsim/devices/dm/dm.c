@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hvlis/hv_ext.h>
+
 #include "dm.h"
 
 static const char *const dm_state_names[] = {
@@ -48,7 +50,7 @@ static const char *const dm_state_names[] = {
 struct dm_opt_values {
 	const char *version;
 	uint32_t startup, min, max, buffer;
-	bool dynamic, buffer_seen, min_seen;
+	bool dynamic, buffer_seen, min_seen, discard;
 };
 
 static const struct opt_spec dm_opts[] = {
@@ -66,6 +68,8 @@ static const struct opt_spec dm_opts[] = {
 	{ "buffer", OPT_U32, offsetof(struct dm_opt_values, buffer), .max = 2000,
 	  .seen = OPT_SEEN(struct dm_opt_values, buffer_seen),
 	  .help = "memory buffer, percent of demand kept free (default 20)" },
+	{ "discard", OPT_BOOL, offsetof(struct dm_opt_values, discard),
+	  .help = "offer the cold memory discard hint: the guest reports free pages, which leave the RAM file (default off)" },
 };
 
 static const uint32_t dm_known_versions[] = {
@@ -131,6 +135,9 @@ static int dm_probe(struct vsp_device *dev, int nopts,
 	}
 	dm_policy_init(dm, v.startup, v.min, v.min_seen, v.max,
 		       v.buffer_seen ? v.buffer : 20, v.dynamic);
+	/* a partition-wide capability on Hyper-V: core/ext.c serves it */
+	if (v.discard)
+		vsp_dev_hvsim(dev)->ext_caps |= HVLIS_EXT_CAP_COLD_DISCARD_HINT;
 	vsp_dev_set_priv(dev, dm);
 	return 0;
 }
@@ -318,6 +325,7 @@ static struct dm_dev *dm_find(struct hvsim *hs, struct ctl_conn *c,
 
 static void dm_print_status(struct ctl_conn *c, const struct dm_dev *dm)
 {
+	const struct hvsim *hs = vsp_dev_hvsim(dm->dev);
 	long long ago = -1;
 
 	if (dm->last_report_ns)
@@ -340,6 +348,14 @@ static void dm_print_status(struct ctl_conn *c, const struct dm_dev *dm)
 	dm_balloon_print(c, dm);
 	dm_hot_add_print(c, dm);
 	dm_policy_print(c, dm);
+	/* free page reporting, which core/ext.c serves and counts */
+	ctl_printf(c, "memory.free_page_hints=%s",
+		   hs->ext_caps & HVLIS_EXT_CAP_COLD_DISCARD_HINT ? "on" : "off");
+	ctl_printf(c, "memory.hinted_pages=%llu",
+		   (unsigned long long)hs->ext.pages);
+	ctl_printf(c, "memory.hints=%llu", (unsigned long long)hs->ext.hints);
+	ctl_printf(c, "memory.hints_refused=%llu",
+		   (unsigned long long)hs->ext.refused);
 	ctl_printf(c, "memory.bad=%llu", (unsigned long long)dm->bad);
 }
 

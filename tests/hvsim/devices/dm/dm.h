@@ -86,6 +86,7 @@ struct dm_dev {
 	struct dm_sample {
 		uint64_t ms;		/* since the handshake */
 		uint32_t committed_mb, target_mb, ballooned_mb, added_mb;
+		uint32_t guest_mb;	/* startup + added - ballooned */
 		uint32_t file_mb;	/* the --ram file's allocated MiB */
 	} history[DM_HISTORY];
 	unsigned int nhistory;		/* samples taken, all time */

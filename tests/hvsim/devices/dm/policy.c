@@ -67,6 +67,7 @@ static void sample(struct dm_dev *dm, uint64_t t)
 {
 	const char *path = vsp_dev_hvsim(dm->dev)->gm.ram_path;
 	struct dm_sample *s = &dm->history[dm->nhistory++ % DM_HISTORY];
+	uint64_t have;
 	struct stat st;
 
 	s->ms = (now_ns() - dm->ready_ns) / 1000000;
@@ -74,6 +75,9 @@ static void sample(struct dm_dev *dm, uint64_t t)
 	s->target_mb = (uint32_t)(t / DM_MB);
 	s->ballooned_mb = (uint32_t)(dm->ballooned / DM_MB);
 	s->added_mb = (uint32_t)(dm->hot_added / DM_MB);
+	have = dm->startup + dm->hot_added;
+	s->guest_mb = (uint32_t)((have > dm->ballooned ? have - dm->ballooned : 0) /
+				 DM_MB);
 	s->file_mb = path && !stat(path, &st) ? (uint32_t)(st.st_blocks / 2048) : 0;
 }
 
@@ -84,9 +88,9 @@ void dm_history_print(struct ctl_conn *c, const struct dm_dev *dm)
 	for (; i < dm->nhistory; i++) {
 		const struct dm_sample *s = &dm->history[i % DM_HISTORY];
 
-		ctl_printf(c, "memory.sample ms=%llu committed_mb=%u target_mb=%u ballooned_mb=%u hot_added_mb=%u ram_file_mb=%u",
+		ctl_printf(c, "memory.sample ms=%llu committed_mb=%u target_mb=%u guest_mb=%u ballooned_mb=%u hot_added_mb=%u ram_file_mb=%u",
 			   (unsigned long long)s->ms, s->committed_mb, s->target_mb,
-			   s->ballooned_mb, s->added_mb, s->file_mb);
+			   s->guest_mb, s->ballooned_mb, s->added_mb, s->file_mb);
 	}
 }
 

@@ -377,6 +377,65 @@ static bool unballoon_many(void)
 	return true;
 }
 
+static int report(struct tchan *tc, uint64_t committed);
+
+/*
+ * An unballoon larger than the guest's ring holds (3000 single pages: six
+ * messages of up to 510 ranges, two fit the 12 KiB ring): the host stops
+ * when the ring is full and goes on when the guest has read and signals
+ * (here with a status report), never dropping or repeating a range.
+ */
+static bool unballoon_ring_full(void)
+{
+	union {
+		struct dm_balloon req;
+		struct dm_unballoon_request ureq;
+		uint8_t raw[4096];
+	} m;
+	static uint64_t r[3000];
+	uint64_t ptid, pages = 0, next = 0x1000;
+	uint32_t i, msgs = 0, batch;
+	bool more = true;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(ready(&t, &tc));
+	CHECK(tg_ctl_ok(&t, "memory balloon 12"));	/* 3072 pages */
+	CHECK(next_msg(&tc, &m.req, sizeof(m.req), &ptid));
+	for (i = 0; i < 3000; i++)
+		r[i] = DM_RANGE(0x1000 + 2 * i, 1);
+	for (i = 0; i < 3000; i += 500)
+		CHECK_EQ(respond(&tc, r + i, 500, i + 500 < 3000, 0), 0);
+	CHECK(host_value(&t, "memory.transaction=none\nmemory.ballooned_pages", 3000));
+	CHECK(tg_ctl_ok(&t, "memory unballoon all"));
+	while (more) {
+		batch = 0;
+		while (more && next_msg(&tc, m.raw, sizeof(m.raw), &ptid)) {
+			CHECK_EQ(m.ureq.hdr.type, DM_UNBALLOON_REQUEST);
+			CHECK(m.ureq.range_count <= 510);
+			/* the ranges in order, each page once */
+			for (i = 0; i < m.ureq.range_count; i++, next += 2)
+				CHECK_EQ(m.ureq.range_array[i], DM_RANGE(next, 1));
+			pages += m.ureq.range_count;
+			more = m.ureq.flags & DM_MORE_PAGES;
+			batch++;
+			msgs++;
+		}
+		/* a full ring holds two; then the host waits for room */
+		CHECK(batch >= 1 && batch <= 2);
+		CHECK(host_value(&t, "memory.transaction=unballoon\nmemory.ballooned_pages",
+				 3000 - pages));
+		if (more)
+			CHECK_EQ(report(&tc, 5120), 0);
+	}
+	CHECK_EQ(msgs, 6);
+	CHECK_EQ(pages, 3000);
+	CHECK_EQ(send_msg(&tc, m.raw, DM_UNBALLOON_RESPONSE, 8, 8), 0);
+	CHECK(host_value(&t, "memory.transaction=none\nmemory.ballooned_pages", 0));
+	tg_free(&t);
+	return true;
+}
+
 static int report(struct tchan *tc, uint64_t committed)
 {
 	struct dm_status st = { .num_avail = 1000, .num_committed = committed };
@@ -419,7 +478,7 @@ static bool policy(void)
 	CHECK(host_value(&t, "memory.target_mb", 24));
 	/* a sample a report: the second says committed 20, target 24 */
 	CHECK(tg_ctl_ok(&t, "memory history"));
-	CHECK(tg_out_has("committed_mb=20 target_mb=24 ballooned_mb=0 hot_added_mb=0"));
+	CHECK(tg_out_has("committed_mb=20 target_mb=24 guest_mb=64 ballooned_mb=0 hot_added_mb=0"));
 	/* no second request while this one runs */
 	CHECK_EQ(report(&tc, 5120), 0);
 	CHECK(!next_msg(&tc, &m.req, sizeof(m.req), &ptid));
@@ -547,6 +606,7 @@ static const struct tap_test tests[] = {
 	{ "DM: malformed and out-of-state messages dropped and counted", malformed },
 	{ "DM: balloon request, ranges checked, unballoon of what was taken", balloon_and_back },
 	{ "DM: unballoon in messages of at most 510 ranges", unballoon_many },
+	{ "DM: an unballoon larger than the ring waits for room", unballoon_ring_full },
 	{ "DM: the policy balloons to demand + buffer, gives back, min and slack", policy },
 	{ "DM: hot-add above startup, answers checked and capped", hot_add },
 };
