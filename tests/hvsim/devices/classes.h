@@ -18,3 +18,4 @@ VSP_CLASS(kvp)		/* devices/ic: key-value pair exchange IC */
 VSP_CLASS(vss)		/* devices/ic: backup (VSS) IC */
 VSP_CLASS(fcopy)	/* devices/ic: file copy IC (guest services) */
 VSP_CLASS(balloon)	/* devices/dm: Dynamic Memory */
+VSP_CLASS(nd)		/* devices/nd: NetworkDirect (guest RDMA) */

@@ -261,7 +261,7 @@ static const struct {
 	{ "ide", HV_IDE_GUID, 0x1, 0, false },
 	{ "scsi", HV_SCSI_GUID, 0, 0, false },
 	{ "fc", HV_SYNTHFC_GUID, 0, 0, false },
-	{ "nd", HV_ND_GUID, 0, 0, false },
+	{ "nd", HV_ND_GUID, 0, 1, false },	/* 1 MiB for UAR pages */
 	{ "pci", HV_PCIE_GUID, 0, 0, false },
 };
 

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ND host (devices/nd) against a guest written from Microsoft's
+ * guest driver's rules (LIS vmbus_rdma.c): INIT, INIT_RESOURCES, BIND,
+ * the per-process files and the first IOCTLs, and what it refuses.
+ */
+#include <arpa/inet.h>
+
+#include "tests/vmbus_guest.h"
+
+#include <hvlis/nd.h>
+
+static struct vmbus_channel_offer_channel offers[8];
+static uint8_t buf[8192];
+static uint64_t tid = 100;
+
+#define BAR2	(32 * GiB)
+
+/* send @len bytes with a completion requested; 0 or -errno */
+static int nd_send(struct tchan *tc, const void *msg, uint32_t len)
+{
+	return tchan_send(tc, VM_PKT_DATA_INBAND,
+			  VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, ++tid,
+			  NULL, 0, msg, len);
+}
+
+/* the host's answer to the last request: its payload in @out */
+static int answer(struct tchan *tc, void *out, uint32_t cap)
+{
+	struct vmpacket_descriptor d;
+	uint32_t len, off;
+
+	if (tring_read(&tc->in, buf, sizeof(buf), &len))
+		return -1;
+	memcpy(&d, buf, sizeof(d));
+	off = d.offset8 * 8u;
+	if (d.type != VM_PKT_COMP || d.trans_id != tid || len < off)
+		return -1;
+	memset(out, 0, cap);
+	memcpy(out, buf + off, len - off < cap ? len - off : cap);
+	return (int)(len - off);
+}
+
+/* a guest with the ND channel open, the window set up in BAR2 */
+static bool nd_open(struct tg *t, struct tchan *tc, const char *spec)
+{
+	CHECK(tg_open_one(t, tc, spec, offers, 8));
+	t->hs.gm.bar2_gpa = BAR2;
+	t->hs.gm.bar2_valid = true;
+	return true;
+}
+
+static uint64_t window(struct tg *t)
+{
+	return BAR2 + t->hs.gm.mmio_offset;
+}
+
+static bool init(struct tchan *tc, uint32_t version, uint32_t *agreed)
+{
+	struct ndv_packet_init m = {
+		.packet_type = NDV_PACKET_TYPE_INIT,
+		.protocol_version = version,
+	};
+
+	CHECK_EQ(nd_send(tc, &m, sizeof(m)), 0);
+	CHECK_EQ(answer(tc, &m, sizeof(m)), (int)sizeof(m));
+	*agreed = m.protocol_version;
+	return true;
+}
+
+static uint32_t init_resources(struct tchan *tc, uint64_t start)
+{
+	struct ndv_pkt_init_resources m = {
+		.hdr = {
+			.packet_type = NDV_PKT_ID1_INIT_RESOURCES,
+			.hdr_sz = sizeof(struct ndv_packet_hdr),
+		},
+		.io_space_start = start,
+	};
+
+	if (nd_send(tc, &m, sizeof(m)) || answer(tc, &m, sizeof(m)) < 16)
+		return 0xdead;
+	return m.hdr.status;
+}
+
+static const uint8_t mac1[6] = { 0x00, 0x15, 0x5d, 0, 0, 1 };
+
+static uint32_t nd_bind(struct tchan *tc, const uint8_t *mac, uint32_t ip,
+		     bool unbind)
+{
+	struct ndv_pkt_bind m = {
+		.hdr = {
+			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_BIND,
+				NDV_PACKET_OPTION_REQUIRES_PASSIVE),
+			.hdr_sz = sizeof(m),
+		},
+		.unbind = unbind,
+		.ip_address = { .family = ND_AF_INET, .addr = ip },
+		.phys_addr = { .length = 6 },
+		.guest_id = 0x1234,
+	};
+
+	memcpy(m.phys_addr.addr, mac, 6);
+	if (nd_send(tc, &m, sizeof(m)) || answer(tc, &m, sizeof(m)) != sizeof(m))
+		return 0xdead;
+	return m.hdr.status;
+}
+
+/* CREATE a file with guest id @local: the host's id, 0 if refused */
+static uint32_t create(struct tchan *tc, uint32_t local)
+{
+	struct ndv_pkt_create m = {
+		.hdr = {
+			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_CREATE,
+				NDV_PACKET_OPTION_REQUIRES_PASSIVE),
+			.hdr_sz = sizeof(m),
+		},
+		.handle = { .local = local },
+		.access_mask = ND_STANDARD_RIGHTS_ALL,
+		.open_options = ND_OPEN_EXISTING,
+		.file_attributes = ND_FILE_ATTRIBUTE_NORMAL,
+		.share_access = ND_FILE_SHARE_ALL,
+	};
+
+	if (nd_send(tc, &m, sizeof(m)) || answer(tc, &m, sizeof(m)) != sizeof(m) ||
+	    m.hdr.status)
+		return 0;
+	return m.handle.remote;
+}
+
+static uint32_t cleanup(struct tchan *tc, uint32_t local, uint32_t remote)
+{
+	struct ndv_pkt_cleanup m = {
+		.hdr = {
+			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_CLEANUP,
+				NDV_PACKET_OPTION_REQUIRES_PASSIVE),
+			.hdr_sz = sizeof(m),
+		},
+		.handle = { .local = local, .remote = remote },
+	};
+
+	if (nd_send(tc, &m, sizeof(m)) || answer(tc, &m, sizeof(m)) < 16)
+		return 0xdead;
+	return m.hdr.status;
+}
+
+/*
+ * An IOCTL on file {local, remote}: @io (len bytes) in and out; returns
+ * the io_status, or 0xdead when the transport failed (*hdr_status set).
+ */
+static uint32_t nd_ioctl(struct tchan *tc, uint32_t local, uint32_t remote,
+		      uint32_t code, void *io, uint32_t len, uint32_t *hdr_status)
+{
+	static uint8_t m[4096];
+	struct ndv_pkt_control h = {
+		.hdr = {
+			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_CONTROL,
+				NDV_PACKET_OPTION_REQUIRES_PASSIVE),
+			.hdr_sz = sizeof(h),
+			.data_sz = len,
+		},
+		.file_handle = { .local = local, .remote = remote },
+		.io_cntrl_code = code,
+		.output_buf_sz = len,
+		.input_buf_sz = len,
+	};
+	int n;
+
+	memcpy(m, &h, sizeof(h));
+	memcpy(m + sizeof(h), io, len);
+	if (nd_send(tc, m, sizeof(h) + len))
+		return 0xdead;
+	n = answer(tc, m, sizeof(m));
+	if (n < (int)sizeof(h))
+		return 0xdead;
+	memcpy(&h, m, sizeof(h));
+	*hdr_status = h.hdr.status;
+	if (h.hdr.status)
+		return 0xdead;
+	memcpy(io, m + sizeof(h), len);
+	return h.io_status;
+}
+
+static bool host_value(struct tg *t, const char *key, unsigned long long want)
+{
+	char line[128];
+
+	CHECK(tg_ctl_ok(t, "nd status"));
+	snprintf(line, sizeof(line), "%s=%llu\n", key, want);
+	CHECK(tg_out_has(line));
+	return true;
+}
+
+/* INIT answers 1.0 or "invalid"; INIT_RESOURCES wants a BAR2 window */
+static bool handshake(void)
+{
+	struct tg t;
+	struct tchan tc;
+	uint32_t v;
+
+	CHECK(nd_open(&t, &tc, "nd"));
+	CHECK(tg_find_offer(offers, 8, tc.relid)->offer.mmio_megabytes == 1);
+	/* nothing before INIT */
+	CHECK_EQ(init_resources(&tc, window(&t)), ND_STATUS_INVALID_PARAMETER);
+	CHECK(init(&tc, 0x0200, &v));
+	CHECK_EQ(v, NDV_PROTOCOL_VERSION_INVALID);
+	CHECK(init(&tc, NDV_PROTOCOL_VERSION_1, &v));
+	CHECK_EQ(v, NDV_PROTOCOL_VERSION_1);
+	/* RAM, unaligned, past the MMIO space: refused */
+	CHECK_EQ(init_resources(&tc, 1 * MiB), ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(init_resources(&tc, window(&t) + 4096),
+		 ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(init_resources(&tc, BAR2 + 64 * MiB),
+		 ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(init_resources(&tc, window(&t)), 0);
+	CHECK_EQ(init_resources(&tc, window(&t)), ND_STATUS_INVALID_PARAMETER);
+	CHECK(host_value(&t, "nd.bad", 5));
+	tg_free(&t);
+	return true;
+}
+
+/* a guest through INIT, INIT_RESOURCES and BIND with MAC @mac1 */
+static bool bound(struct tg *t, struct tchan *tc)
+{
+	uint32_t v;
+
+	CHECK(nd_open(t, tc, "nd"));
+	CHECK(init(tc, NDV_PROTOCOL_VERSION_1, &v));
+	CHECK_EQ(init_resources(tc, window(t)), 0);
+	CHECK_EQ(nd_bind(tc, mac1, htonl(0x0a000002), false), 0);
+	return true;
+}
+
+/* BIND succeeds only for the host's RDMA NIC, with an address */
+static bool binding(void)
+{
+	static const uint8_t other[6] = { 0x00, 0x15, 0x5d, 0, 0, 2 };
+	struct tg t;
+	struct tchan tc;
+	uint32_t v;
+
+	CHECK(nd_open(&t, &tc, "nd"));
+	CHECK(init(&tc, NDV_PROTOCOL_VERSION_1, &v));
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000002), false),
+		 ND_STATUS_INVALID_PARAMETER);	/* before INIT_RESOURCES */
+	CHECK_EQ(init_resources(&tc, window(&t)), 0);
+	CHECK_EQ(create(&tc, 7), 0);		/* before BIND */
+	CHECK_EQ(nd_bind(&tc, other, htonl(0x0a000002), false),
+		 ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(nd_bind(&tc, mac1, 0, false), ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000002), false), 0);
+	CHECK(tg_ctl_ok(&t, "nd status"));
+	CHECK(tg_out_has("nd.state=bound\n"));
+	CHECK(tg_out_has("nd.ip=10.0.0.2\n"));
+	CHECK(host_value(&t, "nd.binds_refused", 2));
+	/* unbind of another address fails; of this one works */
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000003), true),
+		 ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000002), true), 0);
+	CHECK(tg_ctl_ok(&t, "nd status"));
+	CHECK(tg_out_has("nd.state=unbound\n"));
+	/* a mac= option names another NIC */
+	tg_free(&t);
+	CHECK(nd_open(&t, &tc, "nd:mac=00:15:5d:00:00:02"));
+	CHECK(init(&tc, NDV_PROTOCOL_VERSION_1, &v));
+	CHECK_EQ(init_resources(&tc, window(&t)), 0);
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000002), false),
+		 ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(nd_bind(&tc, other, htonl(0x0a000002), false), 0);
+	tg_free(&t);
+	return true;
+}
+
+/*
+ * A process: two files, PROVIDER_INIT, BIND_FILE, ADAPTER_OPEN (UAR in
+ * the window), ADAPTER_QUERY, a PD; CLEANUP frees all of it.
+ */
+static bool process(void)
+{
+	struct nd_ioctl_open_adapter oa;
+	struct nd_ioctl_pd_create pd;
+	struct nd_adapter_info info;
+	uint8_t prov[ND_PROVIDER_IOCTL_SIZE];
+	struct nd_handle h;
+	uint32_t f1, f2, hs;
+	uint64_t adapter;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(bound(&t, &tc));
+	f1 = create(&tc, 0x111);
+	f2 = create(&tc, 0x222);
+	CHECK(f1 && f2 && f1 != f2);
+	CHECK_EQ(create(&tc, 0x111), 0);	/* the same id twice */
+	/* a wrong file handle is a transport error */
+	memset(prov, 0, sizeof(prov));
+	h = (struct nd_handle){ .version = 1 };
+	memcpy(prov, &h, sizeof(h));
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f2, IOCTL_ND_PROVIDER_INIT, prov,
+		       sizeof(prov), &hs), 0xdead);
+	CHECK_EQ(hs, ND_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_PROVIDER_INIT, prov,
+		       sizeof(prov), &hs), 0);
+	h.handle = (uint64_t)f2 << 32 | 0x222;
+	memcpy(prov, &h, sizeof(h));
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_PROVIDER_BIND_FILE, prov,
+		       sizeof(prov), &hs), 0);
+
+	memset(&oa, 0, sizeof(oa));
+	oa.in = (struct nd_open_adapter){
+		.version = 1, .ce_mapping_cnt = 2,
+		.cb_mapping_offset = sizeof(oa.in), .adapter_id = 0x1234,
+	};
+	for (int i = 0; i < 2; i++) {
+		oa.req.mappings[i].map_type = ND_MAP_IOSPACE;
+		oa.req.mappings[i].access_or_cache =
+			i ? ND_WRITE_COMBINED : ND_NON_CACHED;
+		oa.req.mappings[i].io.cb_length = 4096;
+	}
+	struct nd_ioctl_open_adapter bad = oa;
+
+	bad.in.adapter_id = 0x99;
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_ADAPTER_OPEN, &bad,
+		       sizeof(bad), &hs), ND_STATUS_INVALID_PARAMETER);
+	bad = oa;
+	bad.req.mappings[1].io.cb_length = 8192;
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_ADAPTER_OPEN, &bad,
+		       sizeof(bad), &hs), ND_STATUS_INVALID_PARAMETER);
+	memset(t.hs.gm.shm + t.hs.gm.mmio_offset, 0x77, 8192);
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_ADAPTER_OPEN, &oa,
+		       sizeof(oa), &hs), 0);
+	adapter = oa.out.handle;
+	CHECK(adapter != 0);
+	CHECK_EQ(oa.resp.mapping_results[0].info, window(&t));
+	CHECK_EQ(oa.resp.mapping_results[1].info, window(&t) + 4096);
+	CHECK_EQ(oa.resp.bf_reg_size, 0);
+	CHECK_EQ(oa.resp.cqe_size, 32);
+	CHECK_EQ(oa.resp.qp_tab_size, 65536);
+	CHECK_EQ(oa.resp.dev_id, 0x1003);
+	CHECK(t.hs.gm.shm[t.hs.gm.mmio_offset] == 0);	/* UAR zeroed */
+
+	struct nd_adapter_query q = {
+		.version = 1, .info_version = ND_VERSION_2, .adapter_handle = adapter,
+	};
+
+	memset(&info, 0, sizeof(info));
+	memcpy(&info, &q, sizeof(q));
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_ADAPTER_QUERY, &info,
+		       sizeof(info), &hs), 0);
+	CHECK_EQ(info.vendor_id, 0x15b3);
+	CHECK_EQ(info.adapter_id, 0x1234);
+	CHECK(info.max_completion_q_depth > 0 && info.max_initiator_sge > 0);
+	/* the adapter from another file is not this file's */
+	q.adapter_handle = adapter;
+	memset(&info, 0, sizeof(info));
+	memcpy(&info, &q, sizeof(q));
+	CHECK_EQ(nd_ioctl(&tc, 0x222, f2, IOCTL_ND_ADAPTER_QUERY, &info,
+		       sizeof(info), &hs), ND_STATUS_INVALID_HANDLE);
+
+	memset(&pd, 0, sizeof(pd));
+	pd.in = (struct nd_handle){ .version = 1, .handle = adapter };
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_PD_CREATE, &pd, sizeof(pd),
+		       &hs), 0);
+	CHECK(pd.pd_handle && pd.resp.pd_handle == pd.pd_handle &&
+	      pd.resp.pdn);
+	CHECK(host_value(&t, "nd.pds", 1));
+	CHECK(host_value(&t, "nd.adapters", 1));
+	/* a PD handle is no adapter */
+	pd.in = (struct nd_handle){ .version = 1, .handle = pd.pd_handle };
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, IOCTL_ND_PD_CREATE, &pd, sizeof(pd),
+		       &hs), ND_STATUS_INVALID_HANDLE);
+	/* unknown IOCTL */
+	CHECK_EQ(nd_ioctl(&tc, 0x111, f1, 0x00120a00, &h, sizeof(h), &hs),
+		 ND_STATUS_NOT_SUPPORTED);
+	/* the process goes: everything with it */
+	CHECK_EQ(cleanup(&tc, 0x222, f2), 0);
+	CHECK_EQ(cleanup(&tc, 0x111, f1), 0);
+	CHECK_EQ(cleanup(&tc, 0x111, f1), ND_STATUS_INVALID_PARAMETER);
+	CHECK(host_value(&t, "nd.pds", 0));
+	CHECK(host_value(&t, "nd.adapters", 0));
+	CHECK(host_value(&t, "nd.files", 0));
+	tg_free(&t);
+	return true;
+}
+
+/* closing the channel frees every file and object */
+static bool close_frees(void)
+{
+	struct nd_ioctl_open_adapter oa;
+	uint8_t prov[ND_PROVIDER_IOCTL_SIZE] = { 1 };
+	uint32_t f, hs;
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(bound(&t, &tc));
+	f = create(&tc, 5);
+	CHECK(f);
+	CHECK_EQ(nd_ioctl(&tc, 5, f, IOCTL_ND_PROVIDER_INIT, prov, sizeof(prov),
+		       &hs), 0);
+	for (int n = 0; n < 3; n++) {
+		memset(&oa, 0, sizeof(oa));
+		oa.in = (struct nd_open_adapter){
+			.version = 1, .ce_mapping_cnt = 2,
+			.cb_mapping_offset = sizeof(oa.in), .adapter_id = 0x1234,
+		};
+		for (int i = 0; i < 2; i++) {
+			oa.req.mappings[i].map_type = ND_MAP_IOSPACE;
+			oa.req.mappings[i].io.cb_length = 4096;
+		}
+		CHECK_EQ(nd_ioctl(&tc, 5, f, IOCTL_ND_ADAPTER_OPEN, &oa,
+				  sizeof(oa), &hs), 0);
+	}
+	CHECK(host_value(&t, "nd.adapters", 3));
+	tg_close(&t, tc.relid);
+	CHECK(host_value(&t, "nd.adapters", 0));
+	CHECK(host_value(&t, "nd.objects_freed", 3));
+	tg_free(&t);
+	return true;
+}
+
+/* malformed messages: refused with a status, never answered as done */
+static bool malformed(void)
+{
+	struct ndv_pkt_control h;
+	uint8_t m[256];
+	struct tg t;
+	struct tchan tc;
+
+	CHECK(bound(&t, &tc));
+	/* a CONTROL whose data_sz runs past the packet */
+	memset(&h, 0, sizeof(h));
+	h.hdr.packet_type = NDV_PKT_ID1_CONTROL;
+	h.hdr.hdr_sz = sizeof(h);
+	h.hdr.data_sz = 1000;
+	h.input_buf_sz = h.output_buf_sz = 16;
+	CHECK_EQ(nd_send(&tc, &h, sizeof(h)), 0);
+	CHECK(answer(&tc, m, sizeof(m)) >= 16);
+	CHECK_EQ(((struct ndv_packet_hdr *)m)->status, ND_STATUS_INVALID_PARAMETER);
+	/* in and out sizes differ; extended data outside */
+	h.hdr.data_sz = 16;
+	h.output_buf_sz = 8;
+	memset(m, 0, sizeof(m));
+	memcpy(m, &h, sizeof(h));
+	CHECK_EQ(nd_send(&tc, m, sizeof(h) + 16), 0);
+	CHECK(answer(&tc, m, sizeof(m)) >= 16);
+	CHECK_EQ(((struct ndv_packet_hdr *)m)->status, ND_STATUS_INVALID_PARAMETER);
+	h.output_buf_sz = 16;
+	h.extended_data.size = 8;
+	h.extended_data.offset = 12;
+	memset(m, 0, sizeof(m));
+	memcpy(m, &h, sizeof(h));
+	CHECK_EQ(nd_send(&tc, m, sizeof(h) + 16), 0);
+	CHECK(answer(&tc, m, sizeof(m)) >= 16);
+	CHECK_EQ(((struct ndv_packet_hdr *)m)->status, ND_STATUS_INVALID_PARAMETER);
+	/* a packet type the guest never sends; a short one (dropped) */
+	memset(m, 0, sizeof(m));
+	m[0] = NDV_PKT_ID1_COMPLETE;
+	CHECK_EQ(nd_send(&tc, m, 64), 0);
+	CHECK(answer(&tc, m, sizeof(m)) >= 16);
+	CHECK_EQ(nd_send(&tc, m, 8), 0);
+	CHECK_EQ(answer(&tc, m, sizeof(m)), -1);
+	CHECK(host_value(&t, "nd.bad", 5));
+	tg_free(&t);
+	return true;
+}
+
+static const struct tap_test tests[] = {
+	{ "ND: INIT and INIT_RESOURCES, in order, window checked", handshake },
+	{ "ND: BIND only for the RDMA NIC (mac=), unbind", binding },
+	{ "ND: files, provider init and bind, adapter, query, PD, cleanup", process },
+	{ "ND: channel close frees every object", close_frees },
+	{ "ND: malformed CONTROL and unknown messages refused", malformed },
+};
+
+int main(void)
+{
+	log_init(NULL, false);
+	return tap_run(tests, ARRAY_SIZE(tests));
+}
