@@ -21,6 +21,12 @@ pkgs=(
 	# tools the guest scenarios run (through the host's root over 9p)
 	fio iperf3 jq sg3-utils ethtool e2fsprogs socat iproute2 util-linux procps
 	iputils-ping tcpdump kexec-tools makedumpfile linuxptp
+	# Endure (tests/guest/network_direct/): Debian's rdma-core as users
+	# run it, unchanged: libibverbs with the mlx4 provider, its tools,
+	# rdma_cm's rping and perftest, and the headers for our own verbs
+	# programs (rdma(8) comes with iproute2)
+	ibverbs-utils ibverbs-providers rdmacm-utils perftest libibverbs-dev
+	librdmacm-dev
 	# balloon_grow.sh: a workload whose memory grows in steps; `make bench`
 	# plots its time series
 	stress-ng gnuplot-nox

@@ -326,4 +326,89 @@ compat_page_reporting_set_order(struct page_reporting_dev_info *pr,
 }
 #endif
 
+/*
+ * RDMA ops took the port number as u8 until "RDMA: Support more than 255
+ * rdma ports" (Linux 5.14), u32 since.
+ */
+#ifdef HAVE_IB_PORT_U32
+#define COMPAT_IB_PORT_T	u32
+#else
+#define COMPAT_IB_PORT_T	u8
+#endif
+
+/*
+ * ib_device_ops.create_cq's last argument: the udata, until "RDMA: Pass
+ * uverbs_attr_bundle as part of '.create_cq_umem' API" gave it the whole
+ * attribute bundle (Linux 6.11).  Drivers write fn(cq, attr, udata) and
+ * name fn##_compat in their ops.
+ */
+#ifdef HAVE_IB_CREATE_CQ_ATTRS
+#define COMPAT_IB_CREATE_CQ(fn)						\
+	static int fn##_compat(struct ib_cq *cq,			\
+			       const struct ib_cq_init_attr *attr,	\
+			       struct uverbs_attr_bundle *attrs)	\
+	{ return fn(cq, attr, attrs ? &attrs->driver_udata : NULL); }
+#else
+#define COMPAT_IB_CREATE_CQ(fn)						\
+	static int fn##_compat(struct ib_cq *cq,			\
+			       const struct ib_cq_init_attr *attr,	\
+			       struct ib_udata *udata)			\
+	{ return fn(cq, attr, udata); }
+#endif
+
+/*
+ * QPs: the core allocates the driver's QP since "RDMA: Globally allocate
+ * and release QP memory" (Linux 5.15); before, create_qp allocated and
+ * returned it and destroy_qp freed it.  Drivers write int fn(qp, attr,
+ * udata) and destroy(qp, udata) on a @type with the ib_qp @member first.
+ */
+#ifdef HAVE_IB_CREATE_QP_CORE_ALLOC
+#define COMPAT_IB_CREATE_QP(fn, type, member)				\
+	static int fn##_compat(struct ib_qp *qp,			\
+			       struct ib_qp_init_attr *attr,		\
+			       struct ib_udata *udata)			\
+	{								\
+		BUILD_BUG_ON(offsetof(type, member));			\
+		return fn(qp, attr, udata);				\
+	}
+#define COMPAT_IB_DESTROY_QP(fn, type, member)				\
+	static int fn##_compat(struct ib_qp *qp, struct ib_udata *udata) \
+	{								\
+		BUILD_BUG_ON(offsetof(type, member));			\
+		return fn(qp, udata);					\
+	}
+#define COMPAT_IB_QP_OBJ_SIZE(type, member)				\
+	INIT_RDMA_OBJ_SIZE(ib_qp, type, member),
+#else
+#define COMPAT_IB_CREATE_QP(fn, type, member)				\
+	static struct ib_qp *fn##_compat(struct ib_pd *pd,		\
+					 struct ib_qp_init_attr *attr,	\
+					 struct ib_udata *udata)	\
+	{								\
+		type *q = kzalloc(sizeof(*q), GFP_KERNEL);		\
+		int ret;						\
+									\
+		if (!q)							\
+			return ERR_PTR(-ENOMEM);			\
+		q->member.device = pd->device;				\
+		q->member.pd = pd;					\
+		ret = fn(&q->member, attr, udata);			\
+		if (ret) {						\
+			kfree(q);					\
+			return ERR_PTR(ret);				\
+		}							\
+		return &q->member;					\
+	}
+#define COMPAT_IB_DESTROY_QP(fn, type, member)				\
+	static int fn##_compat(struct ib_qp *qp, struct ib_udata *udata) \
+	{								\
+		int ret = fn(qp, udata);				\
+									\
+		if (!ret)						\
+			kfree(container_of(qp, type, member));		\
+		return ret;						\
+	}
+#define COMPAT_IB_QP_OBJ_SIZE(type, member)
+#endif
+
 #endif /* HVLIS_COMPAT_H */
