@@ -333,8 +333,10 @@ static int nd_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 							    struct nd_ucontext,
 							    ibuc);
 
-	nd_close_handle(to_nd(ibpd->device), &uc->file, IOCTL_ND_PD_FREE,
-			pd->handle);
+	/* only user PDs exist (nd_alloc_pd), but a NULL udata must not crash */
+	if (uc)
+		nd_close_handle(to_nd(ibpd->device), &uc->file,
+				IOCTL_ND_PD_FREE, pd->handle);
 	return 0;
 }
 

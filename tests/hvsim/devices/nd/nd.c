@@ -395,7 +395,8 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	if (r.file < 0)
 		return nd_refuse(nd, pkt->trans_id, pkt->data, pkt->data_len,
 				 "CONTROL on a file that is not open");
-	msg = malloc(sizeof(h) + h.input_buf_sz + 8);
+	/* one copy of all of it: the ring is guest memory */
+	msg = malloc(sizeof(h) + h.input_buf_sz + h.extended_data.size + 8);
 	if (!msg)
 		return -EAGAIN;
 	memcpy(msg, pkt->data, sizeof(h) + h.input_buf_sz);
@@ -403,8 +404,11 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	r.buf = msg + sizeof(h);
 	r.buf_len = h.input_buf_sz;
 	if (h.extended_data.size) {
-		r.ext = pkt->data + sizeof(h) + h.extended_data.offset;
+		r.ext = msg + sizeof(h) + h.input_buf_sz;
 		r.ext_len = h.extended_data.size;
+		memcpy(msg + sizeof(h) + h.input_buf_sz,
+		       pkt->data + sizeof(h) + h.extended_data.offset,
+		       h.extended_data.size);
 	}
 	r.status = ND_STATUS_NOT_SUPPORTED;
 	nd->ioctls++;

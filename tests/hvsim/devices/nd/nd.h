@@ -4,7 +4,7 @@
  * has the protocol): nd.c is the channel, the handshake (INIT,
  * INIT_RESOURCES, BIND), the files and the CONTROL dispatch; objects.c
  * the handles the guest holds (adapters, PDs ...) and the IOCTLs that
- * make and free them.
+ * make and free them; cq.c completion queues.
  */
 #ifndef HVSIM_ND_H
 #define HVSIM_ND_H
@@ -28,11 +28,14 @@
 #define ND_MAX_INLINE		0
 #define ND_MAX_READ_LIMIT	16
 #define ND_MAX_TRANSFER		(1u << 30)
+/* pages in one GPA range of the extended data (a 2 MiB CQ buffer) */
+#define ND_MAX_RANGE_PFNS	512
 
 enum nd_obj_type {
 	NDO_FREE,
 	NDO_ADAPTER,
 	NDO_PD,
+	NDO_CQ,
 	NDO_TYPES,
 };
 
@@ -55,6 +58,14 @@ struct nd_obj {
 			uint64_t adapter;	/* handle */
 			uint32_t pdn;
 		} pd;
+		struct {
+			uint64_t adapter;	/* handle */
+			uint32_t cqn;
+			uint32_t nent;		/* entries, a power of two */
+			struct gpa_pages buf;	/* the CQEs */
+			struct gpa_pages db;	/* consumer index, arm */
+			struct gpa_pages arm;	/* arm sequence number */
+		} cq;
 	};
 };
 
@@ -74,6 +85,7 @@ struct nd_dev {
 	struct nd_file files[ND_MAX_FILES];
 	struct nd_obj *objs;		/* ND_MAX_OBJECTS */
 	uint32_t next_pdn;
+	uint32_t next_cqn;
 	/* counters */
 	uint64_t count[NDO_TYPES];	/* live objects by type */
 	uint64_t created, freed;
@@ -107,9 +119,19 @@ void nd_objects_free(struct nd_dev *nd);
 void nd_objects_release_file(struct nd_dev *nd, int file);
 struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
 			  enum nd_obj_type type, int file);
+struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type, int file);
+uint64_t nd_obj_handle(const struct nd_dev *nd, const struct nd_obj *o);
+/* the request's buffer is exactly @len bytes and says version 1 */
+bool nd_req_ok(struct nd_req *r, uint32_t len);
 /* the IOCTL handlers of objects.c: false if @code is not theirs */
 bool nd_objects_ioctl(struct nd_req *r);
 void nd_objects_print(struct ctl_conn *c, const struct nd_dev *nd);
 const char *nd_obj_type_name(enum nd_obj_type t);
+
+/* cq.c */
+void nd_cq_create(struct nd_req *r);
+/* what a CQ holds, before its slot is freed */
+void nd_cq_free(struct nd_obj *o);
+void nd_range_free(struct gpa_pages *g);
 
 #endif /* HVSIM_ND_H */

@@ -20,6 +20,7 @@ static const char *const type_names[] = {
 	[NDO_FREE] = "free",
 	[NDO_ADAPTER] = "adapters",
 	[NDO_PD] = "pds",
+	[NDO_CQ] = "cqs",
 };
 
 const char *nd_obj_type_name(enum nd_obj_type t)
@@ -31,6 +32,7 @@ int nd_objects_init(struct nd_dev *nd)
 {
 	nd->objs = calloc(ND_MAX_OBJECTS, sizeof(*nd->objs));
 	nd->next_pdn = 1;
+	nd->next_cqn = 1;
 	return nd->objs ? 0 : -1;
 }
 
@@ -40,7 +42,7 @@ void nd_objects_free(struct nd_dev *nd)
 	nd->objs = NULL;
 }
 
-static uint64_t obj_handle(const struct nd_dev *nd, const struct nd_obj *o)
+uint64_t nd_obj_handle(const struct nd_dev *nd, const struct nd_obj *o)
 {
 	return (uint64_t)o->gen << 32 | (uint64_t)(o - nd->objs + 1);
 }
@@ -59,8 +61,8 @@ struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
 	return o;
 }
 
-static struct nd_obj *obj_new(struct nd_dev *nd, enum nd_obj_type type,
-			      int file)
+struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type,
+			  int file)
 {
 	for (unsigned int i = 0; i < ND_MAX_OBJECTS; i++) {
 		struct nd_obj *o = &nd->objs[i];
@@ -84,6 +86,8 @@ static void obj_free(struct nd_dev *nd, struct nd_obj *o)
 {
 	if (o->type == NDO_ADAPTER && o->adapter.uar < nd->io_slots)
 		nd->io_used[o->adapter.uar] = 0;
+	if (o->type == NDO_CQ)
+		nd_cq_free(o);
 	nd->count[o->type]--;
 	nd->freed++;
 	o->type = NDO_FREE;
@@ -92,12 +96,13 @@ static void obj_free(struct nd_dev *nd, struct nd_obj *o)
 /* an adapter and everything made on it */
 static void adapter_free(struct nd_dev *nd, struct nd_obj *a)
 {
-	uint64_t h = obj_handle(nd, a);
+	uint64_t h = nd_obj_handle(nd, a);
 
 	for (unsigned int i = 0; i < ND_MAX_OBJECTS; i++) {
 		struct nd_obj *o = &nd->objs[i];
 
-		if (o->type == NDO_PD && o->pd.adapter == h)
+		if ((o->type == NDO_PD && o->pd.adapter == h) ||
+		    (o->type == NDO_CQ && o->cq.adapter == h))
 			obj_free(nd, o);
 	}
 	obj_free(nd, a);
@@ -117,7 +122,7 @@ void nd_objects_release_file(struct nd_dev *nd, int file)
 }
 
 /* the buffer is exactly @len bytes and starts with version 1 */
-static bool req_ok(struct nd_req *r, uint32_t len)
+bool nd_req_ok(struct nd_req *r, uint32_t len)
 {
 	uint32_t version;
 
@@ -136,7 +141,7 @@ static struct nd_obj *req_obj(struct nd_req *r, uint32_t len,
 	struct nd_handle h;
 	struct nd_obj *o;
 
-	if (!req_ok(r, len))
+	if (!nd_req_ok(r, len))
 		return NULL;
 	memcpy(&h, r->buf, sizeof(h));
 	o = nd_obj_get(r->nd, h.handle, type, r->file);
@@ -155,7 +160,7 @@ static void adapter_open(struct nd_req *r)
 	uint64_t uar;
 	void *page;
 
-	if (!req_ok(r, sizeof(m)))
+	if (!nd_req_ok(r, sizeof(m)))
 		return;
 	memcpy(&m, r->buf, sizeof(m));
 	if (m.in.ce_mapping_cnt != 2 ||
@@ -175,7 +180,7 @@ static void adapter_open(struct nd_req *r)
 		;
 	uar = nd->io_start + (uint64_t)slot * 2 * PAGE_SIZE;
 	page = slot < nd->io_slots ? gm_ptr(&hs->gm, uar, 2 * PAGE_SIZE) : NULL;
-	o = page ? obj_new(nd, NDO_ADAPTER, r->file) : NULL;
+	o = page ? nd_obj_new(nd, NDO_ADAPTER, r->file) : NULL;
 	if (!o) {
 		r->status = ND_STATUS_INSUFFICIENT_RESOURCES;
 		return;
@@ -185,7 +190,7 @@ static void adapter_open(struct nd_req *r)
 	memset(page, 0, 2 * PAGE_SIZE);
 
 	memset(&m, 0, sizeof(m));
-	m.out.handle = obj_handle(nd, o);
+	m.out.handle = nd_obj_handle(nd, o);
 	m.out.ce_mapping_results = 2;
 	m.out.cb_mapping_results_offset = sizeof(m.in);
 	m.resp.mapping_results[ND_MLX4_CONTEXT_UAR].id = slot;
@@ -229,7 +234,7 @@ static void adapter_query(struct nd_req *r)
 				 ND_ADAPTER_FLAG_LOOPBACK_CONNECTIONS_SUPPORTED,
 	};
 
-	if (!req_ok(r, sizeof(info)))
+	if (!nd_req_ok(r, sizeof(info)))
 		return;
 	memcpy(&q, r->buf, sizeof(q));
 	if (q.info_version != ND_VERSION_2) {
@@ -267,24 +272,24 @@ static void pd_create(struct nd_req *r)
 	a = req_obj(r, sizeof(m), NDO_ADAPTER);
 	if (!a)
 		return;
-	o = obj_new(r->nd, NDO_PD, r->file);
+	o = nd_obj_new(r->nd, NDO_PD, r->file);
 	if (!o) {
 		r->status = ND_STATUS_INSUFFICIENT_RESOURCES;
 		return;
 	}
-	o->pd.adapter = obj_handle(r->nd, a);
+	o->pd.adapter = nd_obj_handle(r->nd, a);
 	o->pd.pdn = r->nd->next_pdn++ & 0xffffff;
 	if (!o->pd.pdn)
 		o->pd.pdn = r->nd->next_pdn++;
 	memset(&m, 0, sizeof(m));
-	m.pd_handle = obj_handle(r->nd, o);
+	m.pd_handle = nd_obj_handle(r->nd, o);
 	m.resp.pd_handle = m.pd_handle;
 	m.resp.pdn = o->pd.pdn;
 	memcpy(r->buf, &m, sizeof(m));
 	r->status = ND_STATUS_SUCCESS;
 }
 
-/* ADAPTER_CLOSE, PD_FREE: an nd_handle in, nothing out */
+/* ADAPTER_CLOSE, PD_FREE, CQ_FREE: an nd_handle in, nothing out */
 static void obj_close(struct nd_req *r, enum nd_obj_type type)
 {
 	struct nd_obj *o = req_obj(r, sizeof(struct nd_handle), type);
@@ -318,6 +323,12 @@ bool nd_objects_ioctl(struct nd_req *r)
 		return true;
 	case IOCTL_ND_PD_FREE:
 		obj_close(r, NDO_PD);
+		return true;
+	case IOCTL_ND_CQ_CREATE:
+		nd_cq_create(r);
+		return true;
+	case IOCTL_ND_CQ_FREE:
+		obj_close(r, NDO_CQ);
 		return true;
 	}
 	return false;

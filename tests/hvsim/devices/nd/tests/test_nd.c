@@ -148,27 +148,32 @@ static uint32_t cleanup(struct tchan *tc, uint32_t local, uint32_t remote)
  * An IOCTL on file {local, remote}: @io (len bytes) in and out; returns
  * the io_status, or 0xdead when the transport failed (*hdr_status set).
  */
-static uint32_t nd_ioctl(struct tchan *tc, uint32_t local, uint32_t remote,
-		      uint32_t code, void *io, uint32_t len, uint32_t *hdr_status)
+static uint32_t nd_ioctl_ext(struct tchan *tc, uint32_t local,
+			     uint32_t remote, uint32_t code, void *io,
+			     uint32_t len, const void *ext, uint32_t ext_len,
+			     uint32_t *hdr_status)
 {
-	static uint8_t m[4096];
+	static uint8_t m[8192];
 	struct ndv_pkt_control h = {
 		.hdr = {
 			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_CONTROL,
 				NDV_PACKET_OPTION_REQUIRES_PASSIVE),
 			.hdr_sz = sizeof(h),
-			.data_sz = len,
+			.data_sz = len + ext_len,
 		},
 		.file_handle = { .local = local, .remote = remote },
 		.io_cntrl_code = code,
 		.output_buf_sz = len,
 		.input_buf_sz = len,
+		.extended_data = { .size = ext_len, .offset = len },
 	};
 	int n;
 
 	memcpy(m, &h, sizeof(h));
 	memcpy(m + sizeof(h), io, len);
-	if (nd_send(tc, m, sizeof(h) + len))
+	if (ext_len)
+		memcpy(m + sizeof(h) + len, ext, ext_len);
+	if (nd_send(tc, m, sizeof(h) + len + ext_len))
 		return 0xdead;
 	n = answer(tc, m, sizeof(m));
 	if (n < (int)sizeof(h))
@@ -179,6 +184,14 @@ static uint32_t nd_ioctl(struct tchan *tc, uint32_t local, uint32_t remote,
 		return 0xdead;
 	memcpy(io, m + sizeof(h), len);
 	return h.io_status;
+}
+
+static uint32_t nd_ioctl(struct tchan *tc, uint32_t local, uint32_t remote,
+			 uint32_t code, void *io, uint32_t len,
+			 uint32_t *hdr_status)
+{
+	return nd_ioctl_ext(tc, local, remote, code, io, len, NULL, 0,
+			    hdr_status);
 }
 
 static bool host_value(struct tg *t, const char *key, unsigned long long want)
@@ -464,12 +477,166 @@ static bool malformed(void)
 	return true;
 }
 
+/* a process with an adapter: its file ids and the adapter handle */
+static bool with_adapter(struct tg *t, struct tchan *tc, uint32_t *f,
+			 uint64_t *adapter)
+{
+	uint8_t prov[ND_PROVIDER_IOCTL_SIZE] = { 1 };
+	struct nd_ioctl_open_adapter oa;
+	uint32_t hs;
+
+	CHECK(bound(t, tc));
+	*f = create(tc, 9);
+	CHECK(*f);
+	CHECK_EQ(nd_ioctl(tc, 9, *f, IOCTL_ND_PROVIDER_INIT, prov,
+			  sizeof(prov), &hs), 0);
+	memset(&oa, 0, sizeof(oa));
+	oa.in = (struct nd_open_adapter){
+		.version = 1, .ce_mapping_cnt = 2,
+		.cb_mapping_offset = sizeof(oa.in), .adapter_id = 0x1234,
+	};
+	for (int i = 0; i < 2; i++) {
+		oa.req.mappings[i].map_type = ND_MAP_IOSPACE;
+		oa.req.mappings[i].io.cb_length = 4096;
+	}
+	CHECK_EQ(nd_ioctl(tc, 9, *f, IOCTL_ND_ADAPTER_OPEN, &oa, sizeof(oa),
+			  &hs), 0);
+	*adapter = oa.out.handle;
+	return true;
+}
+
+/* CQ_CREATE's extended data: 3 ranges, the buffer's of @npfns pages */
+struct cq_ext {
+	struct ndv_ext_data e;
+	struct ndv_pkt_field f[3];
+	uint32_t db_count, db_off;
+	uint64_t db_pfn[2];
+	uint32_t sn_count, sn_off;
+	uint64_t sn_pfn[2];
+	uint32_t buf_count, buf_off;
+	uint64_t buf_pfn[8];
+};
+
+static void cq_request(struct nd_ioctl_create_cq *m, struct cq_ext *x,
+		       uint64_t adapter, uint32_t depth, const uint64_t *pfns,
+		       uint64_t db_pfn)
+{
+	memset(m, 0, sizeof(*m));
+	m->in = (struct nd_create_cq){
+		.version = 1, .queue_depth = depth, .ce_mapping_cnt = 3,
+		.cb_mapping_offset = sizeof(m->in), .adapter_handle = adapter,
+		.affinity = { .group = 0xffff },
+	};
+	m->req.mappings[ND_MLX4_CQ_BUF].map_type = ND_MAP_MEMORY;
+	m->req.mappings[ND_MLX4_CQ_BUF].access_or_cache = ND_MODIFY_ACCESS;
+	m->req.mappings[ND_MLX4_CQ_BUF].mem.address = 0x7f0000000000;
+	m->req.mappings[ND_MLX4_CQ_BUF].mem.cb_length = depth * 32;
+	m->req.mappings[ND_MLX4_CQ_DB].map_type = ND_MAP_MEMORY_COALLESCE;
+	m->req.mappings[ND_MLX4_CQ_DB].access_or_cache = ND_WRITE_ACCESS;
+	m->req.mappings[ND_MLX4_CQ_DB].mem.cb_length = 8;
+	m->req.mappings[ND_MLX4_CQ_ARM_SN].map_type = ND_MAP_MEMORY;
+	m->req.mappings[ND_MLX4_CQ_ARM_SN].mem.cb_length = 4;
+	memset(x, 0, sizeof(*x));
+	x->e.count = 3;
+	/* as Microsoft's guest lays it out: db, arm, then the buffer */
+	x->f[ND_MLX4_CQ_DB] = (struct ndv_pkt_field){ 24, 32 };
+	x->f[ND_MLX4_CQ_ARM_SN] = (struct ndv_pkt_field){ 24, 56 };
+	x->f[ND_MLX4_CQ_BUF] = (struct ndv_pkt_field){ 8 + 8 * 8, 80 };
+	x->db_count = 8;
+	x->db_off = 0x40;
+	x->db_pfn[0] = db_pfn;
+	x->sn_count = 4;
+	x->sn_off = 0x80;
+	x->sn_pfn[0] = db_pfn;
+	x->buf_count = depth * 32;
+	memcpy(x->buf_pfn, pfns, 8 * sizeof(uint64_t));
+}
+
+/*
+ * CQ_CREATE: mappings and GPA ranges checked, the buffer filled with
+ * 0xcc (owner bits set), cqe = depth - 1; CQ_FREE and CLEANUP free it.
+ */
+static bool cq(void)
+{
+	struct nd_ioctl_create_cq m;
+	struct cq_ext x;
+	uint64_t pfns[8], db, adapter;
+	uint32_t f, hs;
+	struct tg t;
+	struct tchan tc;
+	struct nd_handle h;
+
+	CHECK(with_adapter(&t, &tc, &f, &adapter));
+	tg_pages(&t, pfns, 8, true);
+	tg_pages(&t, &db, 1, false);
+	memset(tg_page(pfns[0]), 0, 4096);
+	/* 1024 entries: 32 KiB, 8 scattered pages */
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), 0);
+	CHECK(m.out.handle != 0);
+	CHECK_EQ(m.resp.cqe, 1023);
+	CHECK(m.resp.cqn != 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(((uint8_t *)tg_page(pfns[i]))[4095] == 0xcc &&
+		      ((uint8_t *)tg_page(pfns[i]))[0] == 0xcc);
+	CHECK(host_value(&t, "nd.cqs", 1));
+	h = (struct nd_handle){ .version = 1, .handle = m.out.handle };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_CQ_FREE, &h, sizeof(h), &hs), 0);
+	CHECK(host_value(&t, "nd.cqs", 0));
+
+	/*
+	 * Refused: depth not a power of two, buffer length, a page outside
+	 * RAM, a range's length, the wrong field count, a stale adapter.
+	 */
+	cq_request(&m, &x, adapter, 1000, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	m.req.mappings[ND_MLX4_CQ_BUF].mem.cb_length = 4096;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	x.buf_pfn[5] = TG_RAM_SIZE / 4096 + 7;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	x.db_count = 4;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	x.f[ND_MLX4_CQ_BUF].size = 8 + 8 * 7;	/* one pfn short */
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter, 1024, pfns, db);
+	x.e.count = 2;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	cq_request(&m, &x, adapter + (1ULL << 32), 1024, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_HANDLE);
+	CHECK(host_value(&t, "nd.cqs", 0));
+	/* one more, left for the file's cleanup to free */
+	cq_request(&m, &x, adapter, 64, pfns, db);
+	x.buf_count = 64 * 32;
+	x.f[ND_MLX4_CQ_BUF].size = 16;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), 0);
+	CHECK(host_value(&t, "nd.cqs", 1));
+	CHECK_EQ(cleanup(&tc, 9, f), 0);
+	CHECK(host_value(&t, "nd.cqs", 0));
+	CHECK(host_value(&t, "nd.adapters", 0));
+	tg_free(&t);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "ND: INIT and INIT_RESOURCES, in order, window checked", handshake },
 	{ "ND: BIND only for the RDMA NIC (mac=), unbind", binding },
 	{ "ND: files, provider init and bind, adapter, query, PD, cleanup", process },
 	{ "ND: channel close frees every object", close_frees },
 	{ "ND: malformed CONTROL and unknown messages refused", malformed },
+	{ "ND: CQ_CREATE checked, buffer owned by the adapter, freed", cq },
 };
 
 int main(void)
