@@ -232,8 +232,6 @@ static int nd_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	mutex_init(&nd->bind_lock);
 	INIT_WORK(&nd->bind_work, nd_bind_work);
 	atomic_set(&nd->next_file, 0);
-	atomic64_set(&nd->requests, 0);
-	atomic64_set(&nd->answers_dropped, 0);
 	dev_set_drvdata(&hdev->device, nd);
 
 	ret = vmbus_open(hdev->channel, ND_RING_SIZE, ND_RING_SIZE, NULL, 0,

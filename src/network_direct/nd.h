@@ -28,8 +28,6 @@
 #define ND_RING_SIZE		(64 * PAGE_SIZE)
 /* how long the host may take to answer a request */
 #define ND_TIMEOUT		(30 * HZ)
-/* the largest answer the host sends (a CONTROL header and its buffer) */
-#define ND_MAX_ANSWER		(sizeof(struct ndv_pkt_control) + 1024)
 
 struct nd_dev {
 	struct ib_device ibdev;		/* first: ib_alloc_device() */
@@ -56,9 +54,6 @@ struct nd_dev {
 	struct nd_mlx4_get_context_resp caps;
 	bool info_valid;
 	atomic_t next_file;		/* guest ids of files */
-	/* counters (debugfs-free: the host counts too) */
-	atomic64_t requests;
-	atomic64_t answers_dropped;
 };
 
 /* a user context: the process's pair of host files and its adapter */

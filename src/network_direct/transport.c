@@ -58,12 +58,10 @@ void nd_on_channel(void *context)
 			complete(&found->done);
 		}
 		spin_unlock_irqrestore(&nd->lock, flags);
-		if (!found) {
-			atomic64_inc(&nd->answers_dropped);
+		if (!found)
 			dev_err_ratelimited(&nd->hdev->device,
 					    "dropped a host packet (type %u, %u bytes) that answers no request\n",
 					    pkt.type, pkt.datalen);
-		}
 	}
 	vmbus_pkt_iter_close(chan);
 }
@@ -86,7 +84,6 @@ int nd_request(struct nd_dev *nd, const void *msg, u32 len, void *answer,
 	list_add_tail(&w.node, &nd->pending);
 	spin_unlock_irqrestore(&nd->lock, flags);
 
-	atomic64_inc(&nd->requests);
 	ret = vmbus_sendpacket(nd->hdev->channel, msg, len, w.id,
 			       VM_PKT_DATA_INBAND,
 			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);

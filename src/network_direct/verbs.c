@@ -130,7 +130,9 @@ static int nd_query_adapter(struct nd_dev *nd)
 		goto out;
 	if (info.info_version != ND_VERSION_2 || !info.max_completion_q_depth ||
 	    !info.max_initiator_sge || !info.max_recv_sge ||
-	    !info.max_initiator_q_depth || !info.max_recv_q_depth) {
+	    !info.max_initiator_q_depth || !info.max_recv_q_depth ||
+	    info.max_inbound_read_limit > 128 ||
+	    info.max_outbound_read_limit > 128) {
 		dev_err(&nd->hdev->device, "the host's adapter limits make no sense\n");
 		ret = -EIO;
 		goto out;
