@@ -250,8 +250,12 @@ qemu_cmd() {
 			"EXEC:$top/tests/qemu/hostctl-relay.sh" 2>>"$dir/hvsim.out" &
 		pids+=($!)
 		for _ in $(seq 50); do [ -S "$dir/hostctl.sock" ] && break; sleep 0.02; done
+		# Its own IRQ: COM3's default is COM1's IRQ 4, and QEMU does not
+		# OR two ISA devices' lines, so the console's UART lowering the
+		# line could hide an interrupt of this one.  IRQ 5 is free on
+		# q35.
 		dev+=(-chardev "socket,id=hostctl,path=$dir/hostctl.sock"
-			-device "isa-serial,chardev=hostctl,index=2")
+			-device "isa-serial,chardev=hostctl,index=2,irq=5")
 	fi
 	# tsc=unstable: otherwise the kernel marks sched_clock stable about a
 	# second into boot by patching a static branch while the other vCPU

@@ -43,11 +43,13 @@ dm_settled() {
 
 # grow_workload MIB STEPS GAP: STEPS stress-ng workers of MIB MiB each,
 # started GAP seconds apart, each touching its memory once and holding it
-# until all of them end together; fails if any worker does
+# until all of them end together; fails if any worker does.  stress-ng
+# refuses to start in a directory it cannot write (the tree is read-only
+# in the guest when it lives under /tmp, as in CI): /tmp is the guest's.
 grow_workload() {
 	local mib=$1 steps=$2 gap=$3 i pids=()
 	for i in $(seq 1 "$steps"); do
-		stress-ng --vm 1 --vm-bytes "${mib}M" --vm-keep --vm-hang 0 \
+		stress-ng --temp-path /tmp --vm 1 --vm-bytes "${mib}M" --vm-keep --vm-hang 0 \
 			--timeout $(( (steps - i) * gap + 2 * gap ))s &
 		pids+=($!)
 		sleep "$gap"

@@ -14,11 +14,8 @@
 # ends well.  Once they end, the host balloons the guest back down to
 # demand plus the buffer.  The time series (host target, guest demand,
 # what it has, the RAM file's allocated MiB, one line a report) is
-# printed, and `make bench` plots it.  Not on the debug kernel yet: in
-# make check (hvsim's ASan build, two guests at once) its guest stalled
-# right after starting stress-ng, twice, though it passes alone; the
-# hot-add path itself runs there in balloon_hotadd.sh.
-# tags: 6.12
+# printed, and `make bench` plots it.
+# tags: 6.12 debug
 # mem: 1152M
 # append: mem=640M memhp_default_state=online init_on_free=1
 # hvsim: --device balloon:dynamic=1,startup=640,buffer=80
