@@ -232,6 +232,17 @@ static int nd_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	mutex_init(&nd->bind_lock);
 	INIT_WORK(&nd->bind_work, nd_bind_work);
 	atomic_set(&nd->next_file, 0);
+	xa_init_flags(&nd->qps, XA_FLAGS_LOCK_IRQ);
+	mutex_init(&nd->uc_lock);
+	INIT_LIST_HEAD(&nd->ucontexts);
+	xa_init_flags(&nd->irps, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
+	INIT_LIST_HEAD(&nd->completes);
+	INIT_WORK(&nd->complete_work, nd_complete_work);
+	nd->wq = alloc_ordered_workqueue("hv_nd", 0);
+	if (!nd->wq) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	dev_set_drvdata(&hdev->device, nd);
 
 	ret = vmbus_open(hdev->channel, ND_RING_SIZE, ND_RING_SIZE, NULL, 0,
@@ -257,9 +268,12 @@ err_netdev:
 err_close:
 	nd_transport_stop(nd);
 	vmbus_close(hdev->channel);
+	nd_transport_drain(nd);
 	if (nd->mmio)
 		vmbus_free_mmio(nd->mmio->start, resource_size(nd->mmio));
 err_free:
+	if (nd->wq)
+		destroy_workqueue(nd->wq);
 	ib_dealloc_device(&nd->ibdev);
 	return ret;
 }
@@ -283,7 +297,9 @@ static void nd_remove(struct hv_device *hdev)
 	unregister_netdevice_notifier(&nd->netdev_nb);
 	nd_transport_stop(nd);
 	vmbus_close(hdev->channel);
+	nd_transport_drain(nd);
 	vmbus_free_mmio(nd->mmio->start, resource_size(nd->mmio));
+	destroy_workqueue(nd->wq);
 	ib_dealloc_device(&nd->ibdev);
 }
 

@@ -16,8 +16,8 @@
  * NIC's netdev (its state and MTU come from it, iw_query_port()), and its
  * one GID is that NIC's MAC, which rdma_cm matches on 6.1 as siw does.
  *
- * Not yet: CQs, QPs, memory registration and the iWARP connection
- * manager answer -EOPNOTSUPP (README, component table).
+ * CQs are cq.c, QPs qp.c, memory regions mr.c, the iWARP connection
+ * manager cm.c; the data path is between libmlx4 and the host.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -79,7 +79,7 @@ static int nd_adapter_open(struct nd_dev *nd, struct ndv_context_handle *file,
 	if (*uar % PAGE_SIZE || *uar < nd->mmio->start ||
 	    *uar > nd->mmio->end - PAGE_SIZE + 1 ||
 	    !is_power_of_2(caps->qp_tab_size) || caps->qp_tab_size < 256 ||
-	    caps->cqe_size != 32 || caps->bf_reg_size) {
+	    caps->cqe_size != ND_CQE_SIZE || caps->bf_reg_size) {
 		dev_err_ratelimited(&nd->hdev->device,
 				    "the host's adapter is not usable (UAR 0x%llx, qp_tab_size %u, cqe_size %u, bf_reg_size %u)\n",
 				    *uar, caps->qp_tab_size, caps->cqe_size,
@@ -90,16 +90,25 @@ static int nd_adapter_open(struct nd_dev *nd, struct ndv_context_handle *file,
 	return 0;
 }
 
-/* ADAPTER_CLOSE, PD_FREE ...: an nd_handle, nothing back */
-void nd_close_handle(struct nd_dev *nd, const struct ndv_context_handle *file,
-		     u32 code, u64 handle)
+/*
+ * ADAPTER_CLOSE, PD_FREE ...: an nd_handle, nothing back.  -ENOENT: the
+ * host does not know the handle (so it holds nothing of it either).
+ */
+int nd_close_handle(struct nd_dev *nd, const struct ndv_context_handle *file,
+		    u32 code, u64 handle)
 {
 	struct nd_handle h = { .version = ND_IOCTL_VERSION, .handle = handle };
+	u32 status = ND_STATUS_SUCCESS;
+	int ret;
 
-	if (nd_ioctl(nd, file, code, &h, sizeof(h), NULL))
+	ret = nd_ioctl(nd, file, code, &h, sizeof(h), &status);
+	if (ret == -EINVAL && status == ND_STATUS_INVALID_HANDLE)
+		ret = -ENOENT;
+	if (ret)
 		dev_err_ratelimited(&nd->hdev->device,
-				    "IOCTL 0x%x on handle 0x%llx failed\n",
-				    code, handle);
+				    "IOCTL 0x%x on handle 0x%llx failed (%d)\n",
+				    code, handle, ret);
+	return ret;
 }
 
 /*
@@ -257,6 +266,11 @@ static int nd_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *udata)
 						   sizeof(resp)));
 	if (ret)
 		goto err_adapter;
+	/* the process's listeners are made on this context (cm.c) */
+	uc->tgid = current->tgid;
+	mutex_lock(&nd->uc_lock);
+	list_add(&uc->node, &nd->ucontexts);
+	mutex_unlock(&nd->uc_lock);
 	return 0;
 
 err_adapter:
@@ -273,6 +287,9 @@ static void nd_dealloc_ucontext(struct ib_ucontext *ibuc)
 	struct nd_dev *nd = to_nd(ibuc->device);
 	struct nd_ucontext *uc = to_nd_uc(ibuc);
 
+	mutex_lock(&nd->uc_lock);
+	list_del(&uc->node);
+	mutex_unlock(&nd->uc_lock);
 	/* closing the files frees whatever the process left on the host */
 	nd_close_handle(nd, &uc->file, IOCTL_ND_ADAPTER_CLOSE, uc->adapter);
 	nd_file_cleanup(nd, &uc->overlapped);
@@ -342,53 +359,14 @@ static int nd_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	return 0;
 }
 
-/*
- * Not done yet (see the file's comment): every one of these must exist
- * for rdma_cm to take the device, and each says "not supported".
- */
-static int nd_create_cq(struct ib_cq *cq, const struct ib_cq_init_attr *attr,
-			struct ib_udata *udata)
-{
-	return -EOPNOTSUPP;
-}
 COMPAT_IB_CREATE_CQ(nd_create_cq)
-
-static int nd_destroy_cq(struct ib_cq *cq, struct ib_udata *udata)
-{
-	return 0;
-}
-
-static int nd_create_qp(struct ib_qp *qp, struct ib_qp_init_attr *attr,
-			struct ib_udata *udata)
-{
-	return -EOPNOTSUPP;
-}
 COMPAT_IB_CREATE_QP(nd_create_qp, struct nd_qp, ibqp)
-
-static int nd_destroy_qp(struct ib_qp *qp, struct ib_udata *udata)
-{
-	return 0;
-}
 COMPAT_IB_DESTROY_QP(nd_destroy_qp, struct nd_qp, ibqp)
 
-static int nd_modify_qp(struct ib_qp *qp, struct ib_qp_attr *attr, int mask,
-			struct ib_udata *udata)
-{
-	return -EOPNOTSUPP;
-}
-
-static struct ib_mr *nd_reg_user_mr(struct ib_pd *pd, u64 start, u64 length,
-				    u64 virt, int access, struct ib_udata *udata)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
-static int nd_dereg_mr(struct ib_mr *mr, struct ib_udata *udata)
-{
-	return 0;
-}
-
-/* the data path is in user space: there is none in the kernel */
+/*
+ * The data path is libmlx4's, in user space: there is none in the kernel
+ * (the core wants these for kernel users, which get "not supported").
+ */
 static int nd_post_send(struct ib_qp *qp, const struct ib_send_wr *wr,
 			const struct ib_send_wr **bad)
 {
@@ -418,38 +396,22 @@ static struct ib_mr *nd_get_dma_mr(struct ib_pd *pd, int access)
 	return ERR_PTR(-EOPNOTSUPP);
 }
 
-static int nd_iw_connect(struct iw_cm_id *cm, struct iw_cm_conn_param *p)
+static void nd_iw_add_ref(struct ib_qp *ibqp)
 {
-	return -EOPNOTSUPP;
+	nd_qp_get(to_nd_qp(ibqp));
 }
 
-static int nd_iw_accept(struct iw_cm_id *cm, struct iw_cm_conn_param *p)
+static void nd_iw_rem_ref(struct ib_qp *ibqp)
 {
-	return -EOPNOTSUPP;
+	nd_qp_put(to_nd_qp(ibqp));
 }
 
-static int nd_iw_reject(struct iw_cm_id *cm, const void *pdata, u8 len)
-{
-	return -EOPNOTSUPP;
-}
-
-static int nd_iw_create_listen(struct iw_cm_id *cm, int backlog)
-{
-	return -EOPNOTSUPP;
-}
-
-static int nd_iw_destroy_listen(struct iw_cm_id *cm)
-{
-	return 0;
-}
-
-static void nd_iw_ref(struct ib_qp *qp)
-{
-}
-
+/* a QP number the CM got from user space: NULL if it names none */
 static struct ib_qp *nd_iw_get_qp(struct ib_device *ibdev, int qpn)
 {
-	return NULL;
+	struct nd_qp *qp = xa_load(&to_nd(ibdev)->qps, qpn);
+
+	return qp ? &qp->ibqp : NULL;
 }
 
 static const struct ib_device_ops nd_ops = {
@@ -471,6 +433,7 @@ static const struct ib_device_ops nd_ops = {
 	.destroy_cq = nd_destroy_cq,
 	.create_qp = nd_create_qp_compat,
 	.modify_qp = nd_modify_qp,
+	.query_qp = nd_query_qp,
 	.destroy_qp = nd_destroy_qp_compat,
 	.reg_user_mr = nd_reg_user_mr,
 	.dereg_mr = nd_dereg_mr,
@@ -484,8 +447,8 @@ static const struct ib_device_ops nd_ops = {
 	.iw_reject = nd_iw_reject,
 	.iw_create_listen = nd_iw_create_listen,
 	.iw_destroy_listen = nd_iw_destroy_listen,
-	.iw_add_ref = nd_iw_ref,
-	.iw_rem_ref = nd_iw_ref,
+	.iw_add_ref = nd_iw_add_ref,
+	.iw_rem_ref = nd_iw_rem_ref,
 	.iw_get_qp = nd_iw_get_qp,
 
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, nd_ucontext, ibuc),
@@ -519,7 +482,16 @@ int nd_register(struct nd_dev *nd, struct net_device *ndev)
 		BIT_ULL(IB_USER_VERBS_CMD_QUERY_DEVICE) |
 		BIT_ULL(IB_USER_VERBS_CMD_QUERY_PORT) |
 		BIT_ULL(IB_USER_VERBS_CMD_ALLOC_PD) |
-		BIT_ULL(IB_USER_VERBS_CMD_DEALLOC_PD);
+		BIT_ULL(IB_USER_VERBS_CMD_DEALLOC_PD) |
+		BIT_ULL(IB_USER_VERBS_CMD_CREATE_COMP_CHANNEL) |
+		BIT_ULL(IB_USER_VERBS_CMD_CREATE_CQ) |
+		BIT_ULL(IB_USER_VERBS_CMD_DESTROY_CQ) |
+		BIT_ULL(IB_USER_VERBS_CMD_CREATE_QP) |
+		BIT_ULL(IB_USER_VERBS_CMD_MODIFY_QP) |
+		BIT_ULL(IB_USER_VERBS_CMD_QUERY_QP) |
+		BIT_ULL(IB_USER_VERBS_CMD_DESTROY_QP) |
+		BIT_ULL(IB_USER_VERBS_CMD_REG_MR) |
+		BIT_ULL(IB_USER_VERBS_CMD_DEREG_MR);
 	/* the iWARP port mapper has nothing to map: addresses are the NIC's */
 	strscpy(ibdev->iw_ifname, ndev->name, sizeof(ibdev->iw_ifname));
 	ibdev->iw_driver_flags = IW_F_NO_PORT_MAP;

@@ -200,6 +200,8 @@ struct ndv_ext_data {
 #define ND_STATUS_INVALID_HANDLE	0xc0000008U
 #define ND_STATUS_INSUFFICIENT_RESOURCES 0xc000009aU
 #define ND_STATUS_NOT_SUPPORTED		0xc00000bbU
+#define ND_STATUS_DEVICE_BUSY		0x80000011U
+#define ND_STATUS_INVALID_DEVICE_STATE	0xc0000184U
 #define ND_STATUS_CONNECTION_REFUSED	0xc0000236U
 #define ND_STATUS_ADDRESS_ALREADY_EXISTS 0xc000020aU
 
@@ -544,6 +546,9 @@ struct nd_mlx4_get_context_resp {
 	__u32 reserved3;
 };
 
+/* mlx4's receive-list terminator (mlx4dv.h): never a memory key */
+#define ND_MLX4_INVALID_LKEY	0x100
+
 /* PD_CREATE's output after the PD handle */
 struct nd_mlx4_alloc_pd_resp {
 	__u64 pd_handle;
@@ -620,6 +625,8 @@ struct nd_gpa_range {
 /* ADAPTER_QUERY_ADDRESS_LIST: up to 16 addresses out, then activity id */
 #define ND_ADDRESS_LIST_MAX		16
 #define ND_ADDRESS_LIST_IOCTL_SIZE	(ND_ADDRESS_LIST_MAX * 28 + 8)
+/* GET_ADDRESS, GET_PEER_ADDRESS, GET_CONNECTION_REQUEST: a sockaddr out */
+#define ND_SOCKADDR_IOCTL_SIZE		32
 /* CONNECTOR_GET_PRIVATE_DATA: 148 bytes out, padded */
 #define ND_PRIVATE_DATA_IOCTL_SIZE	152
 
@@ -665,6 +672,27 @@ struct nd_ioctl_create_qp {
 	union {
 		struct nd_mlx4_create_qp req;
 		struct nd_mlx4_create_qp_resp resp;
+	};
+};
+
+/* MR_CREATE: the PD in, the MR's handle out */
+struct nd_ioctl_mr_create {
+	union {
+		struct nd_handle in;
+		__u64 mr_handle;
+	};
+};
+
+/*
+ * MR_REGISTER: a GPA-direct packet (EXTERNAL_DATA) whose one range is
+ * the region's frame list, one u64 per 4 KiB page, extended_data.size
+ * its bytes (LIS vmbus_rdma.c, hvnd_mr_register()); the keys out, the
+ * remote one big-endian.
+ */
+struct nd_ioctl_mr_register {
+	union {
+		struct nd_mr_register in;
+		struct nd_mr_register_out out;
 	};
 };
 
@@ -753,5 +781,8 @@ static_assert(sizeof(struct nd_ioctl_pd_create) == 32);
 static_assert(sizeof(struct nd_ioctl_create_cq) == 144);
 static_assert(sizeof(struct nd_ioctl_create_qp) == 128);
 static_assert(sizeof(struct nd_ioctl_flush_qp) == 24);
+static_assert(sizeof(struct nd_ioctl_mr_create) == 16);
+static_assert(sizeof(struct nd_ioctl_mr_register) == 40);
+HVLIS_ASSERT_OFFSET(struct nd_mr_register, mr_handle, 24);
 
 #endif /* _HVLIS_ND_H */

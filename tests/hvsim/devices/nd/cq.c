@@ -24,7 +24,7 @@
  * Field @i of the extended data: a GPA range of exactly @want bytes.
  * 0 and the pages in @out (malloc'ed pfns), or -1.
  */
-static int ext_range(struct nd_req *r, uint32_t count, uint32_t i,
+int nd_ext_range(struct nd_req *r, uint32_t count, uint32_t i,
 		     uint32_t want, struct gpa_pages *out)
 {
 	struct ndv_pkt_field f;
@@ -59,7 +59,7 @@ static int ext_range(struct nd_req *r, uint32_t count, uint32_t i,
 }
 
 /* the extended data holds @count fields */
-static bool ext_count_ok(const struct nd_req *r, uint32_t count)
+bool nd_ext_count_ok(const struct nd_req *r, uint32_t count)
 {
 	struct ndv_ext_data e;
 
@@ -107,7 +107,7 @@ void nd_cq_create(struct nd_req *r)
 	    map[ND_MLX4_CQ_DB].mem.cb_length != 8 ||
 	    map[ND_MLX4_CQ_ARM_SN].map_type != ND_MAP_MEMORY ||
 	    map[ND_MLX4_CQ_ARM_SN].mem.cb_length != 4 ||
-	    !ext_count_ok(r, ND_MLX4_CQ_MAPPINGS)) {
+	    !nd_ext_count_ok(r, ND_MLX4_CQ_MAPPINGS)) {
 		r->status = ND_STATUS_INVALID_PARAMETER;
 		return;
 	}
@@ -115,9 +115,9 @@ void nd_cq_create(struct nd_req *r)
 		r->status = ND_STATUS_INVALID_HANDLE;
 		return;
 	}
-	if (ext_range(r, 3, ND_MLX4_CQ_BUF, depth * ND_CQE_SIZE, &tmp.cq.buf) ||
-	    ext_range(r, 3, ND_MLX4_CQ_DB, 8, &tmp.cq.db) ||
-	    ext_range(r, 3, ND_MLX4_CQ_ARM_SN, 4, &tmp.cq.arm)) {
+	if (nd_ext_range(r, 3, ND_MLX4_CQ_BUF, depth * ND_CQE_SIZE, &tmp.cq.buf) ||
+	    nd_ext_range(r, 3, ND_MLX4_CQ_DB, 8, &tmp.cq.db) ||
+	    nd_ext_range(r, 3, ND_MLX4_CQ_ARM_SN, 4, &tmp.cq.arm)) {
 		nd_cq_free(&tmp);
 		r->status = ND_STATUS_INVALID_PARAMETER;
 		return;
@@ -129,7 +129,7 @@ void nd_cq_create(struct nd_req *r)
 		return;
 	}
 	o->cq = tmp.cq;
-	o->cq.adapter = m.in.adapter_handle;
+	o->adapter_handle = m.in.adapter_handle;
 	o->cq.nent = depth;
 	o->cq.cqn = nd->next_cqn++ & 0xffffff;
 	for (uint64_t off = 0, len; off < (uint64_t)depth * ND_CQE_SIZE;

@@ -71,6 +71,7 @@ static int nd_probe(struct vsp_device *dev, int nopts,
 		memcpy(nd->mac, first_nic, sizeof(nd->mac));
 	}
 	nd->io_size = (uint64_t)ND_MMIO_MB << 20;
+	nd_hca_init(nd);
 	vsp_dev_set_priv(dev, nd);
 	return 0;
 }
@@ -81,6 +82,9 @@ static void nd_reset(struct nd_dev *nd)
 		if (nd->files[i].used)
 			nd_objects_release_file(nd, i);
 	memset(nd->files, 0, sizeof(nd->files));
+	/* completions for a channel that is gone */
+	nd_out_drop(nd);
+	nd_hca_stop(nd);
 	free(nd->io_used);
 	nd->io_used = NULL;
 	nd->io_slots = 0;
@@ -96,6 +100,7 @@ static void nd_remove(struct vsp_device *dev)
 	struct nd_dev *nd = nd_of(dev);
 
 	nd_reset(nd);
+	hv_timer_free(&nd->tick);
 	nd_objects_free(nd);
 	free(nd);
 	vsp_dev_set_priv(dev, NULL);
@@ -110,6 +115,12 @@ static void nd_opened(struct hv_chan *ch)
 }
 
 /* the guest process that owned anything is gone with the channel */
+/* room in the ring again: the COMPLETEs that waited for it */
+static void nd_writable(struct hv_chan *ch)
+{
+	nd_out_flush(nd_of(chan_dev(ch)));
+}
+
 static void nd_close(struct hv_chan *ch)
 {
 	struct nd_dev *nd = nd_of(chan_dev(ch));
@@ -374,6 +385,7 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	uint8_t *msg;
 	struct nd_req r = { .nd = nd };
 	uint64_t end;
+	bool external;
 	int ret;
 
 	if (pkt->data_len < sizeof(h))
@@ -386,11 +398,26 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	    h.input_buf_sz > h.hdr.data_sz || h.input_buf_sz > 4096)
 		return nd_refuse(nd, pkt->trans_id, pkt->data, pkt->data_len,
 				 "CONTROL sizes do not fit the packet");
+	external = NDV_PACKET_TYPE_OPTIONS(h.hdr.packet_type) &
+		   NDV_PACKET_OPTION_EXTERNAL_DATA;
 	end = (uint64_t)h.extended_data.offset + h.extended_data.size;
-	if (h.extended_data.size &&
-	    (h.extended_data.offset < h.input_buf_sz || end > h.hdr.data_sz))
+	if (external) {
+		/* the extended data is the one GPA-direct range (MR_REGISTER) */
+		if (pkt->type != VM_PKT_DATA_USING_GPA_DIRECT ||
+		    pkt->nranges != 1 || h.extended_data.offset ||
+		    pkt->ranges[0].byte_count != h.extended_data.size ||
+		    h.extended_data.size % 8 ||
+		    h.extended_data.size > ND_MAX_MR_PAGES * 8)
+			return nd_refuse(nd, pkt->trans_id, pkt->data,
+					 pkt->data_len,
+					 "external data that is not one GPA range");
+	} else if (pkt->type != VM_PKT_DATA_INBAND ||
+		   (h.extended_data.size &&
+		    (h.extended_data.offset < h.input_buf_sz ||
+		     end > h.hdr.data_sz))) {
 		return nd_refuse(nd, pkt->trans_id, pkt->data, pkt->data_len,
 				 "extended data outside the packet");
+	}
 	r.file = nd_file_lookup(nd, &h.file_handle);
 	if (r.file < 0)
 		return nd_refuse(nd, pkt->trans_id, pkt->data, pkt->data_len,
@@ -406,13 +433,23 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	if (h.extended_data.size) {
 		r.ext = msg + sizeof(h) + h.input_buf_sz;
 		r.ext_len = h.extended_data.size;
-		memcpy(msg + sizeof(h) + h.input_buf_sz,
-		       pkt->data + sizeof(h) + h.extended_data.offset,
-		       h.extended_data.size);
+		if (!external)
+			memcpy(msg + sizeof(h) + h.input_buf_sz,
+			       pkt->data + sizeof(h) + h.extended_data.offset,
+			       h.extended_data.size);
+		else if (gpa_pages_read(chan_hvsim(nd->ch), &pkt->ranges[0], 0,
+					msg + sizeof(h) + h.input_buf_sz,
+					h.extended_data.size)) {
+			free(msg);
+			return nd_refuse(nd, pkt->trans_id, pkt->data,
+					 pkt->data_len,
+					 "external data outside guest memory");
+		}
 	}
 	r.status = ND_STATUS_NOT_SUPPORTED;
 	nd->ioctls++;
-	if (!nd_provider_ioctl(&r) && !nd_objects_ioctl(&r))
+	r.irp = h.irp_handle.local;
+	if (!nd_provider_ioctl(&r) && !nd_objects_ioctl(&r) && !nd_cm_ioctl(&r))
 		log_guest("nd: relid %u: IOCTL 0x%x not supported",
 			  chan_relid(nd->ch), r.code);
 	if (r.status != ND_STATUS_SUCCESS && r.status != ND_STATUS_PENDING)
@@ -423,6 +460,8 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	memcpy(msg, &h, sizeof(h));
 	ret = nd_reply(nd, pkt->trans_id, msg, (uint32_t)sizeof(h) + r.buf_len);
 	free(msg);
+	/* COMPLETEs of what this request finished go after its answer */
+	nd_out_flush(nd);
 	return ret;
 }
 
@@ -538,6 +577,7 @@ const struct vsp_ops vsp_nd_ops = {
 	.remove = nd_remove,
 	.on_opened = nd_opened,
 	.on_packet = nd_packet,
+	.on_writable = nd_writable,
 	.on_close = nd_close,
 	.cmds = nd_cmds,
 	.ncmds = ARRAY_SIZE(nd_cmds),

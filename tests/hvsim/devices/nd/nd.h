@@ -4,7 +4,9 @@
  * has the protocol): nd.c is the channel, the handshake (INIT,
  * INIT_RESOURCES, BIND), the files and the CONTROL dispatch; objects.c
  * the handles the guest holds (adapters, PDs ...) and the IOCTLs that
- * make and free them; cq.c completion queues.
+ * make and free them; cq.c completion queues, qp.c queue pairs, mr.c
+ * memory regions, cm.c listeners, connectors and the asynchronous
+ * IOCTLs, hca.c the data path.
  */
 #ifndef HVSIM_ND_H
 #define HVSIM_ND_H
@@ -25,19 +27,44 @@
 #define ND_MAX_CQE		65535
 #define ND_CQE_SIZE		32
 #define ND_QP_TAB_SIZE		65536
-#define ND_MAX_INLINE		0
+#define ND_MAX_INLINE		256
 #define ND_MAX_READ_LIMIT	16
 #define ND_MAX_TRANSFER		(1u << 30)
 /* pages in one GPA range of the extended data (a 2 MiB CQ buffer) */
 #define ND_MAX_RANGE_PFNS	512
+/* a registered region: up to 1 GiB (its frame list 2 MiB) */
+#define ND_MAX_MR_PAGES		(1u << 18)
 
 enum nd_obj_type {
 	NDO_FREE,
 	NDO_ADAPTER,
 	NDO_PD,
 	NDO_CQ,
+	NDO_QP,
+	NDO_MR,
+	NDO_LISTENER,
+	NDO_CONNECTOR,
 	NDO_TYPES,
 };
+
+/* an asynchronous IOCTL the guest waits on (cm.c); id 0: none */
+struct nd_irp {
+	uint32_t id;			/* the guest's IRP id */
+	uint32_t code;
+	int file;
+};
+
+/* a connector's life (cm.c) */
+enum nd_conn_state {
+	NDC_IDLE,
+	NDC_CONNECTING,			/* CONNECT queued on a listener */
+	NDC_REQUESTED,			/* a request handed to it */
+	NDC_CONNECTED,
+	NDC_DISCONNECTED,
+};
+
+/* connections a listener queues until the guest takes them */
+#define ND_MAX_BACKLOG		16
 
 struct nd_file {
 	bool used;
@@ -50,22 +77,67 @@ struct nd_obj {
 	enum nd_obj_type type;
 	uint32_t gen;			/* in the handle: a stale one misses */
 	int file;			/* the owning file's index */
+	uint64_t adapter_handle;	/* made on this adapter */
+	uint32_t users;			/* QPs and MRs on it: it stays */
 	union {
 		struct {
 			unsigned int uar;	/* slot in the MMIO window */
 		} adapter;
 		struct {
-			uint64_t adapter;	/* handle */
 			uint32_t pdn;
 		} pd;
 		struct {
-			uint64_t adapter;	/* handle */
 			uint32_t cqn;
 			uint32_t nent;		/* entries, a power of two */
 			struct gpa_pages buf;	/* the CQEs */
 			struct gpa_pages db;	/* consumer index, arm */
 			struct gpa_pages arm;	/* arm sequence number */
+			uint32_t pi;		/* CQEs written */
+			uint32_t last_arm;	/* doorbell record's arm word */
+			uint32_t armed;		/* REQ_NOT(_SOL), 0: not */
+			bool fire;		/* an event no CQ_NOTIFY took */
+			struct nd_irp notify;	/* CQ_NOTIFY */
 		} cq;
+		struct {
+			struct nd_obj *pd, *rcq, *scq;
+			uint32_t qpn;
+			uint32_t state;		/* ND_QPS_* */
+			uint32_t rq_cnt, rq_shift;	/* WQEs, log2 stride */
+			uint32_t sq_cnt, sq_shift;
+			uint64_t rq_off, sq_off;	/* in buf */
+			uint32_t max_inline;
+			bool connected;
+			uint64_t peer;		/* the QP at the other end */
+			uint32_t sq_head;	/* next send WQE (counter) */
+			uint32_t rq_head;	/* next receive WQE (counter) */
+			struct gpa_pages buf;	/* RQ and SQ */
+			struct gpa_pages db;	/* the RQ's producer count */
+		} qp;
+		struct {		/* listener or connector */
+			bool bound, listening;
+			uint32_t ip;		/* network order; 0: any */
+			uint16_t port;		/* network order */
+			uint16_t peer_port;
+			uint32_t peer_ip;
+			enum nd_conn_state state;
+			uint64_t peer;		/* the other connector */
+			uint64_t qp;		/* its QP, once named */
+			uint64_t listener;	/* connecting: queued there */
+			struct nd_read_limits limits;	/* the peer's */
+			uint8_t priv[ND_MAX_PRIVATE_DATA];	/* the peer's */
+			uint32_t priv_len;
+			struct nd_irp gcr, connect, accept, notify, disconnect;
+			uint64_t gcr_connector;	/* the one GCR names */
+			uint64_t queue[ND_MAX_BACKLOG];
+			uint32_t nqueue, backlog;
+		} ep;
+		struct {
+			struct nd_obj *pd;
+			bool registered;
+			uint32_t flags;		/* ND_MR_FLAG_* */
+			uint64_t iova, length;
+			struct gpa_pages pages;	/* the region, from iova */
+		} mr;
 	};
 };
 
@@ -86,12 +158,20 @@ struct nd_dev {
 	struct nd_obj *objs;		/* ND_MAX_OBJECTS */
 	uint32_t next_pdn;
 	uint32_t next_cqn;
+	uint32_t next_qpn;
+	uint32_t next_port;
+	struct nd_out *out;		/* COMPLETEs waiting to be sent */
+	struct hv_timer tick;		/* the data path's poll (hca.c) */
+	bool ticking;
 	/* counters */
 	uint64_t count[NDO_TYPES];	/* live objects by type */
 	uint64_t created, freed;
 	uint64_t ioctls, ioctls_failed;
 	uint64_t binds, binds_refused;
 	uint64_t bad;			/* malformed messages */
+	uint64_t completes, connections, rejects, disconnects;
+	uint64_t wqes, bytes, cqes, cq_events, cq_overflows;
+	uint64_t wqes_bad, wqe_errors;
 };
 
 /* nd.c */
@@ -110,6 +190,7 @@ struct nd_req {
 	const uint8_t *ext;		/* extended data, ext_len bytes */
 	uint32_t ext_len;
 	uint32_t status;		/* NTSTATUS answered */
+	uint32_t irp;			/* its IRP id, 0: synchronous */
 };
 
 /* objects.c */
@@ -133,5 +214,42 @@ void nd_cq_create(struct nd_req *r);
 /* what a CQ holds, before its slot is freed */
 void nd_cq_free(struct nd_obj *o);
 void nd_range_free(struct gpa_pages *g);
+/* field @i of @count in the extended data: a GPA range of @want bytes */
+int nd_ext_range(struct nd_req *r, uint32_t count, uint32_t i,
+		 uint32_t want, struct gpa_pages *out);
+bool nd_ext_count_ok(const struct nd_req *r, uint32_t count);
+
+/* qp.c */
+void nd_qp_create(struct nd_req *r);
+void nd_qp_flush(struct nd_req *r);
+void nd_qp_free(struct nd_dev *nd, struct nd_obj *o);
+
+void nd_qp_connect(struct nd_dev *nd, struct nd_obj *a, struct nd_obj *b);
+void nd_qp_to_error(struct nd_dev *nd, struct nd_obj *qp);
+
+/* hca.c */
+void nd_hca_init(struct nd_dev *nd);
+void nd_hca_start(struct nd_dev *nd);
+void nd_hca_stop(struct nd_dev *nd);
+void nd_cq_notify(struct nd_req *r);
+void nd_cq_cancel(struct nd_req *r);
+
+/* cm.c */
+bool nd_cm_ioctl(struct nd_req *r);
+void nd_ep_free(struct nd_dev *nd, struct nd_obj *o);
+void nd_irp_complete(struct nd_dev *nd, struct nd_irp *irp, uint32_t status,
+		     const void *out, uint32_t len);
+/* send the queued COMPLETEs (after the answer to a request) */
+void nd_out_flush(struct nd_dev *nd);
+void nd_out_drop(struct nd_dev *nd);
+
+/* mr.c */
+void nd_mr_create(struct nd_req *r);
+void nd_mr_register(struct nd_req *r);
+void nd_mr_deregister(struct nd_req *r);
+void nd_mr_free(struct nd_dev *nd, struct nd_obj *o);
+/* the objects that name @o (QPs on a CQ or PD, MRs on a PD) hold it */
+void nd_obj_hold(struct nd_obj *o);
+void nd_obj_release(struct nd_obj *o);
 
 #endif /* HVSIM_ND_H */

@@ -21,6 +21,10 @@ static const char *const type_names[] = {
 	[NDO_ADAPTER] = "adapters",
 	[NDO_PD] = "pds",
 	[NDO_CQ] = "cqs",
+	[NDO_QP] = "qps",
+	[NDO_MR] = "mrs",
+	[NDO_LISTENER] = "listeners",
+	[NDO_CONNECTOR] = "connectors",
 };
 
 const char *nd_obj_type_name(enum nd_obj_type t)
@@ -33,6 +37,7 @@ int nd_objects_init(struct nd_dev *nd)
 	nd->objs = calloc(ND_MAX_OBJECTS, sizeof(*nd->objs));
 	nd->next_pdn = 1;
 	nd->next_cqn = 1;
+	nd->next_qpn = 1;
 	return nd->objs ? 0 : -1;
 }
 
@@ -82,28 +87,53 @@ struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type,
 	return NULL;
 }
 
+void nd_obj_hold(struct nd_obj *o)
+{
+	o->users++;
+}
+
+void nd_obj_release(struct nd_obj *o)
+{
+	o->users--;
+}
+
 static void obj_free(struct nd_dev *nd, struct nd_obj *o)
 {
 	if (o->type == NDO_ADAPTER && o->adapter.uar < nd->io_slots)
 		nd->io_used[o->adapter.uar] = 0;
-	if (o->type == NDO_CQ)
+	if (o->type == NDO_CQ) {
+		nd_irp_complete(nd, &o->cq.notify, ND_STATUS_CANCELLED, NULL, 0);
 		nd_cq_free(o);
+	}
+	if (o->type == NDO_QP)
+		nd_qp_free(nd, o);
+	if (o->type == NDO_MR)
+		nd_mr_free(nd, o);
+	if (o->type == NDO_LISTENER || o->type == NDO_CONNECTOR)
+		nd_ep_free(nd, o);
 	nd->count[o->type]--;
 	nd->freed++;
 	o->type = NDO_FREE;
 }
 
-/* an adapter and everything made on it */
+/*
+ * An adapter and everything made on it: connections first, then QPs and
+ * MRs, which hold the CQs and PDs they name
+ */
 static void adapter_free(struct nd_dev *nd, struct nd_obj *a)
 {
+	static const enum nd_obj_type order[] = {
+		NDO_LISTENER, NDO_CONNECTOR, NDO_QP, NDO_MR, NDO_CQ, NDO_PD,
+	};
 	uint64_t h = nd_obj_handle(nd, a);
 
-	for (unsigned int i = 0; i < ND_MAX_OBJECTS; i++) {
-		struct nd_obj *o = &nd->objs[i];
+	for (unsigned int t = 0; t < ARRAY_SIZE(order); t++) {
+		for (unsigned int i = 0; i < ND_MAX_OBJECTS; i++) {
+			struct nd_obj *o = &nd->objs[i];
 
-		if ((o->type == NDO_PD && o->pd.adapter == h) ||
-		    (o->type == NDO_CQ && o->cq.adapter == h))
-			obj_free(nd, o);
+			if (o->type == order[t] && o->adapter_handle == h)
+				obj_free(nd, o);
+		}
 	}
 	obj_free(nd, a);
 }
@@ -116,9 +146,7 @@ void nd_objects_release_file(struct nd_dev *nd, int file)
 		if (o->type == NDO_ADAPTER && o->file == file)
 			adapter_free(nd, o);
 	}
-	for (unsigned int i = 0; i < ND_MAX_OBJECTS; i++)
-		if (nd->objs[i].type != NDO_FREE && nd->objs[i].file == file)
-			obj_free(nd, &nd->objs[i]);
+	/* every object is made on one of the file's adapters: none is left */
 }
 
 /* the buffer is exactly @len bytes and starts with version 1 */
@@ -277,7 +305,7 @@ static void pd_create(struct nd_req *r)
 		r->status = ND_STATUS_INSUFFICIENT_RESOURCES;
 		return;
 	}
-	o->pd.adapter = nd_obj_handle(r->nd, a);
+	o->adapter_handle = nd_obj_handle(r->nd, a);
 	o->pd.pdn = r->nd->next_pdn++ & 0xffffff;
 	if (!o->pd.pdn)
 		o->pd.pdn = r->nd->next_pdn++;
@@ -289,13 +317,18 @@ static void pd_create(struct nd_req *r)
 	r->status = ND_STATUS_SUCCESS;
 }
 
-/* ADAPTER_CLOSE, PD_FREE, CQ_FREE: an nd_handle in, nothing out */
+/* ADAPTER_CLOSE, PD_FREE, CQ_FREE ...: an nd_handle in, nothing out */
 static void obj_close(struct nd_req *r, enum nd_obj_type type)
 {
 	struct nd_obj *o = req_obj(r, sizeof(struct nd_handle), type);
 
 	if (!o)
 		return;
+	/* a CQ or PD a QP or MR still names is in use (mlx4: -EBUSY) */
+	if (o->users) {
+		r->status = ND_STATUS_DEVICE_BUSY;
+		return;
+	}
 	if (type == NDO_ADAPTER)
 		adapter_free(r->nd, o);
 	else
@@ -330,6 +363,39 @@ bool nd_objects_ioctl(struct nd_req *r)
 	case IOCTL_ND_CQ_FREE:
 		obj_close(r, NDO_CQ);
 		return true;
+	case IOCTL_ND_QP_CREATE:
+		nd_qp_create(r);
+		return true;
+	case IOCTL_ND_QP_FLUSH:
+		nd_qp_flush(r);
+		return true;
+	case IOCTL_ND_QP_FREE:
+		obj_close(r, NDO_QP);
+		return true;
+	case IOCTL_ND_MR_CREATE:
+		nd_mr_create(r);
+		return true;
+	case IOCTL_ND_MR_REGISTER:
+		nd_mr_register(r);
+		return true;
+	case IOCTL_ND_MR_DEREGISTER:
+		nd_mr_deregister(r);
+		return true;
+	case IOCTL_ND_MR_FREE:
+		obj_close(r, NDO_MR);
+		return true;
+	case IOCTL_ND_CQ_NOTIFY:
+		nd_cq_notify(r);
+		return true;
+	case IOCTL_ND_CQ_CANCEL_IO:
+		nd_cq_cancel(r);
+		return true;
+	case IOCTL_ND_LISTENER_FREE:
+		obj_close(r, NDO_LISTENER);
+		return true;
+	case IOCTL_ND_CONNECTOR_FREE:
+		obj_close(r, NDO_CONNECTOR);
+		return true;
 	}
 	return false;
 }
@@ -342,4 +408,18 @@ void nd_objects_print(struct ctl_conn *c, const struct nd_dev *nd)
 	ctl_printf(c, "nd.objects_created=%llu",
 		   (unsigned long long)nd->created);
 	ctl_printf(c, "nd.objects_freed=%llu", (unsigned long long)nd->freed);
+	ctl_printf(c, "nd.completes=%llu", (unsigned long long)nd->completes);
+	ctl_printf(c, "nd.connections=%llu",
+		   (unsigned long long)nd->connections);
+	ctl_printf(c, "nd.rejects=%llu", (unsigned long long)nd->rejects);
+	ctl_printf(c, "nd.disconnects=%llu",
+		   (unsigned long long)nd->disconnects);
+	ctl_printf(c, "nd.wqes=%llu", (unsigned long long)nd->wqes);
+	ctl_printf(c, "nd.bytes=%llu", (unsigned long long)nd->bytes);
+	ctl_printf(c, "nd.cqes=%llu", (unsigned long long)nd->cqes);
+	ctl_printf(c, "nd.cq_events=%llu", (unsigned long long)nd->cq_events);
+	ctl_printf(c, "nd.cq_overflows=%llu",
+		   (unsigned long long)nd->cq_overflows);
+	ctl_printf(c, "nd.wqes_bad=%llu", (unsigned long long)nd->wqes_bad);
+	ctl_printf(c, "nd.wqe_errors=%llu", (unsigned long long)nd->wqe_errors);
 }

@@ -630,6 +630,218 @@ static bool cq(void)
 	return true;
 }
 
+/* QP_CREATE's extended data: the buffer (up to 8 pages), the doorbell */
+struct qp_ext {
+	struct ndv_ext_data e;
+	struct ndv_pkt_field f[2];
+	uint32_t buf_count, buf_off;
+	uint64_t buf_pfn[8];
+	uint32_t db_count, db_off;
+	uint64_t db_pfn;
+};
+
+/*
+ * An RC QP as libmlx4 asks for rping's: 16 receives of 1 SGE (16-byte
+ * stride), 64 send WQEs of 64 bytes; 5 KiB of buffer in 2 pages
+ */
+static void qp_request(struct nd_ioctl_create_qp *m, struct qp_ext *x,
+		       uint64_t pd, uint64_t cq, const uint64_t *pfns,
+		       uint64_t db_pfn)
+{
+	memset(m, 0, sizeof(*m));
+	m->in = (struct nd_create_qp){
+		.version = 1, .ce_mapping_cnt = 2,
+		.cb_mapping_offset = sizeof(m->in),
+		.initiator_queue_depth = 16, .max_initiator_request_sge = 1,
+		.receive_cq_handle = cq, .initiator_cq_handle = cq,
+		.pd_handle = pd, .receive_queue_depth = 16,
+		.max_receive_request_sge = 1,
+	};
+	m->req.mappings[ND_MLX4_QP_BUF].map_type = ND_MAP_MEMORY;
+	m->req.mappings[ND_MLX4_QP_BUF].mem.cb_length = 16 * 16 + 64 * 64;
+	m->req.mappings[ND_MLX4_QP_DB].map_type = ND_MAP_MEMORY_COALLESCE;
+	m->req.mappings[ND_MLX4_QP_DB].mem.cb_length = 4;
+	m->req.log_sq_bb_count = 6;
+	m->req.log_sq_stride = 6;
+	memset(x, 0, sizeof(*x));
+	x->e.count = 2;
+	x->f[ND_MLX4_QP_BUF] = (struct ndv_pkt_field){ 8 + 8 * 8, 24 };
+	x->f[ND_MLX4_QP_DB] = (struct ndv_pkt_field){ 16, 96 };
+	x->buf_count = 16 * 16 + 64 * 64;
+	memcpy(x->buf_pfn, pfns, 8 * sizeof(uint64_t));
+	x->db_count = 4;
+	x->db_off = 0x100;
+	x->db_pfn = db_pfn;
+}
+
+/* MR_REGISTER as a GPA-direct packet whose range holds the frame list */
+static uint32_t mr_register(struct tchan *tc, uint32_t f,
+			    struct nd_ioctl_mr_register *m, uint64_t list_pfn,
+			    uint32_t list_len, uint32_t ext_len)
+{
+	uint8_t hdr[8 + 8 + 8], msg[sizeof(struct ndv_pkt_control) + sizeof(*m)];
+	struct ndv_pkt_control h = {
+		.hdr = {
+			.packet_type = NDV_PACKET_TYPE(NDV_PKT_ID1_CONTROL,
+				NDV_PACKET_OPTION_REQUIRES_PASSIVE |
+				NDV_PACKET_OPTION_EXTERNAL_DATA),
+			.hdr_sz = sizeof(h),
+			.data_sz = sizeof(*m),
+		},
+		.file_handle = { .local = 9, .remote = f },
+		.io_cntrl_code = IOCTL_ND_MR_REGISTER,
+		.output_buf_sz = sizeof(*m),
+		.input_buf_sz = sizeof(*m),
+		.extended_data = { .size = ext_len },
+	};
+	struct gpa_range gr = { .byte_count = list_len };
+	uint32_t cnt = 1;
+	static uint8_t ans[512];
+
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr + 4, &cnt, 4);
+	memcpy(hdr + 8, &gr, 8);
+	memcpy(hdr + 16, &list_pfn, 8);
+	memcpy(msg, &h, sizeof(h));
+	memcpy(msg + sizeof(h), m, sizeof(*m));
+	if (tchan_send(tc, VM_PKT_DATA_USING_GPA_DIRECT,
+		       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, ++tid, hdr,
+		       sizeof(hdr), msg, sizeof(msg)) ||
+	    answer(tc, ans, sizeof(ans)) < (int)sizeof(msg))
+		return 0xdead;
+	memcpy(&h, ans, sizeof(h));
+	if (h.hdr.status)
+		return 0xdead;
+	memcpy(m, ans + sizeof(h), sizeof(*m));
+	return h.io_status;
+}
+
+/*
+ * QP_CREATE (sizes as libmlx4's, QP numbers), a CQ the QP uses cannot
+ * be freed; MR_CREATE and MR_REGISTER (keys), what each refuses; the
+ * file's cleanup frees QPs before the CQs and PDs they hold.
+ */
+static bool qp_mr(void)
+{
+	struct nd_ioctl_create_cq cm;
+	struct nd_ioctl_create_qp m;
+	struct nd_ioctl_pd_create pm;
+	struct nd_ioctl_mr_create mc;
+	struct nd_ioctl_mr_register mr;
+	struct cq_ext cx;
+	struct qp_ext x;
+	uint64_t pfns[8], db, list, adapter, pd, cq, qp;
+	uint64_t *frames;
+	uint32_t f, hs, qpn;
+	struct tg t;
+	struct tchan tc;
+	struct nd_handle h;
+
+	CHECK(with_adapter(&t, &tc, &f, &adapter));
+	tg_pages(&t, pfns, 8, true);
+	tg_pages(&t, &db, 1, false);
+	tg_pages(&t, &list, 1, false);
+	pm = (struct nd_ioctl_pd_create){ .in = { .version = 1, .handle = adapter } };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_PD_CREATE, &pm, sizeof(pm), &hs), 0);
+	pd = pm.pd_handle;
+	cq_request(&cm, &cx, adapter, 1024, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_CQ_CREATE, &cm, sizeof(cm),
+			      &cx, sizeof(cx), &hs), 0);
+	cq = cm.out.handle;
+
+	qp_request(&m, &x, pd, cq, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), 0);
+	qp = m.out.handle;
+	CHECK(qp != 0 && m.resp.qp_handle == qp);
+	qpn = m.resp.qpn;
+	CHECK(qpn != 0 && qpn < (1u << 23));
+	CHECK_EQ(m.resp.max_recv_wr, 16);
+	CHECK_EQ(m.resp.max_send_wr, 64);
+	CHECK(host_value(&t, "nd.qps", 1));
+	/* a second QP gets another number */
+	qp_request(&m, &x, pd, cq, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), 0);
+	CHECK(m.resp.qpn != qpn);
+	h = (struct nd_handle){ .version = 1, .handle = m.out.handle };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_QP_FREE, &h, sizeof(h), &hs), 0);
+
+	/* refused: receive depth, stride, buffer length, doorbell, CQ */
+	qp_request(&m, &x, pd, cq, pfns, db);
+	m.in.receive_queue_depth = 12;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	qp_request(&m, &x, pd, cq, pfns, db);
+	m.req.log_sq_stride = 5;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	qp_request(&m, &x, pd, cq, pfns, db);
+	m.req.mappings[ND_MLX4_QP_BUF].mem.cb_length = 8192;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	qp_request(&m, &x, pd, cq, pfns, db);
+	x.db_pfn = TG_RAM_SIZE / 4096 + 3;
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_PARAMETER);
+	qp_request(&m, &x, pd, pd, pfns, db);
+	CHECK_EQ(nd_ioctl_ext(&tc, 9, f, IOCTL_ND_QP_CREATE, &m, sizeof(m), &x,
+			      sizeof(x), &hs), ND_STATUS_INVALID_HANDLE);
+	CHECK(host_value(&t, "nd.qps", 1));
+	/* the QP holds its CQ */
+	h = (struct nd_handle){ .version = 1, .handle = cq };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_CQ_FREE, &h, sizeof(h), &hs),
+		 ND_STATUS_DEVICE_BUSY);
+
+	/* a 3-page region at offset 0x10 of its first page */
+	mc = (struct nd_ioctl_mr_create){ .in = { .version = 1, .handle = pd } };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_MR_CREATE, &mc, sizeof(mc), &hs), 0);
+	CHECK(mc.mr_handle != 0);
+	frames = tg_page(list);
+	memcpy(frames, pfns, 3 * sizeof(uint64_t));
+	mr = (struct nd_ioctl_mr_register){ .in = {
+		.version = 1, .flags = ND_MR_FLAG_DO_NOT_SECURE_VM |
+			ND_MR_FLAG_ALLOW_REMOTE_WRITE,
+		.cb_length = 2 * 4096, .target_addr = 0x7f0000000010,
+		.mr_handle = mc.mr_handle, .address = 0x7f0000000010,
+	} };
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 24, 24), 0);
+	CHECK(mr.out.lkey != 0 && mr.out.lkey != ND_MLX4_INVALID_LKEY);
+	CHECK_EQ(mr.out.rkey, htonl(mr.out.lkey));
+	CHECK(host_value(&t, "nd.mrs", 1));
+	/* again on a registered region; a list one frame short; a bad frame */
+	mr.in = (struct nd_mr_register){
+		.version = 1, .flags = ND_MR_FLAG_DO_NOT_SECURE_VM,
+		.cb_length = 2 * 4096, .target_addr = 0x7f0000000010,
+		.mr_handle = mc.mr_handle, .address = 0x7f0000000010,
+	};
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 24, 24),
+		 ND_STATUS_INVALID_PARAMETER);
+	h = (struct nd_handle){ .version = 1, .handle = mc.mr_handle };
+	CHECK_EQ(nd_ioctl(&tc, 9, f, IOCTL_ND_MR_DEREGISTER, &h, sizeof(h),
+			  &hs), 0);
+	mr.in.mr_handle = mc.mr_handle;
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 16, 16),
+		 ND_STATUS_INVALID_PARAMETER);
+	frames[1] = TG_RAM_SIZE / 4096 + 1;
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 24, 24),
+		 ND_STATUS_INVALID_PARAMETER);
+	/* the range and the size it claims disagree: refused outright */
+	frames[1] = pfns[1];
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 24, 16), 0xdead);
+	CHECK_EQ(mr_register(&tc, f, &mr, list, 24, 24), 0);
+	CHECK(host_value(&t, "nd.bad", 1));
+
+	/* the file goes: QP, MR, CQ, PD, adapter, in that order */
+	CHECK_EQ(cleanup(&tc, 9, f), 0);
+	CHECK(host_value(&t, "nd.qps", 0));
+	CHECK(host_value(&t, "nd.mrs", 0));
+	CHECK(host_value(&t, "nd.cqs", 0));
+	CHECK(host_value(&t, "nd.pds", 0));
+	tg_free(&t);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "ND: INIT and INIT_RESOURCES, in order, window checked", handshake },
 	{ "ND: BIND only for the RDMA NIC (mac=), unbind", binding },
@@ -637,6 +849,7 @@ static const struct tap_test tests[] = {
 	{ "ND: channel close frees every object", close_frees },
 	{ "ND: malformed CONTROL and unknown messages refused", malformed },
 	{ "ND: CQ_CREATE checked, buffer owned by the adapter, freed", cq },
+	{ "ND: QP_CREATE and MR_REGISTER checked, objects held and freed", qp_mr },
 };
 
 int main(void)
