@@ -87,10 +87,12 @@ static int nd_cq_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 static void nd_cq_notified(struct nd_irp *irp, u32 status, const u8 *out,
 			   u32 len);
 
-/* CQ_NOTIFY(ANY) on the spare IRP; notify_lock held */
-static void nd_cq_arm(struct nd_cq *cq)
+/*
+ * CQ_NOTIFY(ANY) on @n; notify_lock held.  A handler re-arms with the
+ * other IRP of the two: it still owns its own until it returns.
+ */
+static void nd_cq_arm(struct nd_cq *cq, struct nd_cq_irp *n)
 {
-	struct nd_cq_irp *n = &cq->notify[cq->armed == &cq->notify[0]];
 	struct nd_cq_notify m = {
 		.version = ND_IOCTL_VERSION,
 		.type = ND_CQ_NOTIFY_ANY,
@@ -137,7 +139,7 @@ static void nd_cq_notified(struct nd_irp *irp, u32 status, const u8 *out,
 	if (cq->armed && &cq->armed->irp == irp)
 		cq->armed = NULL;
 	if (!cq->dying && status == ND_STATUS_SUCCESS)
-		nd_cq_arm(cq);
+		nd_cq_arm(cq, &cq->notify[irp == &cq->notify[0].irp]);
 	mutex_unlock(&cq->notify_lock);
 	complete(&irp->finished);
 }
@@ -187,7 +189,7 @@ int nd_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 	cq->uc = uc;
 	mutex_init(&cq->notify_lock);
 	mutex_lock(&cq->notify_lock);
-	nd_cq_arm(cq);
+	nd_cq_arm(cq, &cq->notify[0]);
 	mutex_unlock(&cq->notify_lock);
 	return 0;
 
