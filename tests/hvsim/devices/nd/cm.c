@@ -162,34 +162,6 @@ static uint16_t port_alloc(struct nd_dev *nd)
 
 /* ---- the handles of a request --------------------------------------- */
 
-static struct nd_obj *handle_of(struct nd_req *r, uint32_t len,
-				enum nd_obj_type type)
-{
-	struct nd_handle h;
-	struct nd_obj *o;
-
-	if (!nd_req_ok(r, len))
-		return NULL;
-	memcpy(&h, r->buf, sizeof(h));
-	o = nd_obj_get(r->nd, h.handle, type, r->file);
-	if (!o)
-		r->status = ND_STATUS_INVALID_HANDLE;
-	return o;
-}
-
-/* another object by a handle it keeps (no owner check: it may be the peer's) */
-static struct nd_obj *peer_of(struct nd_dev *nd, uint64_t handle,
-			      enum nd_obj_type type)
-{
-	uint64_t slot = (handle & 0xffffffff) - 1;
-	struct nd_obj *o;
-
-	if (!handle || slot >= ND_MAX_OBJECTS)
-		return NULL;
-	o = &nd->objs[slot];
-	return o->type == type && o->gen == handle >> 32 ? o : NULL;
-}
-
 /* ---- create, bind, free --------------------------------------------- */
 
 static void ep_create(struct nd_req *r, enum nd_obj_type type)
@@ -274,8 +246,8 @@ static void ep_cancel(struct nd_dev *nd, struct nd_obj *o)
 /* the connection @c is in ends: both QPs to the error state */
 static void ep_disconnect(struct nd_dev *nd, struct nd_obj *c)
 {
-	struct nd_obj *peer = peer_of(nd, c->ep.peer, NDO_CONNECTOR);
-	struct nd_obj *qp = peer_of(nd, c->ep.qp, NDO_QP);
+	struct nd_obj *peer = nd_obj_peek(nd, c->ep.peer, NDO_CONNECTOR);
+	struct nd_obj *qp = nd_obj_peek(nd, c->ep.qp, NDO_QP);
 
 	if (qp)
 		nd_qp_to_error(nd, qp);
@@ -283,7 +255,7 @@ static void ep_disconnect(struct nd_dev *nd, struct nd_obj *c)
 	c->ep.peer = 0;
 	if (!peer)
 		return;
-	qp = peer_of(nd, peer->ep.qp, NDO_QP);
+	qp = nd_obj_peek(nd, peer->ep.qp, NDO_QP);
 	if (qp)
 		nd_qp_to_error(nd, qp);
 	peer->ep.peer = 0;
@@ -318,7 +290,7 @@ void nd_ep_free(struct nd_dev *nd, struct nd_obj *o)
 	if (o->type == NDO_LISTENER) {
 		/* connections not taken yet: refused */
 		for (uint32_t i = 0; i < o->ep.nqueue; i++) {
-			struct nd_obj *c = peer_of(nd, o->ep.queue[i],
+			struct nd_obj *c = nd_obj_peek(nd, o->ep.queue[i],
 						   NDO_CONNECTOR);
 
 			if (c) {
@@ -333,7 +305,7 @@ void nd_ep_free(struct nd_dev *nd, struct nd_obj *o)
 		return;
 	}
 	if (o->ep.state == NDC_CONNECTING) {
-		struct nd_obj *l = peer_of(nd, o->ep.listener, NDO_LISTENER);
+		struct nd_obj *l = nd_obj_peek(nd, o->ep.listener, NDO_LISTENER);
 
 		if (l)
 			queue_remove(l, nd_obj_handle(nd, o));
@@ -352,8 +324,8 @@ static void listener_match(struct nd_dev *nd, struct nd_obj *l)
 
 	if (!l->ep.gcr.id || !l->ep.nqueue)
 		return;
-	b = peer_of(nd, l->ep.gcr_connector, NDO_CONNECTOR);
-	a = peer_of(nd, l->ep.queue[0], NDO_CONNECTOR);
+	b = nd_obj_peek(nd, l->ep.gcr_connector, NDO_CONNECTOR);
+	a = nd_obj_peek(nd, l->ep.queue[0], NDO_CONNECTOR);
 	queue_remove(l, l->ep.queue[0]);
 	if (!a)
 		return;
@@ -507,8 +479,8 @@ static void connector_accept(struct nd_req *r)
 		r->status = ND_STATUS_INVALID_PARAMETER;
 		return;
 	}
-	a = peer_of(nd, b->ep.peer, NDO_CONNECTOR);
-	qpa = a ? peer_of(nd, a->ep.qp, NDO_QP) : NULL;
+	a = nd_obj_peek(nd, b->ep.peer, NDO_CONNECTOR);
+	qpa = a ? nd_obj_peek(nd, a->ep.qp, NDO_QP) : NULL;
 	if (b->ep.state != NDC_REQUESTED || qpb->qp.connected ||
 	    qpb->qp.state == ND_QPS_ERR || !a || !qpa ||
 	    a->ep.state != NDC_CONNECTING || qpa->qp.connected) {
@@ -551,7 +523,7 @@ static void connector_reject(struct nd_req *r)
 		r->status = ND_STATUS_INVALID_DEVICE_STATE;
 		return;
 	}
-	a = peer_of(nd, b->ep.peer, NDO_CONNECTOR);
+	a = nd_obj_peek(nd, b->ep.peer, NDO_CONNECTOR);
 	if (a && a->ep.state == NDC_CONNECTING) {
 		a->ep.priv_len = m.cb_private_data_length;
 		memset(a->ep.priv, 0, sizeof(a->ep.priv));
@@ -593,7 +565,7 @@ static void connector_complete_connect(struct nd_req *r)
 
 static void connector_notify_disconnect(struct nd_req *r)
 {
-	struct nd_obj *c = handle_of(r, sizeof(struct nd_handle), NDO_CONNECTOR);
+	struct nd_obj *c = nd_req_obj(r, sizeof(struct nd_handle), NDO_CONNECTOR);
 
 	if (!c)
 		return;
@@ -610,7 +582,7 @@ static void connector_notify_disconnect(struct nd_req *r)
 
 static void connector_disconnect(struct nd_req *r)
 {
-	struct nd_obj *c = handle_of(r, sizeof(struct nd_handle), NDO_CONNECTOR);
+	struct nd_obj *c = nd_req_obj(r, sizeof(struct nd_handle), NDO_CONNECTOR);
 
 	if (!c)
 		return;
@@ -627,7 +599,7 @@ static void connector_disconnect(struct nd_req *r)
 /* GET_ADDRESS, GET_PEER_ADDRESS: a handle in, a sockaddr out */
 static void ep_address(struct nd_req *r, enum nd_obj_type type, bool peer)
 {
-	struct nd_obj *o = handle_of(r, ND_SOCKADDR_IOCTL_SIZE, type);
+	struct nd_obj *o = nd_req_obj(r, ND_SOCKADDR_IOCTL_SIZE, type);
 	struct nd_sockaddr_inet a;
 
 	if (!o)
@@ -645,7 +617,7 @@ static void ep_address(struct nd_req *r, enum nd_obj_type type, bool peer)
 
 static void connector_read_limits(struct nd_req *r)
 {
-	struct nd_obj *c = handle_of(r, sizeof(struct nd_handle), NDO_CONNECTOR);
+	struct nd_obj *c = nd_req_obj(r, sizeof(struct nd_handle), NDO_CONNECTOR);
 
 	if (!c)
 		return;
@@ -656,7 +628,7 @@ static void connector_read_limits(struct nd_req *r)
 
 static void connector_private_data(struct nd_req *r)
 {
-	struct nd_obj *c = handle_of(r, ND_PRIVATE_DATA_IOCTL_SIZE,
+	struct nd_obj *c = nd_req_obj(r, ND_PRIVATE_DATA_IOCTL_SIZE,
 				     NDO_CONNECTOR);
 
 	if (!c)
@@ -668,7 +640,7 @@ static void connector_private_data(struct nd_req *r)
 
 static void ep_cancel_io(struct nd_req *r, enum nd_obj_type type)
 {
-	struct nd_obj *o = handle_of(r, sizeof(struct nd_handle), type);
+	struct nd_obj *o = nd_req_obj(r, sizeof(struct nd_handle), type);
 
 	if (!o)
 		return;

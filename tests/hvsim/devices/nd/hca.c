@@ -83,18 +83,6 @@ static struct hvsim *hs_of(struct nd_dev *nd)
 	return chan_hvsim(nd->ch);
 }
 
-static struct nd_obj *obj_at(struct nd_dev *nd, uint64_t handle,
-			     enum nd_obj_type type)
-{
-	uint64_t slot = (handle & 0xffffffff) - 1;
-
-	if (!handle || slot >= ND_MAX_OBJECTS)
-		return NULL;
-	if (nd->objs[slot].type != type || nd->objs[slot].gen != handle >> 32)
-		return NULL;
-	return &nd->objs[slot];
-}
-
 /* ---- memory regions ---------------------------------------------------- */
 
 /*
@@ -511,7 +499,7 @@ static int wqe_run(struct nd_dev *nd, struct nd_obj *qp, struct nd_obj *peer,
 /* work the SQ of a connected QP; true if anything moved */
 static bool qp_send(struct nd_dev *nd, struct nd_obj *qp)
 {
-	struct nd_obj *peer = obj_at(nd, qp->qp.peer, NDO_QP);
+	struct nd_obj *peer = nd_obj_peek(nd, qp->qp.peer, NDO_QP);
 	uint8_t raw[1024];
 	bool moved = false;
 

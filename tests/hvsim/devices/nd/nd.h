@@ -202,6 +202,12 @@ struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
 			  enum nd_obj_type type, int file);
 struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type, int file);
 uint64_t nd_obj_handle(const struct nd_dev *nd, const struct nd_obj *o);
+/* by a handle another object keeps (no owner check: it may be a peer's) */
+struct nd_obj *nd_obj_peek(struct nd_dev *nd, uint64_t handle,
+			   enum nd_obj_type type);
+/* an nd_handle request (@len bytes) naming an object of @type it owns */
+struct nd_obj *nd_req_obj(struct nd_req *r, uint32_t len,
+			  enum nd_obj_type type);
 /* the request's buffer is exactly @len bytes and says version 1 */
 bool nd_req_ok(struct nd_req *r, uint32_t len);
 /* the IOCTL handlers of objects.c: false if @code is not theirs */

@@ -52,8 +52,8 @@ uint64_t nd_obj_handle(const struct nd_dev *nd, const struct nd_obj *o)
 	return (uint64_t)o->gen << 32 | (uint64_t)(o - nd->objs + 1);
 }
 
-struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
-			  enum nd_obj_type type, int file)
+struct nd_obj *nd_obj_peek(struct nd_dev *nd, uint64_t handle,
+			   enum nd_obj_type type)
 {
 	uint64_t slot = (handle & 0xffffffff) - 1;
 	struct nd_obj *o;
@@ -61,9 +61,17 @@ struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
 	if ((handle & 0xffffffff) == 0 || slot >= ND_MAX_OBJECTS)
 		return NULL;
 	o = &nd->objs[slot];
-	if (o->type != type || o->gen != handle >> 32 || o->file != file)
+	if (o->type != type || o->gen != handle >> 32)
 		return NULL;
 	return o;
+}
+
+struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
+			  enum nd_obj_type type, int file)
+{
+	struct nd_obj *o = nd_obj_peek(nd, handle, type);
+
+	return o && o->file == file ? o : NULL;
 }
 
 struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type,
@@ -163,8 +171,8 @@ bool nd_req_ok(struct nd_req *r, uint32_t len)
 }
 
 /* an nd_handle request naming an object of @type this file owns */
-static struct nd_obj *req_obj(struct nd_req *r, uint32_t len,
-			      enum nd_obj_type type)
+struct nd_obj *nd_req_obj(struct nd_req *r, uint32_t len,
+			  enum nd_obj_type type)
 {
 	struct nd_handle h;
 	struct nd_obj *o;
@@ -285,7 +293,7 @@ static void adapter_addresses(struct nd_req *r)
 		.family = ND_AF_INET, .addr = r->nd->ip,
 	};
 
-	if (!req_obj(r, ND_ADDRESS_LIST_IOCTL_SIZE, NDO_ADAPTER))
+	if (!nd_req_obj(r, ND_ADDRESS_LIST_IOCTL_SIZE, NDO_ADAPTER))
 		return;
 	memset(r->buf, 0, r->buf_len);
 	memcpy(r->buf, &a, sizeof(a));
@@ -297,7 +305,7 @@ static void pd_create(struct nd_req *r)
 	struct nd_ioctl_pd_create m;
 	struct nd_obj *a, *o;
 
-	a = req_obj(r, sizeof(m), NDO_ADAPTER);
+	a = nd_req_obj(r, sizeof(m), NDO_ADAPTER);
 	if (!a)
 		return;
 	o = nd_obj_new(r->nd, NDO_PD, r->file);
@@ -320,7 +328,7 @@ static void pd_create(struct nd_req *r)
 /* ADAPTER_CLOSE, PD_FREE, CQ_FREE ...: an nd_handle in, nothing out */
 static void obj_close(struct nd_req *r, enum nd_obj_type type)
 {
-	struct nd_obj *o = req_obj(r, sizeof(struct nd_handle), type);
+	struct nd_obj *o = nd_req_obj(r, sizeof(struct nd_handle), type);
 
 	if (!o)
 		return;

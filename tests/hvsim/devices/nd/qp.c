@@ -207,13 +207,11 @@ void nd_qp_to_error(struct nd_dev *nd, struct nd_obj *qp)
 
 void nd_qp_free(struct nd_dev *nd, struct nd_obj *o)
 {
-	uint64_t slot = (o->qp.peer & 0xffffffff) - 1;
+	struct nd_obj *peer = nd_obj_peek(nd, o->qp.peer, NDO_QP);
 
 	/* the peer of a QP freed while connected goes to the error state */
-	if (o->qp.peer && slot < ND_MAX_OBJECTS &&
-	    nd->objs[slot].type == NDO_QP &&
-	    nd->objs[slot].gen == o->qp.peer >> 32)
-		nd_qp_to_error(nd, &nd->objs[slot]);
+	if (peer)
+		nd_qp_to_error(nd, peer);
 	nd_obj_release(o->qp.pd);
 	nd_obj_release(o->qp.rcq);
 	nd_obj_release(o->qp.scq);
