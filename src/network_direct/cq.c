@@ -23,6 +23,8 @@ static void nd_cq_unpin(struct nd_cq *cq)
 {
 	nd_unpin(&cq->buf);
 	nd_unpin(&cq->db);
+	kfree(cq->arm_sn);
+	cq->arm_sn = NULL;
 }
 
 /* CQ_CREATE; 0 with cq->handle and cq->cqn set */
@@ -37,7 +39,7 @@ static int nd_cq_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 	void *ext;
 	int ret;
 
-	ret = nd_pin_kernel(&arm, &cq->arm_sn, sizeof(cq->arm_sn));
+	ret = nd_pin_kernel(&arm, cq->arm_sn, sizeof(*cq->arm_sn));
 	if (ret)
 		return ret;
 	ranges[ND_MLX4_CQ_BUF] = &cq->buf;
@@ -51,7 +53,7 @@ static int nd_cq_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 	m.in.queue_depth = nent;
 	m.in.ce_mapping_cnt = ND_MLX4_CQ_MAPPINGS;
 	m.in.cb_mapping_offset = sizeof(m.in);
-	m.in.adapter_handle = uc->adapter;
+	m.in.adapter_handle = uc->proc->adapter;
 	m.in.affinity.group = 0xffff;		/* any processor group */
 	map[ND_MLX4_CQ_BUF].map_type = ND_MAP_MEMORY;
 	map[ND_MLX4_CQ_BUF].access_or_cache = ND_MODIFY_ACCESS;
@@ -63,9 +65,9 @@ static int nd_cq_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 	map[ND_MLX4_CQ_DB].mem.cb_length = cq->db.length;
 	map[ND_MLX4_CQ_ARM_SN].map_type = ND_MAP_MEMORY;
 	map[ND_MLX4_CQ_ARM_SN].access_or_cache = ND_MODIFY_ACCESS;
-	map[ND_MLX4_CQ_ARM_SN].mem.address = (u64)(uintptr_t)&cq->arm_sn;
-	map[ND_MLX4_CQ_ARM_SN].mem.cb_length = sizeof(cq->arm_sn);
-	ret = nd_ioctl_ext(nd, &uc->file, IOCTL_ND_CQ_CREATE, &m, sizeof(m),
+	map[ND_MLX4_CQ_ARM_SN].mem.address = (u64)(uintptr_t)cq->arm_sn;
+	map[ND_MLX4_CQ_ARM_SN].mem.cb_length = sizeof(*cq->arm_sn);
+	ret = nd_ioctl_ext(nd, &uc->proc->file, IOCTL_ND_CQ_CREATE, &m, sizeof(m),
 			   ext, ext_len, NULL);
 	kfree(ext);
 	if (ret)
@@ -75,7 +77,7 @@ static int nd_cq_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 				    "the host's CQ is not usable (cqn 0x%x, %u entries for %u)\n",
 				    m.resp.cqn, m.resp.cqe + 1, nent);
 		if (m.out.handle)
-			nd_close_handle(nd, &uc->file, IOCTL_ND_CQ_FREE,
+			nd_close_handle(nd, &uc->proc->file, IOCTL_ND_CQ_FREE,
 					m.out.handle);
 		return -EIO;
 	}
@@ -101,7 +103,7 @@ static void nd_cq_arm(struct nd_cq *cq, struct nd_cq_irp *n)
 
 	n->cq = cq;
 	n->irp.done = nd_cq_notified;
-	if (nd_ioctl_async(to_nd(cq->ibcq.device), &cq->uc->file,
+	if (nd_ioctl_async(to_nd(cq->ibcq.device), &cq->uc->proc->file,
 			   IOCTL_ND_CQ_NOTIFY, &m, sizeof(m), &n->irp)) {
 		dev_err_ratelimited(&to_nd(cq->ibcq.device)->hdev->device,
 				    "CQ 0x%x: no more completion events\n",
@@ -141,7 +143,7 @@ static void nd_cq_notified(struct nd_irp *irp, u32 status, const u8 *out,
 	if (!cq->dying && status == ND_STATUS_SUCCESS)
 		nd_cq_arm(cq, &cq->notify[irp == &cq->notify[0].irp]);
 	mutex_unlock(&cq->notify_lock);
-	complete(&irp->finished);
+	nd_irp_finished(irp);
 }
 
 int nd_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
@@ -171,9 +173,13 @@ int nd_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 		return ret;
 	uc = rdma_udata_to_drv_context(udata, struct nd_ucontext, ibuc);
 
+	/* its own allocation: it outlives the CQ if the host keeps it */
+	cq->arm_sn = kzalloc(sizeof(*cq->arm_sn), GFP_KERNEL);
+	if (!cq->arm_sn)
+		return -ENOMEM;
 	ret = nd_pin(&cq->buf, ucmd.buf_addr, nent * ND_CQE_SIZE, true);
 	if (ret)
-		return ret;
+		goto err_unpin;
 	ret = nd_pin(&cq->db, ucmd.db_addr, 8, true);
 	if (ret)
 		goto err_unpin;
@@ -194,7 +200,7 @@ int nd_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 	return 0;
 
 err_free:
-	nd_close_handle(nd, &uc->file, IOCTL_ND_CQ_FREE, cq->handle);
+	nd_close_handle(nd, &uc->proc->file, IOCTL_ND_CQ_FREE, cq->handle);
 err_unpin:
 	nd_cq_unpin(cq);
 	return ret;
@@ -202,40 +208,31 @@ err_unpin:
 
 int nd_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
 {
-	struct nd_cq *cq = to_nd_cq(ibcq);
-	struct nd_ucontext *uc = rdma_udata_to_drv_context(udata,
-							    struct nd_ucontext,
-							    ibuc);
-	int ret;
-
 	struct nd_dev *nd = to_nd(ibcq->device);
+	struct nd_cq *cq = to_nd_cq(ibcq);
 	struct nd_handle h = { .version = ND_IOCTL_VERSION, .handle = cq->handle };
 	struct nd_cq_irp *armed;
+	int ret;
 
 	/* the pending CQ_NOTIFY ends, and with it the events */
 	mutex_lock(&cq->notify_lock);
 	cq->dying = true;
 	armed = cq->armed;
 	mutex_unlock(&cq->notify_lock);
-	if (armed && uc) {
-		nd_ioctl(nd, &uc->file, IOCTL_ND_CQ_CANCEL_IO, &h, sizeof(h),
+	if (armed) {
+		nd_ioctl(nd, &cq->uc->proc->file, IOCTL_ND_CQ_CANCEL_IO, &h, sizeof(h),
 			 NULL);
 		nd_irp_wait(nd, &armed->irp);
 	}
 	/* no handler of this CQ's IRPs runs any more */
 	flush_work(&nd->complete_work);
 	/*
-	 * Unpinned only once the host answered: it no longer writes the
-	 * pages.  Should it not answer, the pages stay pinned (leaked
+	 * Unpinned (and the arm word freed) only once the host answered: it
+	 * no longer writes them.  Should it not answer, they stay (leaked
 	 * rather than handed back while the host may write them).
 	 */
-	if (uc) {
-		ret = nd_close_handle(to_nd(ibcq->device), &uc->file,
-				      IOCTL_ND_CQ_FREE, cq->handle);
-		/* kept pinned while the host may hold the CQ */
-		if (ret && ret != -ENOENT)
-			return 0;
-	}
-	nd_cq_unpin(cq);
+	ret = nd_close_handle(nd, &cq->uc->proc->file, IOCTL_ND_CQ_FREE, cq->handle);
+	if (!ret || ret == -ENOENT)
+		nd_cq_unpin(cq);
 	return 0;
 }

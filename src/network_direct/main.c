@@ -12,9 +12,9 @@
  * An address added later (inetaddr notifier) is tried the same way; when
  * the netdev goes away, the ib_device lets go of it.
  *
- * WALinuxAgent writes the NIC's address to /dev/hvnd_rdma only for driver
- * versions before 4.1 (azurelinuxagent/pa/rdma/rdma.py); this driver is
- * newer and finds the NIC itself, as Microsoft's has since 2016.
+ * The address WALinuxAgent writes to /dev/hvnd_rdma (addr.c) is tried
+ * first; the driver finds the NIC without it, as Microsoft's has since
+ * 2016.
  */
 #include <linux/inetdevice.h>
 #include <linux/module.h>
@@ -116,13 +116,24 @@ struct nd_candidate {
 
 #define ND_MAX_CANDIDATES	16
 
-/* each Ethernet interface's primary IPv4 addresses, up to @max */
+/*
+ * The agent's address first (its NIC the netdev with that MAC), then each
+ * Ethernet interface's primary IPv4 addresses, up to @max
+ */
 static int nd_candidates(struct nd_candidate *c, int max)
 {
+	bool agent = !nd_addr_agent(&c[0].ip, c[0].mac);
 	struct net_device *dev;
 	int n = 0;
 
 	rcu_read_lock();
+	if (agent) {
+		dev = dev_getbyhwaddr_rcu(&init_net, ARPHRD_ETHER, c[0].mac);
+		if (dev) {
+			c[0].ifindex = dev->ifindex;
+			n++;
+		}
+	}
 	for_each_netdev_rcu(&init_net, dev) {
 		struct in_device *in = __in_dev_get_rcu(dev);
 		const struct in_ifaddr *ifa;
@@ -234,7 +245,7 @@ static int nd_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	atomic_set(&nd->next_file, 0);
 	xa_init_flags(&nd->qps, XA_FLAGS_LOCK_IRQ);
 	mutex_init(&nd->uc_lock);
-	INIT_LIST_HEAD(&nd->ucontexts);
+	INIT_LIST_HEAD(&nd->procs);
 	xa_init_flags(&nd->irps, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
 	INIT_LIST_HEAD(&nd->completes);
 	INIT_WORK(&nd->complete_work, nd_complete_work);
@@ -260,6 +271,7 @@ static int nd_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 	ret = register_inetaddr_notifier(&nd->inet_nb);
 	if (ret)
 		goto err_netdev;
+	nd_addr_add(nd);
 	schedule_work(&nd->bind_work);
 	return 0;
 
@@ -283,6 +295,7 @@ static void nd_remove(struct hv_device *hdev)
 	struct nd_dev *nd = dev_get_drvdata(&hdev->device);
 
 	unregister_inetaddr_notifier(&nd->inet_nb);
+	nd_addr_del(nd);
 	cancel_work_sync(&nd->bind_work);
 	mutex_lock(&nd->bind_lock);
 	if (nd->registered) {
@@ -318,12 +331,20 @@ static struct hv_driver nd_drv = {
 
 static int __init nd_init(void)
 {
-	return vmbus_driver_register(&nd_drv);
+	int ret = nd_addr_init();
+
+	if (ret)
+		return ret;
+	ret = vmbus_driver_register(&nd_drv);
+	if (ret)
+		nd_addr_exit();
+	return ret;
 }
 
 static void __exit nd_exit(void)
 {
 	vmbus_driver_unregister(&nd_drv);
+	nd_addr_exit();
 }
 
 module_init(nd_init);

@@ -67,7 +67,7 @@ static int nd_mr_register(struct nd_dev *nd, struct nd_mr *mr, u64 iova,
 	m.in.target_addr = iova;
 	m.in.mr_handle = mr->handle;
 	m.in.address = iova;
-	ret = nd_ioctl_send(nd, &mr->uc->file, IOCTL_ND_MR_REGISTER, &m,
+	ret = nd_ioctl_send(nd, &mr->uc->proc->file, IOCTL_ND_MR_REGISTER, &m,
 			    sizeof(m), NULL, list_len, desc, desc_size, NULL);
 	kfree(desc);
 	if (ret)
@@ -78,7 +78,7 @@ static int nd_mr_register(struct nd_dev *nd, struct nd_mr *mr, u64 iova,
 		dev_err_ratelimited(&nd->hdev->device,
 				    "the host's memory keys are not usable (0x%x)\n",
 				    m.out.lkey);
-		nd_close_handle(nd, &mr->uc->file, IOCTL_ND_MR_DEREGISTER,
+		nd_close_handle(nd, &mr->uc->proc->file, IOCTL_ND_MR_DEREGISTER,
 				mr->handle);
 		ret = -EIO;
 		goto out_list;
@@ -102,6 +102,8 @@ struct ib_mr *nd_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
 
 	if (!udata)
 		return ERR_PTR(-EOPNOTSUPP);
+	/* hints a device may ignore (relaxed ordering), as mlx4 does */
+	access &= ~IB_ACCESS_OPTIONAL;
 	if (access & ~(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
 		       IB_ACCESS_REMOTE_READ))
 		return ERR_PTR(-EOPNOTSUPP);
@@ -128,7 +130,7 @@ struct ib_mr *nd_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
 		goto err_free;
 	c.in.version = ND_IOCTL_VERSION;
 	c.in.handle = to_nd_pd(ibpd)->handle;
-	ret = nd_ioctl(nd, &mr->uc->file, IOCTL_ND_MR_CREATE, &c, sizeof(c),
+	ret = nd_ioctl(nd, &mr->uc->proc->file, IOCTL_ND_MR_CREATE, &c, sizeof(c),
 		       NULL);
 	if (ret)
 		goto err_unpin;
@@ -145,7 +147,7 @@ struct ib_mr *nd_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
 	return &mr->ibmr;
 
 err_close:
-	nd_close_handle(nd, &mr->uc->file, IOCTL_ND_MR_FREE, mr->handle);
+	nd_close_handle(nd, &mr->uc->proc->file, IOCTL_ND_MR_FREE, mr->handle);
 err_unpin:
 	nd_unpin(&mr->mem);
 err_free:
@@ -164,10 +166,10 @@ int nd_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 	 * with no answer they stay pinned (leaked, never handed back while
 	 * the host may still write them).
 	 */
-	ret = nd_close_handle(nd, &mr->uc->file, IOCTL_ND_MR_DEREGISTER,
+	ret = nd_close_handle(nd, &mr->uc->proc->file, IOCTL_ND_MR_DEREGISTER,
 			      mr->handle);
 	if (!ret || ret == -ENOENT)
-		ret = nd_close_handle(nd, &mr->uc->file, IOCTL_ND_MR_FREE,
+		ret = nd_close_handle(nd, &mr->uc->proc->file, IOCTL_ND_MR_FREE,
 				      mr->handle);
 	if (!ret || ret == -ENOENT)
 		nd_unpin(&mr->mem);

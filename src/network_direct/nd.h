@@ -7,8 +7,9 @@
  * completions) stays between user space and the adapter.
  *
  * main.c is the module, the channel handshake and the binding to the
- * RDMA NIC; transport.c the requests and the host's answers; verbs.c the
- * ib_device.
+ * RDMA NIC, addr.c /dev/hvnd_rdma; transport.c the requests and the
+ * host's answers; verbs.c the ib_device, pin.c pinned user memory,
+ * cq.c, qp.c and mr.c its objects, cm.c the iWARP connection manager.
  */
 #ifndef HV_NETWORK_DIRECT_H
 #define HV_NETWORK_DIRECT_H
@@ -33,6 +34,11 @@
 #define ND_TIMEOUT		(30 * HZ)
 /* libmlx4's CQE size; nd_adapter_open() refuses a host with another */
 #define ND_CQE_SIZE		32
+/* the most of each the driver takes from a host (a ConnectX-3's) */
+#define ND_MAX_CQE		65535U
+#define ND_MAX_WR		16384U
+#define ND_MAX_SGE		32U
+#define ND_MAX_INLINE		1024U
 
 struct nd_dev {
 	struct ib_device ibdev;		/* first: ib_alloc_device() */
@@ -65,15 +71,16 @@ struct nd_dev {
 	bool info_valid;
 	atomic_t next_file;		/* guest ids of files */
 	struct xarray qps;		/* QP number -> struct nd_qp */
-	struct mutex uc_lock;
-	struct list_head ucontexts;
+	struct mutex uc_lock;		/* procs, and each one's eps */
+	struct list_head procs;
+	struct list_head addr_node;	/* addr.c's devices */
 };
 
 /*
  * An IOCTL the host completes later with a COMPLETE packet; @done runs
  * on nd->wq with its status and output.  @done owns the IRP: it frees
  * it, or, if someone may wait for it (nd_irp_wait()), ends with
- * complete(&irp->finished) and touches it no more.
+ * nd_irp_finished() and touches it no more.
  */
 struct nd_irp {
 	u32 id;
@@ -82,15 +89,37 @@ struct nd_irp {
 	struct completion finished;
 };
 
-/* a user context: the process's pair of host files and its adapter */
-struct nd_ucontext {
-	struct ib_ucontext ibuc;	/* first: the core allocates it */
+/*
+ * A process's pair of host files and the adapter opened on them, shared
+ * by every user context the process opens on the device (LIS
+ * provider.c keys its contexts by PID): the host's objects of one
+ * connection (listener, connector, QP) must be one file's, and
+ * librdmacm opens a context of its own beside the application's.
+ */
+struct nd_proc {
+	struct kref ref;		/* its contexts' and its eps' */
 	struct ndv_context_handle file;	/* the primary file */
 	struct ndv_context_handle overlapped;
 	u64 adapter;			/* the adapter handle */
 	u64 uar;			/* guest-physical UAR page */
-	pid_t tgid;			/* the process (its listeners) */
-	struct list_head node;		/* nd->ucontexts */
+	struct nd_mlx4_get_context_resp caps;
+	pid_t tgid;
+	unsigned int users;		/* its user contexts (nd->uc_lock) */
+	/*
+	 * The files are closed (the last context went): an ep still
+	 * holding the process tells the host nothing more.  The host
+	 * refuses a closed file's handle, whose guest id is never reused.
+	 */
+	bool closed;
+	struct list_head node;		/* nd->procs */
+	/* listeners and requests not yet a QP's (nd->uc_lock) */
+	struct list_head eps;
+};
+
+/* a user context: its process's files */
+struct nd_ucontext {
+	struct ib_ucontext ibuc;	/* first: the core allocates it */
+	struct nd_proc *proc;
 };
 
 struct nd_pd {
@@ -137,7 +166,7 @@ struct nd_cq {
 	struct nd_cq_irp *armed;	/* the pending one, or NULL */
 	bool dying;
 	/* the arm sequence number, which the host keeps here */
-	u32 arm_sn;
+	u32 *arm_sn;
 	struct nd_pinned buf;		/* the CQEs */
 	struct nd_pinned db;		/* the doorbell record */
 };
@@ -151,6 +180,7 @@ struct nd_qp {
 	struct nd_pinned buf;		/* the receive and send queues */
 	struct nd_pinned db;		/* the receive doorbell record */
 	struct nd_ep *ep;		/* its connection (cm.c) */
+	bool dying;			/* destroy began: no new connection */
 	/* ours and the iWARP CM's; destroy waits for the last */
 	refcount_t refs;
 	struct completion released;
@@ -187,7 +217,7 @@ static inline struct nd_qp *to_nd_qp(struct ib_qp *ibqp)
  */
 struct nd_ep {
 	struct nd_dev *nd;
-	struct nd_ucontext *uc;
+	struct nd_proc *proc;		/* referenced */
 	u64 handle;
 	bool listener;
 	struct mutex lock;		/* cm_id, pending, closing */
@@ -196,7 +226,11 @@ struct nd_ep {
 	struct nd_ep *parent;		/* waiting in the listener's GCR */
 	struct nd_ep *pending;		/* listener: the connector waiting */
 	bool closing;			/* listener being destroyed */
-	bool irp_posted, notify_posted, disconnected;
+	bool irp_posted, notify_posted;
+	bool established;		/* CLOSE is due (ep->lock) */
+	bool disc_posted, disc_failed;	/* DISCONNECT (ep->lock) */
+	u32 accept_status;		/* ACCEPT's NTSTATUS */
+	struct list_head uc_node;	/* proc->eps while not a QP's */
 	u8 ird, ord;
 	struct nd_irp irp;		/* GCR, CONNECT or ACCEPT */
 	struct nd_irp notify;		/* NOTIFY_DISCONNECT */
@@ -211,6 +245,7 @@ void nd_complete_work(struct work_struct *work);
 int nd_ioctl_async(struct nd_dev *nd, const struct ndv_context_handle *file,
 		   u32 code, void *buf, u32 len, struct nd_irp *irp);
 bool nd_irp_wait(struct nd_dev *nd, struct nd_irp *irp);
+void nd_irp_finished(struct nd_irp *irp);
 void nd_on_channel(void *context);
 /*
  * Send @msg (@len bytes, completion requested) and wait for the answer:
@@ -247,6 +282,14 @@ int nd_ioctl_send(struct nd_dev *nd, const struct ndv_context_handle *file,
 /* CREATE and CLEANUP of a file */
 int nd_file_create(struct nd_dev *nd, struct ndv_context_handle *file);
 void nd_file_cleanup(struct nd_dev *nd, const struct ndv_context_handle *file);
+
+/* addr.c: /dev/hvnd_rdma */
+int nd_addr_init(void);
+void nd_addr_exit(void);
+void nd_addr_add(struct nd_dev *nd);
+void nd_addr_del(struct nd_dev *nd);
+/* WALinuxAgent's address, if it wrote one: 0 */
+int nd_addr_agent(__be32 *ip, u8 *mac);
 
 /* main.c: the adapter id BIND gave the host, for ADAPTER_OPEN */
 u64 nd_adapter_id(struct nd_dev *nd);
@@ -291,6 +334,15 @@ int nd_iw_create_listen(struct iw_cm_id *cm_id, int backlog);
 int nd_iw_destroy_listen(struct iw_cm_id *cm_id);
 /* the QP leaves its connection; @destroy: and lets go of the connector */
 void nd_cm_qp_disconnect(struct nd_qp *qp, bool destroy);
+/* the user context goes: its listeners and requests let go of it */
+void nd_cm_proc_gone(struct nd_dev *nd, struct nd_proc *proc);
+void nd_proc_put(struct nd_proc *proc);
+
+static inline bool nd_proc_open(struct nd_proc *proc)
+{
+	return !READ_ONCE(proc->closed);
+}
+void nd_uc_forget(struct nd_ep *ep);
 
 /* mr.c */
 struct ib_mr *nd_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,

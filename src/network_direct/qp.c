@@ -75,7 +75,7 @@ static int nd_qp_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 	m.req.log_sq_bb_count = ucmd->log_sq_bb_count;
 	m.req.log_sq_stride = ucmd->log_sq_stride;
 	m.req.sq_no_prefetch = ucmd->sq_no_prefetch;
-	ret = nd_ioctl_ext(nd, &uc->file, IOCTL_ND_QP_CREATE, &m, sizeof(m),
+	ret = nd_ioctl_ext(nd, &uc->proc->file, IOCTL_ND_QP_CREATE, &m, sizeof(m),
 			   ext, ext_len, NULL);
 	kfree(ext);
 	if (ret)
@@ -90,7 +90,7 @@ static int nd_qp_send_create(struct nd_dev *nd, struct nd_ucontext *uc,
 				    "the host's QP is not usable (qpn 0x%x)\n",
 				    m.resp.qpn);
 		if (m.out.handle)
-			nd_close_handle(nd, &uc->file, IOCTL_ND_QP_FREE,
+			nd_close_handle(nd, &uc->proc->file, IOCTL_ND_QP_FREE,
 					m.out.handle);
 		return -EIO;
 	}
@@ -191,7 +191,7 @@ int nd_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *attr,
 	return 0;
 
 err_free:
-	nd_close_handle(nd, &uc->file, IOCTL_ND_QP_FREE, qp->handle);
+	nd_close_handle(nd, &uc->proc->file, IOCTL_ND_QP_FREE, qp->handle);
 err_unpin:
 	nd_qp_unpin(qp);
 	return ret;
@@ -221,7 +221,7 @@ int nd_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	nd_qp_put(qp);
 	wait_for_completion(&qp->released);
 	/* unpinned only once the host said it no longer uses the pages */
-	ret = nd_close_handle(nd, &qp->uc->file, IOCTL_ND_QP_FREE, qp->handle);
+	ret = nd_close_handle(nd, &qp->uc->proc->file, IOCTL_ND_QP_FREE, qp->handle);
 	if (!ret || ret == -ENOENT)
 		nd_qp_unpin(qp);
 	return 0;
@@ -234,7 +234,7 @@ static int nd_qp_flush(struct nd_dev *nd, struct nd_qp *qp)
 
 	m.in.version = ND_IOCTL_VERSION;
 	m.in.handle = qp->handle;
-	return nd_ioctl(nd, &qp->uc->file, IOCTL_ND_QP_FLUSH, &m, sizeof(m),
+	return nd_ioctl(nd, &qp->uc->proc->file, IOCTL_ND_QP_FLUSH, &m, sizeof(m),
 			NULL);
 }
 

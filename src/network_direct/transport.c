@@ -90,9 +90,15 @@ void nd_complete_work(struct work_struct *work)
 		if (!c)
 			return;
 		memcpy(&h, c->data, sizeof(h));
+		/* looked at and taken at once: a timed-out waiter may free it */
+		xa_lock_irq(&nd->irps);
 		irp = xa_load(&nd->irps, h.irp_handle.local);
-		if (irp && irp->code == h.io_cntrl_code &&
-		    xa_cmpxchg_irq(&nd->irps, irp->id, irp, NULL, 0) == irp) {
+		if (irp && irp->code == h.io_cntrl_code)
+			__xa_erase(&nd->irps, h.irp_handle.local);
+		else
+			irp = NULL;
+		xa_unlock_irq(&nd->irps);
+		if (irp) {
 			/* it may free @irp: nothing touches it after */
 			irp->done(irp, h.io_status, c->data + sizeof(h),
 				  c->len - sizeof(h));
@@ -306,9 +312,19 @@ int nd_ioctl_async(struct nd_dev *nd, const struct ndv_context_handle *file,
 }
 
 /*
+ * @irp is over: every wait for it returns, however many there are (a
+ * disconnect waits in nd_ep_disconnect() and again at the QP's destroy)
+ */
+void nd_irp_finished(struct nd_irp *irp)
+{
+	complete_all(&irp->finished);
+}
+
+/*
  * After the IOCTL that cancels or ends what @irp waits for: @irp->done
  * has run (and ended with nd_irp_finished()), or after ND_TIMEOUT @irp is
- * taken off the table (false) and @irp->done never runs.
+ * taken off the table (false) and @irp->done never runs.  Waiting again
+ * for an IRP that is over returns at once.
  */
 bool nd_irp_wait(struct nd_dev *nd, struct nd_irp *irp)
 {
@@ -318,6 +334,7 @@ bool nd_irp_wait(struct nd_dev *nd, struct nd_irp *irp)
 		dev_err_ratelimited(&nd->hdev->device,
 				    "the host did not complete IOCTL 0x%x\n",
 				    irp->code);
+		nd_irp_finished(irp);
 		return false;
 	}
 	/* completed just now */

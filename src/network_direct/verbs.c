@@ -10,9 +10,9 @@
  * (include/uapi/rdma/mlx4-abi.h).  BlueFlame is off (bf_reg_size 0), so
  * libmlx4 maps only the UAR page, at mmap offset 0; 32-byte CQEs.
  *
- * A user context is a pair of host "files" and an adapter opened on them
- * (LIS provider.c, hvnd_alloc_ucontext()); the UAR page the host puts in
- * our MMIO window is what offset 0 maps.  The port is tied to the RDMA
+ * A process's user contexts share a pair of host "files" and an adapter
+ * opened on them (LIS provider.c, hvnd_alloc_ucontext()); the UAR page
+ * the host puts in our MMIO window is what offset 0 maps.  The port is tied to the RDMA
  * NIC's netdev (its state and MTU come from it, iw_query_port()), and its
  * one GID is that NIC's MAC, which rdma_cm matches on 6.1 as siw does.
  *
@@ -146,6 +146,19 @@ static int nd_query_adapter(struct nd_dev *nd)
 		ret = -EIO;
 		goto out;
 	}
+	/*
+	 * Past what a ConnectX-3 has the sizes would overflow the queue
+	 * arithmetic (rounding up to powers of two, SGE strides): clamp
+	 */
+	info.max_completion_q_depth = min(info.max_completion_q_depth,
+					  ND_MAX_CQE);
+	info.max_recv_q_depth = min(info.max_recv_q_depth, ND_MAX_WR);
+	info.max_initiator_q_depth = min(info.max_initiator_q_depth, ND_MAX_WR);
+	info.max_recv_sge = min(info.max_recv_sge, ND_MAX_SGE);
+	info.max_initiator_sge = min(info.max_initiator_sge, ND_MAX_SGE);
+	info.max_read_sge = min(info.max_read_sge, ND_MAX_SGE);
+	info.max_inline_data_size = min(info.max_inline_data_size,
+					ND_MAX_INLINE);
 	nd->info = info;
 	nd->info_valid = true;
 out:
@@ -234,66 +247,120 @@ static int nd_query_pkey(struct ib_device *ibdev, COMPAT_IB_PORT_T port,
 	return 0;
 }
 
+/* a process's files: CREATE, PROVIDER_BIND_FILE, ADAPTER_OPEN */
+static struct nd_proc *nd_proc_create(struct nd_dev *nd)
+{
+	struct nd_handle h = { .version = ND_IOCTL_VERSION };
+	u8 buf[ND_PROVIDER_IOCTL_SIZE] = { };
+	struct nd_proc *proc;
+	int ret;
+
+	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
+	if (!proc)
+		return ERR_PTR(-ENOMEM);
+	ret = nd_open_file(nd, &proc->file);
+	if (ret)
+		goto err_free;
+	ret = nd_file_create(nd, &proc->overlapped);
+	if (ret)
+		goto err_file;
+	/* the overlapped file carries asynchronous IOCTLs */
+	h.handle = (u64)proc->overlapped.remote << 32 | proc->overlapped.local;
+	memcpy(buf, &h, sizeof(h));
+	ret = nd_ioctl(nd, &proc->file, IOCTL_ND_PROVIDER_BIND_FILE, buf,
+		       sizeof(buf), NULL);
+	if (ret)
+		goto err_overlapped;
+	ret = nd_adapter_open(nd, &proc->file, &proc->adapter, &proc->uar,
+			      &proc->caps);
+	if (ret)
+		goto err_overlapped;
+	kref_init(&proc->ref);
+	proc->tgid = current->tgid;
+	INIT_LIST_HEAD(&proc->eps);
+	return proc;
+
+err_overlapped:
+	nd_file_cleanup(nd, &proc->overlapped);
+err_file:
+	nd_file_cleanup(nd, &proc->file);
+err_free:
+	kfree(proc);
+	return ERR_PTR(ret);
+}
+
+static void nd_proc_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct nd_proc, ref));
+}
+
+void nd_proc_put(struct nd_proc *proc)
+{
+	kref_put(&proc->ref, nd_proc_release);
+}
+
+/* the process's last context closes its files (cm.c lets go first) */
+static void nd_dealloc_ucontext(struct ib_ucontext *ibuc)
+{
+	struct nd_dev *nd = to_nd(ibuc->device);
+	struct nd_proc *proc = to_nd_uc(ibuc)->proc;
+	bool last;
+
+	mutex_lock(&nd->uc_lock);
+	last = !--proc->users;
+	if (last)
+		list_del(&proc->node);
+	mutex_unlock(&nd->uc_lock);
+	if (last) {
+		nd_cm_proc_gone(nd, proc);
+		/* closing the files frees whatever the process left */
+		nd_close_handle(nd, &proc->file, IOCTL_ND_ADAPTER_CLOSE,
+				proc->adapter);
+		nd_file_cleanup(nd, &proc->overlapped);
+		nd_file_cleanup(nd, &proc->file);
+	}
+	nd_proc_put(proc);
+}
+
+/*
+ * A user context takes its process's files, made by its first one
+ * (under uc_lock, so that two threads' first contexts make one pair).
+ */
 static int nd_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *udata)
 {
 	struct nd_dev *nd = to_nd(ibuc->device);
 	struct nd_ucontext *uc = to_nd_uc(ibuc);
 	struct mlx4_ib_alloc_ucontext_resp resp = { };
-	struct nd_mlx4_get_context_resp caps;
-	u8 buf[ND_PROVIDER_IOCTL_SIZE] = { };
-	struct nd_handle h = { .version = ND_IOCTL_VERSION };
+	struct nd_proc *proc, *found = NULL;
 	int ret;
 
-	ret = nd_open_file(nd, &uc->file);
-	if (ret)
-		return ret;
-	ret = nd_file_create(nd, &uc->overlapped);
-	if (ret)
-		goto err_file;
-	/* the overlapped file carries asynchronous IOCTLs */
-	h.handle = (u64)uc->overlapped.remote << 32 | uc->overlapped.local;
-	memcpy(buf, &h, sizeof(h));
-	ret = nd_ioctl(nd, &uc->file, IOCTL_ND_PROVIDER_BIND_FILE, buf,
-		       sizeof(buf), NULL);
-	if (ret)
-		goto err_overlapped;
-	ret = nd_adapter_open(nd, &uc->file, &uc->adapter, &uc->uar, &caps);
-	if (ret)
-		goto err_overlapped;
-	resp.qp_tab_size = caps.qp_tab_size;
-	resp.cqe_size = caps.cqe_size;
+	mutex_lock(&nd->uc_lock);
+	list_for_each_entry(proc, &nd->procs, node) {
+		if (proc->tgid == current->tgid) {
+			found = proc;
+			break;
+		}
+	}
+	if (!found) {
+		found = nd_proc_create(nd);
+		if (IS_ERR(found)) {
+			mutex_unlock(&nd->uc_lock);
+			return PTR_ERR(found);
+		}
+		list_add(&found->node, &nd->procs);
+	} else {
+		kref_get(&found->ref);
+	}
+	found->users++;
+	mutex_unlock(&nd->uc_lock);
+	uc->proc = found;
+	resp.qp_tab_size = found->caps.qp_tab_size;
+	resp.cqe_size = found->caps.cqe_size;
 	ret = ib_copy_to_udata(udata, &resp, min_t(size_t, udata->outlen,
 						   sizeof(resp)));
 	if (ret)
-		goto err_adapter;
-	/* the process's listeners are made on this context (cm.c) */
-	uc->tgid = current->tgid;
-	mutex_lock(&nd->uc_lock);
-	list_add(&uc->node, &nd->ucontexts);
-	mutex_unlock(&nd->uc_lock);
-	return 0;
-
-err_adapter:
-	nd_close_handle(nd, &uc->file, IOCTL_ND_ADAPTER_CLOSE, uc->adapter);
-err_overlapped:
-	nd_file_cleanup(nd, &uc->overlapped);
-err_file:
-	nd_file_cleanup(nd, &uc->file);
+		nd_dealloc_ucontext(ibuc);
 	return ret;
-}
-
-static void nd_dealloc_ucontext(struct ib_ucontext *ibuc)
-{
-	struct nd_dev *nd = to_nd(ibuc->device);
-	struct nd_ucontext *uc = to_nd_uc(ibuc);
-
-	mutex_lock(&nd->uc_lock);
-	list_del(&uc->node);
-	mutex_unlock(&nd->uc_lock);
-	/* closing the files frees whatever the process left on the host */
-	nd_close_handle(nd, &uc->file, IOCTL_ND_ADAPTER_CLOSE, uc->adapter);
-	nd_file_cleanup(nd, &uc->overlapped);
-	nd_file_cleanup(nd, &uc->file);
 }
 
 /* offset 0: the UAR page; BlueFlame (1) and the clock (3) are off */
@@ -303,7 +370,7 @@ static int nd_mmap(struct ib_ucontext *ibuc, struct vm_area_struct *vma)
 
 	if (vma->vm_end - vma->vm_start != PAGE_SIZE || vma->vm_pgoff != 0)
 		return -EINVAL;
-	return rdma_user_mmap_io(ibuc, vma, uc->uar >> PAGE_SHIFT, PAGE_SIZE,
+	return rdma_user_mmap_io(ibuc, vma, uc->proc->uar >> PAGE_SHIFT, PAGE_SIZE,
 				 pgprot_noncached(vma->vm_page_prot), NULL);
 }
 
@@ -321,8 +388,8 @@ static int nd_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 		return -EOPNOTSUPP;
 	uc = rdma_udata_to_drv_context(udata, struct nd_ucontext, ibuc);
 	m.in.version = ND_IOCTL_VERSION;
-	m.in.handle = uc->adapter;
-	ret = nd_ioctl(nd, &uc->file, IOCTL_ND_PD_CREATE, &m, sizeof(m), NULL);
+	m.in.handle = uc->proc->adapter;
+	ret = nd_ioctl(nd, &uc->proc->file, IOCTL_ND_PD_CREATE, &m, sizeof(m), NULL);
 	if (ret)
 		return ret;
 	if (!m.pd_handle || m.resp.pd_handle != m.pd_handle ||
@@ -331,7 +398,7 @@ static int nd_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 				    "the host's PD is not usable (pdn 0x%x)\n",
 				    m.resp.pdn);
 		if (m.pd_handle)
-			nd_close_handle(nd, &uc->file, IOCTL_ND_PD_FREE,
+			nd_close_handle(nd, &uc->proc->file, IOCTL_ND_PD_FREE,
 					m.pd_handle);
 		return -EIO;
 	}
@@ -341,7 +408,7 @@ static int nd_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	ret = ib_copy_to_udata(udata, &resp, min_t(size_t, udata->outlen,
 						   sizeof(resp)));
 	if (ret)
-		nd_close_handle(nd, &uc->file, IOCTL_ND_PD_FREE, pd->handle);
+		nd_close_handle(nd, &uc->proc->file, IOCTL_ND_PD_FREE, pd->handle);
 	return ret;
 }
 
@@ -354,7 +421,7 @@ static int nd_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 
 	/* only user PDs exist (nd_alloc_pd), but a NULL udata must not crash */
 	if (uc)
-		nd_close_handle(to_nd(ibpd->device), &uc->file,
+		nd_close_handle(to_nd(ibpd->device), &uc->proc->file,
 				IOCTL_ND_PD_FREE, pd->handle);
 	return 0;
 }

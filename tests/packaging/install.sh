@@ -41,7 +41,7 @@ fi
 
 k1=$(cat "$cache/kernels/6.1/RELEASE")
 k2=$(cat "$cache/kernels/6.12/RELEASE")
-ours="hv_vmbus hv_storvsc hv_netvsc hv_utils hv_balloon"
+ours="hv_vmbus hv_storvsc hv_netvsc hv_utils hv_balloon hv_network_direct"
 w=$(mktemp -d /dev/shm/hvlis-pkg.XXXXXX)
 r=$w/root
 # HVLIS_PKG_LOG=FILE keeps the whole log (apt's and the tools' output)
