@@ -163,7 +163,7 @@ build_repo() {
 	# paths relative to the repository's top, where apt expects them.  Not
 	# the -dbgsym package: Debian keeps those in an archive of their own.
 	cp "$out"/deb/"$name"-dkms_*.deb "$out"/deb/"$name"-daemons_*.deb \
-		"$r/apt/pool/main/h/$name/"
+		"$out"/deb/"$name"-rdma_*.deb "$r/apt/pool/main/h/$name/"
 	(
 		cd "$r/apt"
 		bin=dists/$suite/main/binary-$arch

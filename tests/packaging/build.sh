@@ -66,9 +66,12 @@ check "make repo (throw-away key)" "$src/packaging/mkpkg.sh" repo
 deb=$out/deb
 dkms_deb=$(ls "$deb"/hyperv-lis-dkms_*_all.deb 2>/dev/null)
 daemons_deb=$(ls "$deb"/hyperv-lis-daemons_*.deb 2>/dev/null)
+rdma_deb=$(ls "$deb"/hyperv-lis-rdma_*_all.deb 2>/dev/null)
 dkms_rpm=$(ls "$out"/rpm/RPMS/noarch/hyperv-lis-dkms-*.rpm 2>/dev/null)
 daemons_rpm=$(ls "$out"/rpm/RPMS/*/hyperv-lis-daemons-*.rpm 2>/dev/null)
-if [ -z "$dkms_deb" ] || [ -z "$daemons_deb" ] || [ -z "$dkms_rpm" ] || [ -z "$daemons_rpm" ]; then
+rdma_rpm=$(ls "$out"/rpm/RPMS/noarch/hyperv-lis-rdma-*.rpm 2>/dev/null)
+if [ -z "$dkms_deb" ] || [ -z "$daemons_deb" ] || [ -z "$rdma_deb" ] ||
+	[ -z "$dkms_rpm" ] || [ -z "$daemons_rpm" ] || [ -z "$rdma_rpm" ]; then
 	not_ok "packages missing, nothing more to check"
 	exit 0
 fi
@@ -115,6 +118,15 @@ cat >"$tmp/want" <<-EOF
 EOF
 deb_files "$daemons_deb"
 check "hyperv-lis-daemons.deb: the expected $(wc -l <"$tmp/want") files" same "$tmp/want" "$tmp/got"
+
+cat >"$tmp/want" <<-EOF
+	./lib/udev/rules.d/76-hyperv-lis-rdma.rules
+	./usr/share/doc/hyperv-lis-rdma/README.md
+	./usr/share/doc/hyperv-lis-rdma/changelog.gz
+	./usr/share/doc/hyperv-lis-rdma/copyright
+EOF
+deb_files "$rdma_deb"
+check "hyperv-lis-rdma.deb: the expected $(wc -l <"$tmp/want") files" same "$tmp/want" "$tmp/got"
 
 # dkms.conf with its version; what DKMS runs must be executable.
 dkms_conf_ok() {
@@ -208,9 +220,17 @@ EOF
 rpm_files "$daemons_rpm"
 check "hyperv-lis-daemons.rpm: the expected $(wc -l <"$tmp/want") files" same "$tmp/want" "$tmp/got"
 
+cat >"$tmp/want" <<-EOF
+	/usr/lib/udev/rules.d/76-hyperv-lis-rdma.rules
+	/usr/share/doc/hyperv-lis-rdma-$ver/README.md
+	/usr/share/licenses/hyperv-lis-rdma-$ver/LICENSE
+EOF
+rpm_files "$rdma_rpm"
+check "hyperv-lis-rdma.rpm: the expected $(wc -l <"$tmp/want") files" same "$tmp/want" "$tmp/got"
+
 rpmlint_ok() {
 	rpmlint -r "$src/packaging/rpm/hyperv-lis.rpmlintrc" "$out"/rpm/SRPMS/*.rpm \
-		"$dkms_rpm" "$daemons_rpm" "$out/rpm/SPECS/hyperv-lis.spec" >"$tmp/lint" 2>&1
+		"$dkms_rpm" "$daemons_rpm" "$rdma_rpm" "$out/rpm/SPECS/hyperv-lis.spec" >"$tmp/lint" 2>&1
 	cat "$tmp/lint"
 	grep -q ' 0 errors, 0 warnings' "$tmp/lint"
 }
@@ -220,7 +240,7 @@ check "rpmlint: no errors or warnings (hyperv-lis.rpmlintrc)" rpmlint_ok
 # /bin/sh):" before each.
 rpm_scripts_ok() {
 	local p s n=0 bad=0
-	for p in "$dkms_rpm" "$daemons_rpm"; do
+	for p in "$dkms_rpm" "$daemons_rpm" "$rdma_rpm"; do
 		rm -rf "$tmp/scr"
 		mkdir "$tmp/scr"
 		rpm -qp --scripts "$p" | awk -v d="$tmp/scr" '
@@ -233,10 +253,10 @@ rpm_scripts_ok() {
 		done
 	done
 	echo "$n scriptlets"
-	# dkms: post, preun; daemons: post, preun, postun
-	[ $n -eq 5 ] && return $bad
+	# dkms: post, preun; daemons: post, preun, postun; rdma: post, postun
+	[ $n -eq 7 ] && return $bad
 }
-check "rpm scriptlets (5): sh -n" rpm_scripts_ok
+check "rpm scriptlets (7): sh -n" rpm_scripts_ok
 
 # --- apt repository ---
 repo=$out/repo
@@ -267,22 +287,22 @@ apt_ok() {
 	sed "s|/usr/share/keyrings/hyperv-lis.gpg|$repo/hyperv-lis.gpg|" \
 		"$repo/apt/hyperv-lis.list" >"$a/etc/apt/sources.list"
 	APT_CONFIG=$a/apt.conf apt-get -q update || return 1
-	APT_CONFIG=$a/apt.conf apt-cache policy hyperv-lis-dkms hyperv-lis-daemons |
-		tee "$a/policy"
-	[ "$(grep -c "Candidate: $ver\$" "$a/policy")" -eq 2 ]
+	APT_CONFIG=$a/apt.conf apt-cache policy hyperv-lis-dkms hyperv-lis-daemons \
+		hyperv-lis-rdma | tee "$a/policy"
+	[ "$(grep -c "Candidate: $ver\$" "$a/policy")" -eq 3 ]
 }
-check "apt: apt-get update accepts the signed repository, both packages at $ver" apt_ok
+check "apt: apt-get update accepts the signed repository, the three packages at $ver" apt_ok
 
 # --- yum repository ---
 primary_names() {
 	zcat "$1"/repodata/*-primary.xml.gz | sed -n 's|.*<name>\(.*\)</name>.*|\1|p' | sort
 }
 yum_names_ok() {
-	printf '%s\n' hyperv-lis-daemons hyperv-lis-dkms >"$tmp/want"
+	printf '%s\n' hyperv-lis-daemons hyperv-lis-dkms hyperv-lis-rdma >"$tmp/want"
 	primary_names "$repo/yum" >"$tmp/got"
 	same "$tmp/want" "$tmp/got"
 }
-check "yum: primary.xml.gz lists hyperv-lis-dkms and hyperv-lis-daemons" yum_names_ok
+check "yum: primary.xml.gz lists hyperv-lis-dkms, -daemons and -rdma" yum_names_ok
 check "yum: repomd.xml.asc verifies with gpgv and the exported key" \
 	gpgv --keyring "$repo/hyperv-lis.gpg" "$repo/yum/repodata/repomd.xml.asc" \
 	"$repo/yum/repodata/repomd.xml"
@@ -290,9 +310,9 @@ rpm_sigs_ok() {
 	mkdir -p "$tmp/rpmdb"
 	rpmkeys --dbpath "$tmp/rpmdb" --import "$repo/hyperv-lis.asc" &&
 		rpmkeys --dbpath "$tmp/rpmdb" -K "$repo"/yum/*.rpm | tee "$tmp/sigs" &&
-		[ "$(grep -c ': digests signatures OK$' "$tmp/sigs")" -eq 2 ]
+		[ "$(grep -c ': digests signatures OK$' "$tmp/sigs")" -eq 3 ]
 }
-check "yum: both RPMs' signatures verify (rpmkeys -K)" rpm_sigs_ok
+check "yum: the three RPMs' signatures verify (rpmkeys -K)" rpm_sigs_ok
 # On a copy: --update rewrites repomd.xml, whose signature is the original's.
 update_ok() {
 	cp -a "$repo/yum" "$tmp/yum"

@@ -6,12 +6,14 @@
 # base stays clean) from the signed apt repository build.sh made, then that
 # system made into a disk image and booted under QEMU + hvsim from its own
 # kernel and initramfs with / on a storvsc disk.  One TAP line per check:
-#   install   apt-get install hyperv-lis-dkms hyperv-lis-daemons pulls
-#             dkms in and builds for the installed 6.1 kernel: each module
+#   install   apt-get install hyperv-lis-dkms hyperv-lis-daemons
+#             hyperv-lis-rdma pulls dkms and rdma-core in and builds for
+#             the installed 6.1 kernel: each module
 #             under updates/ and what modinfo -n finds, signed with DKMS's
 #             key, in the initramfs (lsinitramfs)
 #   boot 6.1  the image boots to systemd's "running" from the storvsc disk
-#             with our modules and daemons (image/image-check.sh)
+#             with our modules and daemons, and rdma-core sets up the RDMA
+#             device (image/image-check.sh)
 #   update    apt-get install of the 6.12 kernel (bookworm's backported
 #             one) builds and installs our modules for it and puts them in
 #             its initramfs, with no step of ours
@@ -19,7 +21,7 @@
 #   remove    apt-get remove: no module, DKMS tree or hook left, and each
 #             initramfs holds the distribution's Hyper-V modules again,
 #             the 6.1 one the same set as before the install
-#   purge     apt-get purge: nothing of either package left on disk
+#   purge     apt-get purge: nothing of any of the packages left on disk
 # hv_vmbus_sim (hvsim's transport, never packaged) goes into
 # /lib/modules/*/extra by a kernel hook of the test system and is listed
 # in its /etc/initramfs-tools/modules for the boots; all of it is taken
@@ -158,7 +160,7 @@ sed 's|file://[^ ]*/apt |file:///srv/hyperv-lis/apt |' "$repo/apt/hyperv-lis.lis
 installed() {
 	aptget update -o Dir::Etc::sourcelist=sources.list.d/hyperv-lis.list \
 		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 &&
-		aptget install hyperv-lis-dkms hyperv-lis-daemons &&
+		aptget install hyperv-lis-dkms hyperv-lis-daemons hyperv-lis-rdma &&
 		in_root dpkg-query -W dkms >>"$log"
 }
 # ours_for K: each module of ours for K is DKMS's file under updates/,
@@ -181,7 +183,7 @@ ours_for() {
 if installed && ours_for "$k1"; then
 	ok "apt-get install pulls dkms, builds for $k1; modules under updates/, signed, in the initramfs"
 else
-	not_ok "apt-get install hyperv-lis-dkms hyperv-lis-daemons"
+	not_ok "apt-get install hyperv-lis-dkms hyperv-lis-daemons hyperv-lis-rdma"
 	exit 0
 fi
 step install
@@ -240,8 +242,11 @@ leftovers() {
 		"$r"/usr/share/initramfs-tools/hooks/hyperv-lis 2>/dev/null
 	return 0
 }
-in_root dpkg-query -L hyperv-lis-dkms hyperv-lis-daemons >"$w/files" 2>>"$log"
-if aptget remove hyperv-lis-dkms hyperv-lis-daemons &&
+pkgs="hyperv-lis-dkms hyperv-lis-daemons hyperv-lis-rdma"
+# shellcheck disable=SC2086 # the package names, one word each
+in_root dpkg-query -L $pkgs >"$w/files" 2>>"$log"
+# shellcheck disable=SC2086
+if aptget remove $pkgs &&
 	leftovers >"$w/left" && [ ! -s "$w/left" ] &&
 	[ "$(initrd_hv "$k1")" = "$before" ]; then
 	ok "apt-get remove: no module, DKMS tree or hook left; the initramfs has the distribution's Hyper-V modules, for $k1 the same as before"
@@ -255,8 +260,10 @@ step remove
 # purge no file of them is left, nor a directory that only they had.
 purged() {
 	local f
-	aptget purge hyperv-lis-dkms hyperv-lis-daemons || return 1
-	! in_root dpkg-query -W hyperv-lis-dkms hyperv-lis-daemons >>"$log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	aptget purge $pkgs || return 1
+	# shellcheck disable=SC2086
+	! in_root dpkg-query -W $pkgs >>"$log" 2>&1 || return 1
 	while IFS= read -r f; do
 		if [ -d "$r$f" ]; then
 			case $f in *hyperv* | *hv[_-]*) echo "$f/" ;; esac

@@ -16,9 +16,13 @@
 #     initramfs held ours and not the distribution's
 #   - the KVP, VSS and file-copy daemons run, started by udev through
 #     their units when hv_utils made their devices
+#   - Endure: once the NIC has the address the host's ND service knows,
+#     hv_network_direct (ours, loaded by udev) registers mlx4_0; our udev
+#     rule describes it as iWARP, so rdma-core's rules load the iWARP and
+#     user-verbs modules, and ibv_devices (rdma-core's libmlx4) lists it
 # install.sh reads this header for the VM: the devices, its size and its
 # time limit (tests/qemu/boot.sh --kernel).
-# hvsim: --device kvp --device vss --device fcopy --device shutdown --device timesync
+# hvsim: --device kvp --device vss --device fcopy --device shutdown --device timesync --device net --device nd
 # mem: 1G
 # timeout: 300
 out=/dev/ttyS1
@@ -75,5 +79,34 @@ daemons() {
 	done
 }
 tap "the KVP, VSS and file-copy daemons run" daemons
+
+# no network configuration in the image: the address hvsim's ND host has
+rdma() {
+	local nic i
+	nic=$(ls /sys/bus/vmbus/drivers/hv_netvsc/*/net/)
+	ip link set "$nic" up && ip addr add 10.0.0.2/24 dev "$nic" || return 1
+	for i in $(seq 100); do
+		[ -e /sys/class/infiniband/mlx4_0 ] && break
+		sleep 0.2
+	done
+	udevadm settle
+	echo "hv_network_direct: $(modinfo -n hv_network_direct)"
+	case $(modinfo -n hv_network_direct) in */updates/*) ;; *) return 1 ;; esac
+	udevadm info /sys/class/infiniband/mlx4_0 | grep -x 'E: ID_RDMA_IWARP=1' || return 1
+	# systemd runs the jobs udev asked for after the event
+	for i in $(seq 100); do
+		[ -d /sys/module/ib_uverbs ] && [ -d /sys/module/rdma_ucm ] &&
+			[ -d /sys/module/iw_cm ] && break
+		sleep 0.2
+	done
+	for i in rdma-hw.target rdma-load-modules@iwarp.service rdma-load-modules@rdma.service; do
+		echo "$i: $(systemctl is-active "$i")"
+	done
+	for i in ib_uverbs rdma_ucm iw_cm; do
+		[ -d "/sys/module/$i" ] || { echo "$i not loaded"; return 1; }
+	done
+	ibv_devices | grep -w mlx4_0
+}
+tap "Endure: mlx4_0 on the NIC, described as iWARP, rdma-core's modules loaded, ibv_devices lists it" rdma
 
 systemctl poweroff
