@@ -20,6 +20,7 @@
  * that fails answers header status 0 and the NTSTATUS in io_status.
  *
  *   nd status [relid|instance]   state, binding, files and live objects
+ *   nd inject KIND [relid|instance]  a malformed message (inject.c)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -385,6 +386,7 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	uint8_t *msg;
 	struct nd_req r = { .nd = nd };
 	uint64_t end;
+	uint32_t len;
 	bool external;
 	int ret;
 
@@ -457,8 +459,10 @@ static int nd_control(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 	h.hdr.status = 0;
 	h.io_status = r.status;
 	h.bytes_returned = r.status == ND_STATUS_SUCCESS ? r.buf_len : 0;
+	len = (uint32_t)sizeof(h) + r.buf_len;
+	nd_inject_answer(nd, &h, r.buf, &len);
 	memcpy(msg, &h, sizeof(h));
-	ret = nd_reply(nd, pkt->trans_id, msg, (uint32_t)sizeof(h) + r.buf_len);
+	ret = nd_reply(nd, pkt->trans_id, msg, len);
 	free(msg);
 	/* COMPLETEs of what this request finished go after its answer */
 	nd_out_flush(nd);
@@ -546,9 +550,10 @@ static void nd_print_status(struct ctl_conn *c, const struct nd_dev *nd)
 	ctl_printf(c, "nd.ioctls_failed=%llu",
 		   (unsigned long long)nd->ioctls_failed);
 	ctl_printf(c, "nd.bad=%llu", (unsigned long long)nd->bad);
+	ctl_printf(c, "nd.injected=%llu", (unsigned long long)nd->injected);
 }
 
-#define ND_USAGE "nd status [relid|instance]"
+#define ND_USAGE "nd status [relid|instance] | nd inject KIND [relid|instance]"
 
 static int nd_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 {
@@ -559,6 +564,16 @@ static int nd_cmd(struct hvsim *hs, struct ctl_conn *c, int argc, char **argv)
 		if (!nd)
 			return -1;
 		nd_print_status(c, nd);
+		return 0;
+	}
+	if (argc >= 3 && argc <= 4 && !strcmp(argv[1], "inject")) {
+		char err[512];
+
+		nd = nd_find(hs, c, argc == 4 ? argv[3] : NULL);
+		if (!nd)
+			return -1;
+		if (nd_inject(nd, argv[2], err, sizeof(err)))
+			return ctl_fail(c, "%s", err);
 		return 0;
 	}
 	return ctl_fail(c, "usage: " ND_USAGE);

@@ -141,6 +141,15 @@ struct nd_obj {
 	};
 };
 
+/* what "nd inject" armed for the next answer (inject.c) */
+enum nd_inject {
+	ND_INJ_NONE,
+	ND_INJ_ANSWER_SHORT,
+	ND_INJ_ANSWER_CODE,
+	ND_INJ_ANSWER_STATUS,
+	ND_INJ_ADAPTER_UAR,
+};
+
 struct nd_dev {
 	struct vsp_device *dev;
 	struct hv_chan *ch;		/* open channel, NULL when closed */
@@ -172,10 +181,17 @@ struct nd_dev {
 	uint64_t completes, connections, rejects, disconnects;
 	uint64_t wqes, bytes, cqes, cq_events, cq_overflows;
 	uint64_t wqes_bad, wqe_errors;
+	enum nd_inject inject;
+	uint64_t injected;
 };
 
 /* nd.c */
 void nd_bad(struct nd_dev *nd, const char *why, uint32_t type);
+
+/* inject.c */
+int nd_inject(struct nd_dev *nd, const char *kind, char *err, size_t errlen);
+void nd_inject_answer(struct nd_dev *nd, struct ndv_pkt_control *h,
+		      uint8_t *buf, uint32_t *len);
 
 /*
  * An IOCTL being served: the request's buffer (a copy), where the
