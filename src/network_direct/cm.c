@@ -454,12 +454,17 @@ int nd_iw_accept(struct iw_cm_id *cm_id, struct iw_cm_conn_param *p)
 	qp->ep = ep;
 	cm_id->add_ref(cm_id);
 	mutex_unlock(&qp->lock);
-	nd_ep_established(ep);
+	/*
+	 * ESTABLISHED before the wait for the peer's disconnect is posted:
+	 * that can complete at once, on nd->wq, and iw_cm takes a CLOSE
+	 * before ESTABLISHED (cm_id still in CONN_RECV) for a BUG()
+	 */
 	memcpy(&ev.local_addr, &cm_id->m_local_addr, sizeof(ev.local_addr));
 	memcpy(&ev.remote_addr, &cm_id->m_remote_addr, sizeof(ev.remote_addr));
 	ev.ird = ep->ird;
 	ev.ord = ep->ord;
 	cm_id->event_handler(cm_id, &ev);
+	nd_ep_established(ep);
 	return 0;
 }
 

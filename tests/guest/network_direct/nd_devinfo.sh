@@ -18,7 +18,10 @@
 # manager, so both stop there ("Failed to modify QP to RTS", as on any
 # iWARP NIC); what they made is checked on the host while they wait, and
 # is gone, host side too, with no page left pinned, when they exit.
-# Unloading the driver unbinds it and closes the channel.
+# Verbs the device does not have fail cleanly: ibv_srq_pingpong cannot
+# create its SRQ and ibv_ud_pingpong its UD QP (EOPNOTSUPP), and nothing
+# they made is left.  Unloading the driver unbinds it and closes the
+# channel.
 # tags: compat debug
 # hvsim: --device net --device nd
 # timeout: 240
@@ -95,7 +98,18 @@ grep -q 'Failed to modify QP to RTS' /tmp/server.log /tmp/client.log ||
 ! grep -q 'Couldn.t \(allocate PD\|register MR\|create CQ\|create QP\)\|Failed to modify QP to INIT\|Failed to modify QP to RTR' \
 	/tmp/server.log /tmp/client.log || fail "an object was refused"
 
-# both exited: everything they made is gone on the host
+# what the device does not do: an SRQ, a UD QP
+rc=0
+timeout 20 ibv_srq_pingpong -d mlx4_0 -g 0 -p 18520 >/tmp/srq.log 2>&1 || rc=$?
+[ "$rc" != 0 ] && grep -q "Couldn't create SRQ" /tmp/srq.log ||
+	fail "ibv_srq_pingpong (rc $rc): $(tr '\n' ' ' </tmp/srq.log)"
+rc=0
+timeout 20 ibv_ud_pingpong -d mlx4_0 -g 0 -p 18521 >/tmp/ud.log 2>&1 || rc=$?
+[ "$rc" != 0 ] && grep -q "Couldn't create QP" /tmp/ud.log ||
+	fail "ibv_ud_pingpong (rc $rc): $(tr '\n' ' ' </tmp/ud.log)"
+note "unsupported: $(head -n 1 /tmp/srq.log); $(head -n 1 /tmp/ud.log)"
+
+# all exited: everything they made is gone on the host
 made=$(( $(hval nd.objects_created nd status) - before ))
 [ "$made" -ge 10 ] || fail "only $made host objects were made"
 for k in files adapters pds mrs cqs qps; do

@@ -17,7 +17,7 @@
 # the host must have moved at least iterations x size bytes for it.  A
 # last pair of rpings, of 65000-byte buffers, is killed (SIGKILL) while
 # they move data, and no host object or pinned page is left either.
-# tags: compat debug
+# tags: compat
 # hvsim: --device net --device nd
 # timeout: 400
 

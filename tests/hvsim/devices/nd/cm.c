@@ -16,7 +16,11 @@
  *
  * Connections are between QPs of this one adapter model (one guest, or
  * loopback within it): an accepted connection ties the two QPs together
- * and moves both to RTS, and the data path (hca.c) moves their work.
+ * and moves both to RTS, and the data path (hca.c) moves their work.  A
+ * CONNECT to an address that is not this adapter's goes over the fabric
+ * (fabric.c) to the host that has it: there a stub connector, owned by no
+ * file, stands for the connecting one in the listener's queue until the
+ * guest accepts or rejects it, and the answer goes back the same way.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -243,6 +247,19 @@ static void ep_cancel(struct nd_dev *nd, struct nd_obj *o)
 	nd_irp_complete(nd, &o->ep.disconnect, ND_STATUS_CANCELLED, NULL, 0);
 }
 
+/*
+ * A stub goes: @refuse tells the connecting host (the listener or its
+ * adapter went; the guest's REJECT and ACCEPT answer themselves).
+ */
+static void stub_free(struct nd_dev *nd, struct nd_obj *s, bool refuse)
+{
+	if (!refuse)
+		s->ep.stub = false;
+	/* the guest's connector it was handed to stays as it is */
+	s->ep.peer = 0;
+	nd_obj_free(nd, s);
+}
+
 /* the connection @c is in ends: both QPs to the error state */
 static void ep_disconnect(struct nd_dev *nd, struct nd_obj *c)
 {
@@ -253,8 +270,22 @@ static void ep_disconnect(struct nd_dev *nd, struct nd_obj *c)
 		nd_qp_to_error(nd, qp);
 	c->ep.state = NDC_DISCONNECTED;
 	c->ep.peer = 0;
+	if (c->ep.remote) {
+		/* the other host's end (a stub there while not yet accepted) */
+		nd_fabric_answer(nd, c->ep.peer_ip, c->ep.remote_conn,
+				 nd_obj_handle(nd, c), NDF_DISCONNECT, NULL,
+				 NULL, NULL, 0);
+		c->ep.remote = false;
+		c->ep.remote_conn = 0;
+		return;
+	}
 	if (!peer)
 		return;
+	if (peer->ep.stub) {
+		/* a request from another host the guest never answered */
+		stub_free(nd, peer, true);
+		return;
+	}
 	qp = nd_obj_peek(nd, peer->ep.qp, NDO_QP);
 	if (qp)
 		nd_qp_to_error(nd, qp);
@@ -286,6 +317,8 @@ static void queue_remove(struct nd_obj *l, uint64_t h)
 /* what a listener or connector holds, before its slot is freed */
 void nd_ep_free(struct nd_dev *nd, struct nd_obj *o)
 {
+	free(o->ep.rx.buf);
+	o->ep.rx.buf = NULL;
 	ep_cancel(nd, o);
 	if (o->type == NDO_LISTENER) {
 		/* connections not taken yet: refused */
@@ -293,7 +326,10 @@ void nd_ep_free(struct nd_dev *nd, struct nd_obj *o)
 			struct nd_obj *c = nd_obj_peek(nd, o->ep.queue[i],
 						   NDO_CONNECTOR);
 
-			if (c) {
+			if (c && c->ep.stub) {
+				c->ep.listener = 0;
+				stub_free(nd, c, true);
+			} else if (c) {
 				nd_irp_complete(nd, &c->ep.connect,
 						ND_STATUS_CONNECTION_REFUSED,
 						NULL, 0);
@@ -310,7 +346,12 @@ void nd_ep_free(struct nd_dev *nd, struct nd_obj *o)
 		if (l)
 			queue_remove(l, nd_obj_handle(nd, o));
 	}
-	if (o->ep.peer)
+	if (o->ep.stub) {
+		nd_fabric_answer(nd, o->ep.ip, o->ep.remote_conn, 0,
+				 NDF_REJECT, NULL, NULL, NULL, 0);
+		return;
+	}
+	if (o->ep.peer || o->ep.remote)
 		ep_disconnect(nd, o);
 }
 
@@ -333,6 +374,9 @@ static void listener_match(struct nd_dev *nd, struct nd_obj *l)
 		nd_irp_complete(nd, &a->ep.connect,
 				ND_STATUS_CONNECTION_REFUSED, NULL, 0);
 		a->ep.state = NDC_IDLE;
+		a->ep.listener = 0;
+		if (a->ep.stub)
+			stub_free(nd, a, true);
 		nd_irp_complete(nd, &l->ep.gcr, ND_STATUS_INVALID_HANDLE,
 				NULL, 0);
 		return;
@@ -441,9 +485,22 @@ static void connector_connect(struct nd_req *r)
 	memcpy(c->ep.priv, m.private_data, c->ep.priv_len);
 	c->ep.peer_ip = m.destination_address.addr;
 	c->ep.peer_port = m.destination_address.port;
+	if (m.destination_address.addr != nd->ip) {
+		/* another host's address: over the fabric, if there is one */
+		c->ep.state = NDC_CONNECTING;
+		c->ep.remote = true;
+		c->ep.remote_conn = 0;
+		if (nd_fabric_connect(nd, c, qp)) {
+			c->ep.state = NDC_IDLE;
+			c->ep.remote = false;
+			nd_irp_complete(nd, &c->ep.connect,
+					ND_STATUS_CONNECTION_REFUSED, NULL, 0);
+		}
+		return;
+	}
 	l = listener_at(nd, m.destination_address.addr,
 			m.destination_address.port);
-	if (m.destination_address.addr != nd->ip || !l || !l->ep.listening ||
+	if (!l || !l->ep.listening ||
 	    l->ep.nqueue >= l->ep.backlog) {
 		nd_irp_complete(nd, &c->ep.connect,
 				ND_STATUS_CONNECTION_REFUSED, NULL, 0);
@@ -453,6 +510,34 @@ static void connector_connect(struct nd_req *r)
 	c->ep.listener = nd_obj_handle(nd, l);
 	l->ep.queue[l->ep.nqueue++] = nd_obj_handle(nd, c);
 	listener_match(nd, l);
+}
+
+/* ACCEPT of a request from another host (@a its stub): answered there */
+static void accept_remote(struct nd_req *r, const struct nd_accept *m,
+			  struct nd_obj *b, struct nd_obj *a, struct nd_obj *qpb)
+{
+	struct nd_dev *nd = r->nd;
+
+	if (b->ep.state != NDC_REQUESTED || qpb->qp.connected ||
+	    qpb->qp.state == ND_QPS_ERR || a->ep.state != NDC_CONNECTING) {
+		r->status = ND_STATUS_INVALID_DEVICE_STATE;
+		return;
+	}
+	if (!irp_take(r, &b->ep.accept))
+		return;
+	nd_fabric_answer(nd, a->ep.ip, a->ep.remote_conn, nd_obj_handle(nd, b),
+			 NDF_ACCEPT, qpb, &m->read_limits, m->private_data,
+			 m->cb_private_data_length);
+	b->ep.remote = true;
+	b->ep.remote_conn = a->ep.remote_conn;
+	b->ep.peer = 0;
+	b->ep.qp = m->qp_handle;
+	nd_qp_connect_remote(nd, qpb, nd_obj_handle(nd, b), a->ep.ip,
+			     a->ep.remote_conn);
+	b->ep.state = NDC_CONNECTED;
+	stub_free(nd, a, false);
+	nd_irp_complete(nd, &b->ep.accept, ND_STATUS_SUCCESS, NULL, 0);
+	nd->connections++;
 }
 
 static void connector_accept(struct nd_req *r)
@@ -480,6 +565,10 @@ static void connector_accept(struct nd_req *r)
 		return;
 	}
 	a = nd_obj_peek(nd, b->ep.peer, NDO_CONNECTOR);
+	if (a && a->ep.stub) {
+		accept_remote(r, &m, b, a, qpb);
+		return;
+	}
 	qpa = a ? nd_obj_peek(nd, a->ep.qp, NDO_QP) : NULL;
 	if (b->ep.state != NDC_REQUESTED || qpb->qp.connected ||
 	    qpb->qp.state == ND_QPS_ERR || !a || !qpa ||
@@ -524,7 +613,12 @@ static void connector_reject(struct nd_req *r)
 		return;
 	}
 	a = nd_obj_peek(nd, b->ep.peer, NDO_CONNECTOR);
-	if (a && a->ep.state == NDC_CONNECTING) {
+	if (a && a->ep.stub) {
+		nd_fabric_answer(nd, a->ep.ip, a->ep.remote_conn, 0,
+				 NDF_REJECT, NULL, NULL, m.private_data,
+				 m.cb_private_data_length);
+		stub_free(nd, a, false);
+	} else if (a && a->ep.state == NDC_CONNECTING) {
 		a->ep.priv_len = m.cb_private_data_length;
 		memset(a->ep.priv, 0, sizeof(a->ep.priv));
 		memcpy(a->ep.priv, m.private_data, a->ep.priv_len);
@@ -646,6 +740,112 @@ static void ep_cancel_io(struct nd_req *r, enum nd_obj_type type)
 		return;
 	ep_cancel(r->nd, o);
 	r->status = ND_STATUS_SUCCESS;
+}
+
+/* ---- requests and answers from other hosts (fabric.c) ---------------- */
+
+/* a CONNECT from another host: a stub queued on the listener */
+void nd_cm_remote_connect(struct nd_dev *nd, uint32_t ip, uint16_t port_from,
+			  uint64_t conn, uint16_t port,
+			  const struct nd_read_limits *limits,
+			  const uint8_t *priv, uint32_t priv_len)
+{
+	struct nd_obj *l = listener_at(nd, nd->ip, port), *s = NULL;
+
+	if (l && l->ep.listening && l->ep.nqueue < l->ep.backlog)
+		s = nd_obj_new(nd, NDO_CONNECTOR, -1);
+	if (!s) {
+		nd_fabric_answer(nd, ip, conn, 0, NDF_REJECT, NULL, NULL,
+				 NULL, 0);
+		return;
+	}
+	s->adapter_handle = l->adapter_handle;
+	s->ep.stub = true;
+	s->ep.bound = true;
+	s->ep.ip = ip;
+	s->ep.port = port_from;
+	s->ep.remote_conn = conn;
+	s->ep.limits = *limits;
+	s->ep.priv_len = priv_len;
+	memcpy(s->ep.priv, priv, priv_len);
+	s->ep.state = NDC_CONNECTING;
+	s->ep.listener = nd_obj_handle(nd, l);
+	l->ep.queue[l->ep.nqueue++] = nd_obj_handle(nd, s);
+	listener_match(nd, l);
+}
+
+/* the other host's ACCEPT or REJECT of @c's CONNECT */
+void nd_cm_remote_answer(struct nd_dev *nd, struct nd_obj *c, bool accepted,
+			 uint64_t remote_conn,
+			 const struct nd_read_limits *limits,
+			 const uint8_t *priv, uint32_t priv_len)
+{
+	struct nd_obj *qp = nd_obj_peek(nd, c->ep.qp, NDO_QP);
+
+	if (c->ep.state != NDC_CONNECTING || c->ep.remote_conn) {
+		nd->fabric_bad++;
+		if (accepted)
+			nd_fabric_answer(nd, c->ep.peer_ip, remote_conn, 0,
+					 NDF_DISCONNECT, NULL, NULL, NULL, 0);
+		return;
+	}
+	c->ep.priv_len = priv_len;
+	memset(c->ep.priv, 0, sizeof(c->ep.priv));
+	memcpy(c->ep.priv, priv, priv_len);
+	if (!accepted || !remote_conn || !qp || qp->qp.connected ||
+	    qp->qp.state == ND_QPS_ERR) {
+		if (accepted)
+			nd_fabric_answer(nd, c->ep.peer_ip, remote_conn, 0,
+					 NDF_DISCONNECT, NULL, NULL, NULL, 0);
+		c->ep.state = NDC_IDLE;
+		c->ep.remote = false;
+		nd_irp_complete(nd, &c->ep.connect,
+				ND_STATUS_CONNECTION_REFUSED, NULL, 0);
+		if (!accepted)
+			nd->rejects++;
+		return;
+	}
+	c->ep.limits.inbound = limits->outbound;
+	c->ep.limits.outbound = limits->inbound;
+	c->ep.remote_conn = remote_conn;
+	nd_qp_connect_remote(nd, qp, nd_obj_handle(nd, c), c->ep.peer_ip,
+			     remote_conn);
+	c->ep.state = NDC_CONNECTED;
+	nd_irp_complete(nd, &c->ep.connect, ND_STATUS_SUCCESS, NULL, 0);
+	nd->connections++;
+}
+
+/* the other host's end went: as a local peer's DISCONNECT */
+void nd_cm_remote_disconnect(struct nd_dev *nd, struct nd_obj *c)
+{
+	struct nd_obj *qp;
+
+	if (c->ep.stub) {
+		/* given up before the guest answered */
+		struct nd_obj *l = nd_obj_peek(nd, c->ep.listener, NDO_LISTENER);
+
+		if (l)
+			queue_remove(l, nd_obj_handle(nd, c));
+		stub_free(nd, c, false);
+		return;
+	}
+	c->ep.remote = false;
+	c->ep.remote_conn = 0;
+	if (c->ep.state == NDC_CONNECTING) {
+		c->ep.state = NDC_IDLE;
+		nd_irp_complete(nd, &c->ep.connect,
+				ND_STATUS_CONNECTION_REFUSED, NULL, 0);
+		return;
+	}
+	qp = nd_obj_peek(nd, c->ep.qp, NDO_QP);
+	if (qp)
+		nd_qp_to_error(nd, qp);
+	if (c->ep.state == NDC_CONNECTED) {
+		c->ep.state = NDC_DISCONNECTED;
+		nd_irp_complete(nd, &c->ep.notify, ND_STATUS_DISCONNECTED,
+				NULL, 0);
+		nd->disconnects++;
+	}
 }
 
 bool nd_cm_ioctl(struct nd_req *r)

@@ -410,18 +410,89 @@ static uint32_t msg_len(const struct wqe *w)
 }
 
 /*
+ * The receiving QP's half of a SEND, SEND_IMM or RDMA WRITE(_IMM) of
+ * @buf, @len bytes, from the QP numbered @src_qpn: 1 done, 0 not ready
+ * (no receive posted: the sender tries again), a negative syndrome.
+ */
+static int deliver(struct nd_dev *nd, struct nd_obj *peer, uint32_t src_qpn,
+		   const struct nd_xfer *x, const uint8_t *buf, uint32_t len)
+{
+	struct sge rsge[ND_MAX_SGE];
+	uint32_t rn, rindex;
+	struct nd_obj *mr;
+	uint64_t off;
+
+	if (peer->qp.state != ND_QPS_RTS)
+		return -SYND_REMOTE_OP;
+	switch (x->opcode) {
+	case OP_RDMA_WRITE:
+	case OP_RDMA_WRITE_IMM:
+		mr = mr_lookup(nd, x->rkey, peer->qp.pd, MR_REMOTE_WRITE,
+			       x->raddr, len, &off);
+		if (!mr || gpa_pages_write(hs_of(nd), &mr->mr.pages, off, buf,
+					   len))
+			return -SYND_REMOTE_ACCESS;
+		if (x->opcode == OP_RDMA_WRITE)
+			return 1;
+		if (!rq_take(nd, peer, rsge, &rn, &rindex))
+			return 0;
+		cqe_recv(nd, peer, src_qpn, rindex, RECV_OP_RDMA_WRITE_IMM,
+			 len, x->imm, x->solicited);
+		return 1;
+	case OP_SEND:
+	case OP_SEND_IMM:
+		if (!rq_take(nd, peer, rsge, &rn, &rindex))
+			return 0;
+		if (!scatter(nd, peer->qp.pd, rsge, rn, buf, len)) {
+			cqe_error(nd, peer, false, rindex, SYND_LOCAL_LENGTH);
+			return -SYND_REMOTE_OP;
+		}
+		cqe_recv(nd, peer, src_qpn, rindex,
+			 x->opcode == OP_SEND ? RECV_OP_SEND : RECV_OP_SEND_IMM,
+			 len, x->opcode == OP_SEND ? 0 : x->imm, x->solicited);
+		return 1;
+	}
+	return -SYND_REMOTE_OP;
+}
+
+/* the responder's half of an RDMA READ: @len bytes of its region */
+static int read_peer(struct nd_dev *nd, struct nd_obj *peer, uint32_t rkey,
+		     uint64_t raddr, uint32_t len, uint8_t *buf)
+{
+	struct nd_obj *mr;
+	uint64_t off;
+
+	if (peer->qp.state != ND_QPS_RTS)
+		return -SYND_REMOTE_OP;
+	mr = mr_lookup(nd, rkey, peer->qp.pd, ND_MR_FLAG_ALLOW_REMOTE_READ,
+		       raddr, len, &off);
+	if (!mr || gpa_pages_read(hs_of(nd), &mr->mr.pages, off, buf, len))
+		return -SYND_REMOTE_ACCESS;
+	return 1;
+}
+
+static struct nd_xfer xfer_of(const struct nd_obj *qp, const struct wqe *w,
+			      uint32_t len)
+{
+	struct nd_xfer x = {
+		.seq = qp->qp.sq_head, .len = len, .rkey = w->rkey,
+		.imm = w->imm, .raddr = w->raddr, .opcode = (uint8_t)w->opcode,
+		.solicited = w->solicited,
+	};
+
+	return x;
+}
+
+/*
  * Execute the WQE @w of @qp towards @peer.  1: done; 0: wait (no
  * receive posted yet); a negative syndrome: failed.
  */
 static int wqe_run(struct nd_dev *nd, struct nd_obj *qp, struct nd_obj *peer,
 		   const struct wqe *w, uint32_t *len)
 {
-	struct sge rsge[ND_MAX_SGE];
-	uint32_t rn, rindex;
-	uint64_t off;
-	struct nd_obj *mr;
+	struct nd_xfer x;
 	uint8_t *buf;
-	int ret = 1;
+	int ret;
 
 	*len = msg_len(w);
 	if (*len > MAX_MSG)
@@ -431,69 +502,170 @@ static int wqe_run(struct nd_dev *nd, struct nd_obj *qp, struct nd_obj *peer,
 	buf = malloc(*len ? *len : 1);
 	if (!buf)
 		return 0;
-	switch (w->opcode) {
-	case OP_SEND:
-	case OP_SEND_IMM:
-	case OP_RDMA_WRITE_IMM:
-		if (w->opcode == OP_RDMA_WRITE_IMM) {
-			mr = mr_lookup(nd, w->rkey, peer->qp.pd,
-				       MR_REMOTE_WRITE,
-				       w->raddr, *len, &off);
-			if (!gather(nd, qp, w, buf)) {
-				ret = -SYND_LOCAL_PROT;
-				break;
-			}
-			if (!mr || gpa_pages_write(hs_of(nd), &mr->mr.pages,
-						   off, buf, *len)) {
-				ret = -SYND_REMOTE_ACCESS;
-				break;
-			}
-		} else if (!gather(nd, qp, w, buf)) {
+	x = xfer_of(qp, w, *len);
+	if (w->opcode == OP_RDMA_READ) {
+		ret = read_peer(nd, peer, w->rkey, w->raddr, *len, buf);
+		if (ret == 1 && !scatter(nd, qp->qp.pd, w->sge, w->nsge, buf,
+					 *len))
 			ret = -SYND_LOCAL_PROT;
-			break;
-		}
-		if (!rq_take(nd, peer, rsge, &rn, &rindex)) {
-			ret = 0;		/* receiver not ready: retry */
-			break;
-		}
-		if (w->opcode == OP_RDMA_WRITE_IMM) {
-			cqe_recv(nd, peer, qp->qp.qpn, rindex,
-				 RECV_OP_RDMA_WRITE_IMM, *len, w->imm,
-				 w->solicited);
-		} else if (!scatter(nd, peer->qp.pd, rsge, rn, buf, *len)) {
-			cqe_error(nd, peer, false, rindex, SYND_LOCAL_LENGTH);
-			ret = -SYND_REMOTE_OP;
-		} else {
-			cqe_recv(nd, peer, qp->qp.qpn, rindex,
-				 w->opcode == OP_SEND ? RECV_OP_SEND :
-				 RECV_OP_SEND_IMM, *len,
-				 w->opcode == OP_SEND ? 0 : w->imm,
-				 w->solicited);
-		}
-		break;
-	case OP_RDMA_WRITE:
-		mr = mr_lookup(nd, w->rkey, peer->qp.pd,
-			       MR_REMOTE_WRITE, w->raddr,
-			       *len, &off);
-		if (!gather(nd, qp, w, buf))
-			ret = -SYND_LOCAL_PROT;
-		else if (!mr || gpa_pages_write(hs_of(nd), &mr->mr.pages, off,
-						buf, *len))
-			ret = -SYND_REMOTE_ACCESS;
-		break;
-	case OP_RDMA_READ:
-		mr = mr_lookup(nd, w->rkey, peer->qp.pd,
-			       ND_MR_FLAG_ALLOW_REMOTE_READ, w->raddr, *len,
-			       &off);
-		if (!mr || gpa_pages_read(hs_of(nd), &mr->mr.pages, off, buf,
-					  *len))
-			ret = -SYND_REMOTE_ACCESS;
-		else if (!scatter(nd, qp->qp.pd, w->sge, w->nsge, buf, *len))
-			ret = -SYND_LOCAL_PROT;
-		break;
+	} else if (!gather(nd, qp, w, buf)) {
+		ret = -SYND_LOCAL_PROT;
+	} else {
+		ret = deliver(nd, peer, qp->qp.qpn, &x, buf, *len);
 	}
 	free(buf);
 	return ret;
+}
+
+/* ---- a peer on another host (fabric.c) ------------------------------- */
+
+/* the WQE in flight and what it moves */
+struct inflight {
+	struct wqe w;
+	uint32_t len;
+};
+
+/*
+ * Start the WQE at the head of a remote QP's send queue: a SEND or WRITE
+ * goes with the bytes, a READ as a request.  It completes when the other
+ * host answers (nd_hca_remote_done()).  -1: a local error, completed.
+ */
+static int remote_start(struct nd_dev *nd, struct nd_obj *qp,
+			const struct wqe *w)
+{
+	struct inflight *f;
+	struct nd_xfer x;
+	uint32_t len = msg_len(w);
+	uint8_t *buf = NULL;
+	int ret;
+
+	if (len > MAX_MSG)
+		return -SYND_LOCAL_LENGTH;
+	f = malloc(sizeof(*f));
+	if (!f)
+		return 0;
+	f->w = *w;
+	f->w.inl = NULL;	/* in the caller's copy of the WQE only */
+	f->len = len;
+	x = xfer_of(qp, w, len);
+	if (w->opcode == OP_RDMA_READ) {
+		ret = nd_fabric_read(nd, qp, &x);
+	} else {
+		buf = malloc(len ? len : 1);
+		if (!buf) {
+			free(f);
+			return 0;
+		}
+		if (!gather(nd, qp, w, buf)) {
+			free(buf);
+			free(f);
+			return -SYND_LOCAL_PROT;
+		}
+		ret = nd_fabric_xfer(nd, qp, &x, buf);
+	}
+	free(buf);
+	if (ret) {
+		free(f);
+		return -SYND_WR_FLUSH;
+	}
+	qp->qp.inflight = f;
+	return 1;
+}
+
+static bool qp_send_remote(struct nd_dev *nd, struct nd_obj *qp);
+
+/* the other host's answer to the WQE in flight */
+void nd_hca_remote_done(struct nd_dev *nd, struct nd_obj *qp, uint32_t seq,
+			int result, const uint8_t *buf, uint32_t len)
+{
+	struct inflight *f = qp->qp.inflight;
+
+	if (!f || qp->qp.state != ND_QPS_RTS) {
+		nd->fabric_stale++;	/* flushed meanwhile */
+		return;
+	}
+	if (seq != qp->qp.sq_head) {
+		nd->fabric_bad++;
+		return;
+	}
+	qp->qp.inflight = NULL;
+	if (result == 0) {
+		/* receiver not ready: the same WQE again, a tick later */
+		qp->qp.retry_ns = now_ns() + TICK_NS;
+		free(f);
+		return;
+	}
+	if (result == 1 && f->w.opcode == OP_RDMA_READ &&
+	    (len != f->len || !scatter(nd, qp->qp.pd, f->w.sge, f->w.nsge,
+				       buf, len)))
+		result = -SYND_LOCAL_PROT;
+	if (result < 0) {
+		/* the responder's errors are these two; the rest is ours */
+		if (result != -SYND_REMOTE_ACCESS && result != -SYND_LOCAL_PROT)
+			result = -SYND_REMOTE_OP;
+		cqe_error(nd, qp, true, qp->qp.sq_head, (uint8_t)-result);
+		qp->qp.sq_head++;
+		nd_qp_to_error(nd, qp);
+		free(f);
+		return;
+	}
+	if (f->w.signaled)
+		cqe_send(nd, qp, qp->qp.sq_head, (uint8_t)f->w.opcode,
+			 f->w.opcode == OP_RDMA_READ ? f->len : 0);
+	qp->qp.sq_head++;
+	nd->wqes++;
+	nd->bytes += f->len;
+	free(f);
+	/* the next one at once, not a tick later */
+	qp_send_remote(nd, qp);
+	nd_hca_start(nd);
+}
+
+int nd_hca_deliver(struct nd_dev *nd, struct nd_obj *qp,
+		   const struct nd_rx *rx, const uint8_t *buf)
+{
+	struct nd_xfer x = {
+		.rkey = rx->rkey, .imm = rx->imm, .raddr = rx->raddr,
+		.opcode = rx->opcode, .solicited = rx->solicited,
+	};
+
+	return deliver(nd, qp, rx->src_qpn, &x, buf, rx->total);
+}
+
+int nd_hca_read_for_peer(struct nd_dev *nd, struct nd_obj *qp, uint32_t rkey,
+			 uint64_t raddr, uint32_t len, uint8_t *buf)
+{
+	return read_peer(nd, qp, rkey, raddr, len, buf);
+}
+
+/* work the SQ of a QP whose peer is on another host: one WQE at a time */
+static bool qp_send_remote(struct nd_dev *nd, struct nd_obj *qp)
+{
+	uint8_t raw[1024];
+	uint32_t size;
+	struct wqe w;
+	int ret;
+
+	if (qp->qp.inflight || now_ns() < qp->qp.retry_ns ||
+	    !sq_next(nd, qp, raw, &size))
+		return false;
+	if (!size || !wqe_parse(raw, size, &w)) {
+		nd->wqes_bad++;
+		ret = -SYND_LOCAL_QP_OP;
+	} else if (w.opcode != OP_NOP) {
+		ret = remote_start(nd, qp, &w);
+	} else {
+		if (w.signaled)
+			cqe_send(nd, qp, qp->qp.sq_head, OP_NOP, 0);
+		qp->qp.sq_head++;
+		ret = 1;
+	}
+	if (ret < 0) {
+		cqe_error(nd, qp, true, qp->qp.sq_head, (uint8_t)-ret);
+		qp->qp.sq_head++;
+		nd_qp_to_error(nd, qp);
+	}
+	return true;
 }
 
 /* work the SQ of a connected QP; true if anything moved */
@@ -503,6 +675,8 @@ static bool qp_send(struct nd_dev *nd, struct nd_obj *qp)
 	uint8_t raw[1024];
 	bool moved = false;
 
+	if (qp->qp.remote)
+		return qp_send_remote(nd, qp);
 	for (int budget = 64; budget > 0; budget--) {
 		uint32_t size, len;
 		struct wqe w;
@@ -591,6 +765,10 @@ static void hca_tick(void *priv)
 			else if (o->qp.state == ND_QPS_ERR)
 				qp_flush(nd, o);
 		}
+	}
+	if (nd->fabric_out) {
+		nd_fabric_flush(nd);
+		active = true;
 	}
 	nd_out_flush(nd);
 	if (active)

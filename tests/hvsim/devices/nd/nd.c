@@ -35,12 +35,15 @@
 struct nd_opt_values {
 	uint8_t mac[6];
 	bool mac_seen;
+	const char *fabric;
 };
 
 static const struct opt_spec nd_opts[] = {
 	{ "mac", OPT_MAC, offsetof(struct nd_opt_values, mac),
 	  .seen = OPT_SEEN(struct nd_opt_values, mac_seen),
 	  .help = "MAC of the NIC that is RDMA capable (default 00:15:5d:00:00:01, the first NIC's)" },
+	{ "fabric", OPT_STR, offsetof(struct nd_opt_values, fabric),
+	  .help = "directory shared with other hvsims' nd devices: their guests connect to this one's (fabric.c)" },
 };
 
 static struct nd_dev *nd_of(const struct vsp_device *dev)
@@ -72,6 +75,18 @@ static int nd_probe(struct vsp_device *dev, int nopts,
 		memcpy(nd->mac, first_nic, sizeof(nd->mac));
 	}
 	nd->io_size = (uint64_t)ND_MMIO_MB << 20;
+	nd->fabric_fd = -1;
+	if (v.fabric) {
+		int n = snprintf(nd->fabric_dir, sizeof(nd->fabric_dir), "%s",
+				 v.fabric);
+
+		if (n < 0 || (size_t)n >= sizeof(nd->fabric_dir)) {
+			nd_objects_free(nd);
+			free(nd);
+			snprintf(err, errlen, "nd: fabric: path too long");
+			return -1;
+		}
+	}
 	nd_hca_init(nd);
 	vsp_dev_set_priv(dev, nd);
 	return 0;
@@ -86,6 +101,7 @@ static void nd_reset(struct nd_dev *nd)
 	/* completions for a channel that is gone */
 	nd_out_drop(nd);
 	nd_hca_stop(nd);
+	nd_fabric_close(nd);
 	free(nd->io_used);
 	nd->io_used = NULL;
 	nd->io_slots = 0;
@@ -243,6 +259,7 @@ static int nd_bind(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 		if (nd->bound && m.ip_address.addr == nd->ip &&
 		    m.guest_id == nd->guest_id) {
 			nd->bound = false;
+			nd_fabric_close(nd);
 			m.hdr.status = 0;
 		} else {
 			m.hdr.status = ND_STATUS_INVALID_PARAMETER;
@@ -256,9 +273,13 @@ static int nd_bind(struct nd_dev *nd, const struct vmbus_pkt *pkt)
 		m.hdr.status = ND_STATUS_INVALID_PARAMETER;
 		return nd_reply(nd, pkt->trans_id, &m, sizeof(m));
 	}
+	if (nd->ip != m.ip_address.addr)
+		nd_fabric_close(nd);
 	nd->bound = true;
 	nd->ip = m.ip_address.addr;
 	nd->guest_id = m.guest_id;
+	if (nd_fabric_open(nd))
+		log_guest("nd: the fabric is not reachable: connections stay local");
 	m.hdr.status = 0;
 	return nd_reply(nd, pkt->trans_id, &m, sizeof(m));
 }
@@ -551,6 +572,14 @@ static void nd_print_status(struct ctl_conn *c, const struct nd_dev *nd)
 		   (unsigned long long)nd->ioctls_failed);
 	ctl_printf(c, "nd.bad=%llu", (unsigned long long)nd->bad);
 	ctl_printf(c, "nd.injected=%llu", (unsigned long long)nd->injected);
+	ctl_printf(c, "nd.fabric=%s", nd->fabric_fd >= 0 ? nd->fabric_dir : "none");
+	ctl_printf(c, "nd.fabric_sent=%llu", (unsigned long long)nd->fabric_sent);
+	ctl_printf(c, "nd.fabric_received=%llu",
+		   (unsigned long long)nd->fabric_received);
+	ctl_printf(c, "nd.fabric_bad=%llu", (unsigned long long)nd->fabric_bad);
+	ctl_printf(c, "nd.fabric_stale=%llu",
+		   (unsigned long long)nd->fabric_stale);
+	ctl_printf(c, "nd.fabric_lost=%llu", (unsigned long long)nd->fabric_lost);
 }
 
 #define ND_USAGE "nd status [relid|instance] | nd inject KIND [relid|instance]"

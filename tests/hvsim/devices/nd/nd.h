@@ -66,6 +66,65 @@ enum nd_conn_state {
 /* connections a listener queues until the guest takes them */
 #define ND_MAX_BACKLOG		16
 
+/* fabric.c: the messages between hosts; the largest WQE's message */
+enum {
+	NDF_CONNECT = 1,
+	NDF_ACCEPT,
+	NDF_REJECT,
+	NDF_DISCONNECT,
+	NDF_XFER,
+	NDF_READ,
+	NDF_ACK,
+};
+#define ND_FABRIC_MAX_MSG	(16u << 20)
+#define NDF_MAGIC	0x6e646631u	/* "ndf1" */
+/* payload bytes a datagram carries: well under the default socket buffer */
+#define NDF_CHUNK	(32u << 10)
+
+/* a fabric datagram: this, then the payload */
+struct ndf_hdr {
+	uint32_t magic;
+	uint16_t type;			/* NDF_* */
+	uint16_t port;			/* CONNECT: the listener's (net order) */
+	uint32_t src_ip, dst_ip;	/* adapter addresses, network order */
+	uint64_t src;			/* the sender's connector */
+	uint64_t dst;			/* the receiver's connector, 0: CONNECT */
+	uint32_t seq;			/* XFER, READ, ACK: the WQE's counter */
+	uint32_t offset;		/* of this payload in the message */
+	uint32_t total;			/* the message's bytes */
+	uint32_t len;			/* payload bytes that follow */
+	uint32_t qpn;			/* CONNECT, ACCEPT; XFER: the sender's */
+	uint16_t src_port;		/* CONNECT (net order) */
+	uint8_t opcode;			/* XFER: mlx4 send opcode */
+	uint8_t solicited;
+	uint32_t rkey;
+	uint32_t imm;			/* raw, as the WQE has it */
+	uint64_t raddr;
+	int32_t result;			/* ACK: 1 done, 0 not ready, <0 synd. */
+	struct nd_read_limits limits;	/* CONNECT, ACCEPT: the sender's */
+};
+
+
+/* a message from the other host being put together (fabric.c) */
+struct nd_rx {
+	uint8_t *buf;
+	uint16_t type;
+	uint32_t seq, total, got;
+	uint8_t opcode, solicited;
+	uint32_t rkey, imm, src_qpn;
+	uint64_t raddr;
+	int32_t result;
+};
+
+struct ndf_out;
+
+/* what a WQE asks of the other host (hca.c to fabric.c) */
+struct nd_xfer {
+	uint32_t seq, len, rkey, imm;
+	uint64_t raddr;
+	uint8_t opcode, solicited;
+};
+
 struct nd_file {
 	bool used;
 	uint32_t local;			/* the guest's id */
@@ -108,6 +167,13 @@ struct nd_obj {
 			uint32_t max_inline;
 			bool connected;
 			uint64_t peer;		/* the QP at the other end */
+			/* ... or on another host (fabric.c) */
+			bool remote;
+			uint32_t remote_ip;
+			uint64_t conn;		/* our connector */
+			uint64_t remote_conn;	/* the other host's */
+			void *inflight;		/* the WQE awaiting its ACK */
+			uint64_t retry_ns;	/* receiver not ready: again */
 			uint32_t sq_head;	/* next send WQE (counter) */
 			uint32_t rq_head;	/* next receive WQE (counter) */
 			struct gpa_pages buf;	/* RQ and SQ */
@@ -127,6 +193,12 @@ struct nd_obj {
 			uint8_t priv[ND_MAX_PRIVATE_DATA];	/* the peer's */
 			uint32_t priv_len;
 			struct nd_irp gcr, connect, accept, notify, disconnect;
+			/* the peer is on another host (fabric.c) */
+			bool remote;
+			/* stands for a connector on another host: ip, port */
+			bool stub;
+			uint64_t remote_conn;	/* the other host's connector */
+			struct nd_rx rx;
 			uint64_t gcr_connector;	/* the one GCR names */
 			uint64_t queue[ND_MAX_BACKLOG];
 			uint32_t nqueue, backlog;
@@ -183,6 +255,13 @@ struct nd_dev {
 	uint64_t wqes_bad, wqe_errors;
 	enum nd_inject inject;
 	uint64_t injected;
+	/* the fabric to other hosts (fabric.c) */
+	char fabric_dir[80];		/* with its socket name: < sun_path */
+	int fabric_fd;
+	struct watch fabric_watch;
+	struct ndf_out *fabric_out;
+	uint64_t fabric_sent, fabric_received, fabric_bad, fabric_stale;
+	uint64_t fabric_lost;
 };
 
 /* nd.c */
@@ -217,6 +296,7 @@ void nd_objects_release_file(struct nd_dev *nd, int file);
 struct nd_obj *nd_obj_get(struct nd_dev *nd, uint64_t handle,
 			  enum nd_obj_type type, int file);
 struct nd_obj *nd_obj_new(struct nd_dev *nd, enum nd_obj_type type, int file);
+void nd_obj_free(struct nd_dev *nd, struct nd_obj *o);
 uint64_t nd_obj_handle(const struct nd_dev *nd, const struct nd_obj *o);
 /* by a handle another object keeps (no owner check: it may be a peer's) */
 struct nd_obj *nd_obj_peek(struct nd_dev *nd, uint64_t handle,
@@ -247,6 +327,8 @@ void nd_qp_flush(struct nd_req *r);
 void nd_qp_free(struct nd_dev *nd, struct nd_obj *o);
 
 void nd_qp_connect(struct nd_dev *nd, struct nd_obj *a, struct nd_obj *b);
+void nd_qp_connect_remote(struct nd_dev *nd, struct nd_obj *qp, uint64_t conn,
+			  uint32_t ip, uint64_t remote_conn);
 void nd_qp_to_error(struct nd_dev *nd, struct nd_obj *qp);
 
 /* hca.c */
@@ -258,6 +340,37 @@ void nd_cq_cancel(struct nd_req *r);
 
 /* cm.c */
 bool nd_cm_ioctl(struct nd_req *r);
+void nd_cm_remote_connect(struct nd_dev *nd, uint32_t ip, uint16_t port_from,
+			  uint64_t conn, uint16_t port,
+			  const struct nd_read_limits *limits,
+			  const uint8_t *priv, uint32_t priv_len);
+void nd_cm_remote_answer(struct nd_dev *nd, struct nd_obj *c, bool accepted,
+			 uint64_t remote_conn,
+			 const struct nd_read_limits *limits,
+			 const uint8_t *priv, uint32_t priv_len);
+void nd_cm_remote_disconnect(struct nd_dev *nd, struct nd_obj *c);
+
+/* fabric.c */
+int nd_fabric_open(struct nd_dev *nd);
+void nd_fabric_close(struct nd_dev *nd);
+void nd_fabric_flush(struct nd_dev *nd);
+int nd_fabric_connect(struct nd_dev *nd, struct nd_obj *c, struct nd_obj *qp);
+void nd_fabric_answer(struct nd_dev *nd, uint32_t ip, uint64_t dst,
+		      uint64_t src, uint16_t type, const struct nd_obj *qp,
+		      const struct nd_read_limits *limits, const void *priv,
+		      uint32_t priv_len);
+int nd_fabric_xfer(struct nd_dev *nd, struct nd_obj *qp,
+		   const struct nd_xfer *x, const uint8_t *buf);
+int nd_fabric_read(struct nd_dev *nd, struct nd_obj *qp,
+		   const struct nd_xfer *x);
+
+/* hca.c: the other host's requests and answers */
+int nd_hca_deliver(struct nd_dev *nd, struct nd_obj *qp,
+		   const struct nd_rx *rx, const uint8_t *buf);
+int nd_hca_read_for_peer(struct nd_dev *nd, struct nd_obj *qp, uint32_t rkey,
+			 uint64_t raddr, uint32_t len, uint8_t *buf);
+void nd_hca_remote_done(struct nd_dev *nd, struct nd_obj *qp, uint32_t seq,
+			int result, const uint8_t *buf, uint32_t len);
 void nd_ep_free(struct nd_dev *nd, struct nd_obj *o);
 void nd_irp_complete(struct nd_dev *nd, struct nd_irp *irp, uint32_t status,
 		     const void *out, uint32_t len);

@@ -105,7 +105,7 @@ void nd_obj_release(struct nd_obj *o)
 	o->users--;
 }
 
-static void obj_free(struct nd_dev *nd, struct nd_obj *o)
+void nd_obj_free(struct nd_dev *nd, struct nd_obj *o)
 {
 	if (o->type == NDO_ADAPTER && o->adapter.uar < nd->io_slots)
 		nd->io_used[o->adapter.uar] = 0;
@@ -140,10 +140,10 @@ static void adapter_free(struct nd_dev *nd, struct nd_obj *a)
 			struct nd_obj *o = &nd->objs[i];
 
 			if (o->type == order[t] && o->adapter_handle == h)
-				obj_free(nd, o);
+				nd_obj_free(nd, o);
 		}
 	}
-	obj_free(nd, a);
+	nd_obj_free(nd, a);
 }
 
 void nd_objects_release_file(struct nd_dev *nd, int file)
@@ -340,7 +340,7 @@ static void obj_close(struct nd_req *r, enum nd_obj_type type)
 	if (type == NDO_ADAPTER)
 		adapter_free(r->nd, o);
 	else
-		obj_free(r->nd, o);
+		nd_obj_free(r->nd, o);
 	r->status = ND_STATUS_SUCCESS;
 }
 

@@ -16,6 +16,7 @@
  * a CQE's QP by qpn & (qp_tab_size - 1)), never 0, never with mlx4's XRC
  * bit (23).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "devices/nd/nd.h"
@@ -197,12 +198,31 @@ void nd_qp_connect(struct nd_dev *nd, struct nd_obj *a, struct nd_obj *b)
 	nd_hca_start(nd);
 }
 
+/*
+ * A connection accepted with a QP on another host (fabric.c): the WQEs go
+ * there by way of the connectors, ours @conn and its @remote_conn
+ */
+void nd_qp_connect_remote(struct nd_dev *nd, struct nd_obj *qp, uint64_t conn,
+			  uint32_t ip, uint64_t remote_conn)
+{
+	qp->qp.remote = true;
+	qp->qp.remote_ip = ip;
+	qp->qp.conn = conn;
+	qp->qp.remote_conn = remote_conn;
+	qp->qp.connected = true;
+	qp->qp.state = ND_QPS_RTS;
+	nd_hca_start(nd);
+}
+
 /* the error state: no more work moves, and the link to the peer goes */
 void nd_qp_to_error(struct nd_dev *nd, struct nd_obj *qp)
 {
 	(void)nd;
 	qp->qp.state = ND_QPS_ERR;
 	qp->qp.peer = 0;
+	/* a WQE in flight on the fabric is flushed with the rest */
+	free(qp->qp.inflight);
+	qp->qp.inflight = NULL;
 }
 
 void nd_qp_free(struct nd_dev *nd, struct nd_obj *o)
@@ -212,6 +232,8 @@ void nd_qp_free(struct nd_dev *nd, struct nd_obj *o)
 	/* the peer of a QP freed while connected goes to the error state */
 	if (peer)
 		nd_qp_to_error(nd, peer);
+	free(o->qp.inflight);
+	o->qp.inflight = NULL;
 	nd_obj_release(o->qp.pd);
 	nd_obj_release(o->qp.rcq);
 	nd_obj_release(o->qp.scq);

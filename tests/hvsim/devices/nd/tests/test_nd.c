@@ -5,10 +5,16 @@
  * the per-process files and the first IOCTLs, and what it refuses.
  */
 #include <arpa/inet.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "tests/vmbus_guest.h"
 
 #include <hvlis/nd.h>
+
+#include "devices/nd/nd.h"
 
 static struct vmbus_channel_offer_channel offers[8];
 static uint8_t buf[8192];
@@ -842,6 +848,117 @@ static bool qp_mr(void)
 	return true;
 }
 
+/*
+ * A datagram from "another host" at @fd to the fabric socket @to: @h
+ * with its len set to @len, unless it has one of its own (a lie)
+ */
+static bool fabric_dgram(int fd, const struct sockaddr_un *to,
+			 const struct ndf_hdr *h, const void *payload,
+			 uint32_t len)
+{
+	uint8_t d[sizeof(*h) + 512];
+	struct ndf_hdr c = *h;
+
+	if (!c.len)
+		c.len = len;
+	memcpy(d, &c, sizeof(c));
+	if (len)
+		memcpy(d + sizeof(*h), payload, len);
+	return sendto(fd, d, sizeof(*h) + len, 0, (const struct sockaddr *)to,
+		      sizeof(*to)) == (ssize_t)(sizeof(*h) + len);
+}
+
+/*
+ * The fabric (fabric.c): malformed datagrams from another host counted
+ * and dropped, one for a connector nobody has counted stale, a CONNECT
+ * to a port nobody listens on answered with a REJECT
+ */
+static bool fabric_refuses(void)
+{
+	char dir[] = "/tmp/hvsim-ndf.XXXXXX", spec[64];
+	struct sockaddr_un host = { .sun_family = AF_UNIX };
+	struct sockaddr_un peer = { .sun_family = AF_UNIX };
+	const uint8_t priv[300] = { 1 };
+	struct ndf_hdr h = { 0 }, bad, got;
+	struct nd_dev *nd;
+	struct tchan tc;
+	struct tg t;
+	uint32_t v;
+	int fd;
+
+	CHECK(mkdtemp(dir));
+	CHECK_EQ(loop_init(), 0);
+	snprintf(spec, sizeof(spec), "nd:fabric=%s", dir);
+	CHECK(nd_open(&t, &tc, spec));
+	CHECK(init(&tc, NDV_PROTOCOL_VERSION_1, &v));
+	CHECK_EQ(init_resources(&tc, window(&t)), 0);
+	CHECK_EQ(nd_bind(&tc, mac1, htonl(0x0a000002), false), 0);
+	nd = vsp_dev_priv(tg_device(&t, 0));
+	CHECK(nd->fabric_fd >= 0);
+	snprintf(host.sun_path, sizeof(host.sun_path), "%s/nd-10.0.0.2.sock",
+		 dir);
+	snprintf(peer.sun_path, sizeof(peer.sun_path), "%s/nd-10.0.0.3.sock",
+		 dir);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(bind(fd, (struct sockaddr *)&peer, sizeof(peer)), 0);
+
+	h.magic = NDF_MAGIC;
+	h.src_ip = htonl(0x0a000003);
+	h.dst_ip = htonl(0x0a000002);
+	h.src = 0x100000001ull;
+	/* too short for a header */
+	CHECK_EQ(sendto(fd, &h, 8, 0, (struct sockaddr *)&host, sizeof(host)), 8);
+	bad = h;
+	bad.magic = 0;
+	CHECK(fabric_dgram(fd, &host, &bad, NULL, 0));
+	bad = h;
+	bad.dst_ip = htonl(0x0a000009);		/* not this host's address */
+	CHECK(fabric_dgram(fd, &host, &bad, NULL, 0));
+	bad = h;
+	bad.len = 16;				/* more than it carries */
+	CHECK(fabric_dgram(fd, &host, &bad, NULL, 0));
+	bad = h;
+	bad.type = NDF_CONNECT;			/* private data too long */
+	bad.total = sizeof(priv);
+	CHECK(fabric_dgram(fd, &host, &bad, priv, sizeof(priv)));
+	bad = h;
+	bad.type = NDF_XFER;			/* chunk beyond its message */
+	bad.total = 4;
+	bad.offset = 2;
+	CHECK(fabric_dgram(fd, &host, &bad, priv, 4));
+	bad = h;
+	bad.type = 99;
+	CHECK(fabric_dgram(fd, &host, &bad, NULL, 0));
+	/* data for a connector this host never had */
+	bad = h;
+	bad.type = NDF_XFER;
+	bad.dst = 0x100000005ull;
+	bad.total = 4;
+	CHECK(fabric_dgram(fd, &host, &bad, priv, 4));
+	/* nobody listens on 7000 here */
+	bad = h;
+	bad.type = NDF_CONNECT;
+	bad.port = htons(7000);
+	bad.total = 8;
+	CHECK(fabric_dgram(fd, &host, &bad, priv, 8));
+	nd->fabric_watch.cb(&nd->fabric_watch, EPOLLIN);
+	CHECK(host_value(&t, "nd.fabric_bad", 7));
+	CHECK(host_value(&t, "nd.fabric_stale", 1));
+	CHECK_EQ(recv(fd, &got, sizeof(got), MSG_DONTWAIT), (ssize_t)sizeof(got));
+	CHECK_EQ(got.magic, NDF_MAGIC);
+	CHECK_EQ(got.type, NDF_REJECT);
+	CHECK_EQ(got.dst, h.src);
+	CHECK_EQ(got.src_ip, h.dst_ip);
+	close(fd);
+	unlink(peer.sun_path);
+	tg_free(&t);
+	loop_exit();
+	CHECK_EQ(access(host.sun_path, F_OK), -1);
+	CHECK_EQ(rmdir(dir), 0);
+	return true;
+}
+
 static const struct tap_test tests[] = {
 	{ "ND: INIT and INIT_RESOURCES, in order, window checked", handshake },
 	{ "ND: BIND only for the RDMA NIC (mac=), unbind", binding },
@@ -850,6 +967,7 @@ static const struct tap_test tests[] = {
 	{ "ND: malformed CONTROL and unknown messages refused", malformed },
 	{ "ND: CQ_CREATE checked, buffer owned by the adapter, freed", cq },
 	{ "ND: QP_CREATE and MR_REGISTER checked, objects held and freed", qp_mr },
+	{ "ND fabric: malformed datagrams dropped, a CONNECT to no listener rejected", fabric_refuses },
 };
 
 int main(void)
