@@ -106,6 +106,13 @@ stress_count() {
 	if [ "$hv_slowdown" = 1 ]; then echo "$1"; else echo $(( $1 / d > 0 ? $1 / d : 1 )); fi
 }
 
+# Pages pinned by pin_user_pages() (FOLL_PIN) and not yet released: a
+# driver that pins user memory (Endure's queues and regions) must bring
+# this back to where it was.
+pinned() {
+	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
+}
+
 # Wait up to $1 seconds (times hv_slowdown) for a shell condition.
 wait_for() {
 	local secs=$(($1 * hv_slowdown)) i

@@ -68,9 +68,6 @@ esac
 # ---- the verbs objects, made and freed by ibv_rc_pingpong ----
 before=$(hval nd.objects_created nd status)
 # pages pinned and not yet unpinned, kernel-wide
-pinned() {
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
 pins=$(pinned)
 
 # the server makes its objects, then waits for the client on TCP

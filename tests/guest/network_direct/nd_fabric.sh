@@ -25,9 +25,6 @@ wait_for 20 '[ -e /sys/class/infiniband/mlx4_0 ]' ||
 	fail "no mlx4_0: $(dmesg | grep -i network_direct | tail -3)"
 [ "$(hval nd.fabric nd status)" != none ] || fail "no fabric"
 wait_for 180 'ping -c 1 -W 1 10.0.9.2 >/dev/null 2>&1' || fail "the peer guest never answered"
-pinned() {
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
 pins=$(pinned)
 # a client, again until the peer's server listens
 retry() {

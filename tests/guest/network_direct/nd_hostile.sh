@@ -24,9 +24,6 @@ modprobe rdma_ucm || fail "modprobe rdma_ucm"
 hv_load hv_network_direct
 wait_for 20 '[ -e /sys/class/infiniband/mlx4_0 ]' ||
 	fail "no mlx4_0: $(dmesg | grep -i network_direct | tail -3)"
-pinned() {
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
 # how often the kernel log says $1
 said() {
 	dmesg | grep -c -- "$1" || true

@@ -31,9 +31,6 @@ modprobe rdma_ucm || fail "modprobe rdma_ucm"
 hv_load hv_network_direct
 wait_for 20 '[ -e /sys/class/infiniband/mlx4_0 ]' ||
 	fail "no mlx4_0: $(dmesg | grep -i network_direct | tail -3)"
-pinned() {
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
 pins=$(pinned)
 
 # 1000 pings; 100 on the debug kernel
